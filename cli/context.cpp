@@ -1,0 +1,80 @@
+#include "context.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <iostream>
+
+#include "ncss/error.hpp"
+
+namespace cli {
+
+Context::Context() = default;
+
+ncss::Store& Context::store() {
+  if (!store_) store_.emplace(ncss::Store::open(options.db, store_options()));
+  return *store_;
+}
+
+ncss::Timestamp Context::now() {
+  if (!now_) {
+    if (options.now.empty()) {
+      now_ = ncss::Timestamp{static_cast<std::int64_t>(std::time(nullptr))};
+    } else {
+      auto parsed = ncss::parse_time(options.now);
+      if (!parsed) {
+        throw ncss::Error::usage("--now '" + options.now +
+                                 "' is not an ISO-8601 time such as 2026-06-30T09:00:00+08:00");
+      }
+      now_ = parsed;
+    }
+  }
+  return *now_;
+}
+
+ncss::Actor Context::actor() {
+  std::string name = options.actor;
+  if (name.empty()) {
+    if (const passwd* pw = ::getpwuid(::geteuid())) name = pw->pw_name;
+  }
+  if (name.empty()) name = "uid:" + std::to_string(::geteuid());
+  return {name, now()};
+}
+
+Format Context::format() const {
+  if (options.format.empty()) return ::isatty(STDOUT_FILENO) ? Format::Table : Format::Csv;
+  return parse_format(options.format);
+}
+
+std::ostream& Context::out() { return std::cout; }
+
+void Context::note(const std::string& line) {
+  if (!options.quiet) std::cerr << line << '\n';
+}
+
+void Context::warn(const std::string& line) { std::cerr << "ncssctl: warning: " << line << '\n'; }
+
+void register_global_options(CLI::App& app, Context& ctx) {
+  auto& o = ctx.options;
+  app.option_defaults()->always_capture_default();
+  app.add_option("--db", o.db, "the database file")->envname("NCSSCTL_DB")->capture_default_str();
+  app.add_option("--format", o.format,
+                 "output: table (default on a terminal), csv (default otherwise), json or jsonl")
+      ->check(CLI::IsMember({"table", "csv", "json", "jsonl"}));
+  app.add_option("--now", o.now,
+                 "the time to act at, ISO-8601 (2026-06-30T09:00:00+08:00; no offset means "
+                 "+08:00); default the system clock")
+      ->envname("NCSSCTL_NOW");
+  app.add_option("--actor", o.actor, "who acts, recorded on every event; default the login name")
+      ->envname("NCSSCTL_ACTOR");
+  app.add_option("--busy-timeout", o.busy_timeout_ms,
+                 "milliseconds a write waits for another writer")
+      ->envname("NCSSCTL_BUSY_TIMEOUT")
+      ->check(CLI::Range(0, 3600000))
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", o.quiet, "no notes or progress on stderr (errors still appear)");
+}
+
+}  // namespace cli

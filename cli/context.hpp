@@ -1,0 +1,61 @@
+// What every subcommand shares: the global options, the store (opened on first use), the clock
+// and the acting user, and where output goes.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "format.hpp"
+#include "ncss/audit.hpp"
+#include "ncss/store.hpp"
+#include "ncss/time.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace cli {
+
+struct GlobalOptions {
+  std::string db = "./ncss.db";
+  std::string format;  // empty: table on a terminal, csv otherwise
+  std::string now;     // empty: the system clock
+  std::string actor;   // empty: the login name
+  int busy_timeout_ms = 10000;
+  bool quiet = false;
+};
+
+class Context {
+ public:
+  Context();
+  GlobalOptions options;
+  int exit_status = 0;
+
+  // The database named by --db, opened (and checked) on first use.
+  ncss::Store& store();
+  ncss::StoreOptions store_options() const { return {options.busy_timeout_ms}; }
+  ncss::Timestamp now();
+  ncss::Actor actor();
+  Format format() const;
+
+  std::ostream& out();
+  // A line for the human on stderr, unless --quiet.
+  void note(const std::string& line);
+  // A warning on stderr, even with --quiet.
+  void warn(const std::string& line);
+
+ private:
+  std::optional<ncss::Store> store_;
+  std::optional<ncss::Timestamp> now_;
+};
+
+void register_global_options(CLI::App& app, Context& ctx);
+// One per subcommand file; cli/main.cpp calls them all.
+void register_init(CLI::App& app, Context& ctx);
+void register_db(CLI::App& app, Context& ctx);
+void register_codes(CLI::App& app, Context& ctx);
+void register_school(CLI::App& app, Context& ctx);
+
+}  // namespace cli

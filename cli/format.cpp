@@ -1,0 +1,186 @@
+#include "format.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "ncss/error.hpp"
+
+namespace cli {
+
+namespace {
+
+bool is_wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+         (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+void pad(std::ostream& out, const std::string& text, std::size_t width) {
+  out << text;
+  for (std::size_t w = display_width(text); w < width; ++w) out << ' ';
+}
+
+}  // namespace
+
+Format parse_format(const std::string& text) {
+  if (text == "table") return Format::Table;
+  if (text == "csv") return Format::Csv;
+  if (text == "json") return Format::Json;
+  if (text == "jsonl") return Format::Jsonl;
+  throw ncss::Error::usage("unknown format '" + text + "': use table, csv, json or jsonl");
+}
+
+std::size_t display_width(const std::string& s) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    char32_t c;
+    std::size_t len;
+    if (b < 0x80) {
+      c = b;
+      len = 1;
+    } else if ((b >> 5) == 6) {
+      c = b & 0x1F;
+      len = 2;
+    } else if ((b >> 4) == 14) {
+      c = b & 0x0F;
+      len = 3;
+    } else {
+      c = b & 0x07;
+      len = 4;
+    }
+    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    i += len;
+    width += is_wide(c) ? 2 : 1;
+  }
+  return width;
+}
+
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+std::string json_string(const std::string& v) {
+  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+RowWriter::RowWriter(std::ostream& out, Format format, std::vector<Column> columns)
+    : out_(out),
+      format_(format),
+      columns_(std::move(columns)),
+      uncaught_at_start_(std::uncaught_exceptions()) {}
+
+RowWriter::~RowWriter() {
+  // Unwinding from an error: a half listing is not completed as if it were whole.
+  if (std::uncaught_exceptions() > uncaught_at_start_) return;
+  try {
+    finish();
+  } catch (...) {
+  }
+}
+
+void RowWriter::row(const std::vector<std::string>& values) {
+  switch (format_) {
+    case Format::Table:
+      buffered_.push_back(values);
+      return;
+    case Format::Csv:
+      if (!started_) {
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+          out_ << (i ? "," : "") << csv_field(columns_[i].key);
+        }
+        out_ << '\n';
+      }
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        out_ << (i ? "," : "") << csv_field(i < values.size() ? values[i] : "");
+      }
+      out_ << '\n';
+      break;
+    case Format::Json:
+    case Format::Jsonl: {
+      if (format_ == Format::Json) out_ << (started_ ? ",\n  " : "[\n  ");
+      out_ << '{';
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        const std::string& v = i < values.size() ? values[i] : std::string();
+        out_ << (i ? ", " : "") << json_string(columns_[i].key) << ": ";
+        if (columns_[i].numeric && !v.empty()) {
+          out_ << v;
+        } else {
+          out_ << json_string(v);
+        }
+      }
+      out_ << '}';
+      if (format_ == Format::Jsonl) out_ << '\n';
+      break;
+    }
+  }
+  started_ = true;
+}
+
+void RowWriter::finish() {
+  if (finished_) return;
+  finished_ = true;
+  switch (format_) {
+    case Format::Csv:
+      if (!started_) {
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+          out_ << (i ? "," : "") << csv_field(columns_[i].key);
+        }
+        out_ << '\n';
+      }
+      break;
+    case Format::Json:
+      out_ << (started_ ? "\n]\n" : "[]\n");
+      break;
+    case Format::Jsonl:
+      break;
+    case Format::Table: {
+      std::vector<std::string> headers;
+      std::vector<std::size_t> widths;
+      for (const auto& c : columns_) {
+        headers.push_back(c.label.empty() ? c.key : c.label + " " + c.key);
+        widths.push_back(display_width(headers.back()));
+      }
+      for (const auto& r : buffered_) {
+        for (std::size_t i = 0; i < columns_.size() && i < r.size(); ++i) {
+          widths[i] = std::max(widths[i], display_width(r[i]));
+        }
+      }
+      auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+          const std::string& v = i < cells.size() ? cells[i] : std::string();
+          if (i + 1 == columns_.size()) {
+            out_ << v;
+          } else {
+            pad(out_, v, widths[i]);
+            out_ << "  ";
+          }
+        }
+        out_ << '\n';
+      };
+      line(headers);
+      std::vector<std::string> rule;
+      for (auto w : widths) rule.emplace_back(w, '-');
+      line(rule);
+      for (const auto& r : buffered_) line(r);
+      buffered_.clear();
+      break;
+    }
+  }
+  out_.flush();
+}
+
+}  // namespace cli

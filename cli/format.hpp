@@ -1,0 +1,46 @@
+// Rendering of results: human tables (with Chinese labels), CSV and JSON for scripts. Rows are
+// written as they come (CSV, JSON lines) so long listings stream.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+enum class Format { Table, Csv, Json, Jsonl };
+
+// Parses table|csv|json|jsonl; throws ncss::Error(Usage) otherwise.
+Format parse_format(const std::string& text);
+
+struct Column {
+  std::string key;    // stable machine name: CSV header, JSON key
+  std::string label;  // Chinese label shown beside it in tables
+  bool numeric = false;
+};
+
+class RowWriter {
+ public:
+  RowWriter(std::ostream& out, Format format, std::vector<Column> columns);
+  ~RowWriter();
+  void row(const std::vector<std::string>& values);
+  // Ends the output (closes the JSON array, draws the table). Called by the destructor too.
+  void finish();
+
+ private:
+  std::ostream& out_;
+  Format format_;
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> buffered_;  // tables only: widths need every row
+  int uncaught_at_start_;
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+// Terminal columns a UTF-8 string takes: wide (CJK, full-width) characters count two.
+std::size_t display_width(const std::string& text);
+std::string csv_field(const std::string& value);
+std::string json_string(const std::string& value);
+
+}  // namespace cli

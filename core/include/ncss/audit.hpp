@@ -1,0 +1,44 @@
+// The audit trail and the notification outbox. Every write of a use case records an event in the
+// same transaction; events the platform would message someone about also queue a notification.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ncss/store.hpp"
+#include "ncss/time.hpp"
+
+namespace ncss {
+
+// Who acts and when: taken by every use case that writes.
+struct Actor {
+  std::string name;
+  Timestamp now;
+};
+
+struct EventRecord {
+  std::int64_t id = 0;
+  std::string at;  // UTC, stored form
+  std::string actor;
+  std::string action;
+  std::string subject_type;
+  std::string subject_id;
+  std::string reason;
+  nlohmann::json details = nlohmann::json::object();
+};
+
+struct Notification {
+  std::string channel = "sms";
+  std::string recipient_type;  // graduate, employer, school
+  std::string recipient_id;
+  std::string template_name;
+  nlohmann::json payload = nlohmann::json::object();
+};
+
+// Lists events, newest last; empty filters match everything.
+std::vector<EventRecord> list_events(Store& store, const std::string& subject_type = "",
+                                     const std::string& subject_id = "");
+
+}  // namespace ncss

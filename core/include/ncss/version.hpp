@@ -1,0 +1,5 @@
+#pragma once
+
+namespace ncss {
+constexpr const char* kVersion = NCSS_VERSION;
+}  // namespace ncss

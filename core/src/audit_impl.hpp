@@ -1,0 +1,31 @@
+// Recording events and notifications inside a use case's transaction.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ncss/audit.hpp"
+
+namespace ncss {
+
+// Prepares its statements once; use one per transaction and call it in loops.
+class AuditWriter {
+ public:
+  AuditWriter(SQLite::Database& db, const Actor& actor);
+  std::int64_t event(const std::string& action, const std::string& subject_type,
+                     const std::string& subject_id, const std::string& reason = "",
+                     const nlohmann::json& details = nlohmann::json::object());
+  void notify(std::int64_t event_id, const Notification& n);
+
+ private:
+  SQLite::Database& db_;
+  const Actor& actor_;
+  std::string at_;
+  SQLite::Statement insert_event_;
+  SQLite::Statement insert_outbox_;
+};
+
+}  // namespace ncss

@@ -1,0 +1,231 @@
+#include "ncss/store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "migrations.hpp"
+#include "store_impl.hpp"
+
+namespace ncss {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kSqliteMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                   'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+
+// True when the file starts with SQLite's header. Read with plain I/O so that a file that is not
+// a database is never opened (and so never touched) by SQLite.
+bool has_sqlite_header(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof header);
+  return in.gcount() == sizeof header && std::memcmp(header, kSqliteMagic, sizeof header) == 0;
+}
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+void configure(SQLite::Database& db, const StoreOptions& options) {
+  db.setBusyTimeout(options.busy_timeout_ms);
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+// Only once the file is known to be ours: switching to WAL writes to the file's header.
+void use_wal(SQLite::Database& db) {
+  // WAL lets readers go on while one writer works; NORMAL sync is durable across process kills
+  // (a killed process loses nothing committed) and only risks the last commit on power loss.
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+}
+
+int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+bool has_tables(SQLite::Database& db) {
+  return db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0;
+}
+
+void check_existing_file(const fs::path& path) {
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (!fs::exists(status)) {
+    throw Error::storage("database " + quoted(path) +
+                         " does not exist; create it with `ncssctl init --db " + path.string() +
+                         "`");
+  }
+  if (!fs::is_regular_file(status)) {
+    throw Error::storage("database " + quoted(path) + " is not a regular file");
+  }
+  if (!has_sqlite_header(path)) {
+    throw Error::storage("database " + quoted(path) +
+                         " is not an SQLite database (left untouched)");
+  }
+}
+
+void check_version(const fs::path& path, int version, bool allow_older) {
+  const int latest = latest_schema_version();
+  if (version > latest) {
+    throw Error::storage("database " + quoted(path) + " has schema version " +
+                         std::to_string(version) + ", newer than this ncssctl's " +
+                         std::to_string(latest) +
+                         "; use a newer ncssctl (a database is never downgraded)");
+  }
+  if (version == 0) {
+    throw Error::storage("database " + quoted(path) +
+                         " is an SQLite file but not an ncssctl database (schema version 0)");
+  }
+  if (version < latest && !allow_older) {
+    throw Error::storage("database " + quoted(path) + " has schema version " +
+                         std::to_string(version) + ", older than this ncssctl's " +
+                         std::to_string(latest) + "; run `ncssctl db migrate` first");
+  }
+}
+
+}  // namespace
+
+int latest_schema_version() {
+  const auto& all = detail::migrations();
+  return all.empty() ? 0 : all.back().version;
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+const fs::path& Store::path() const { return impl_->path; }
+
+static std::unique_ptr<Store::Impl> connect(const fs::path& path, const StoreOptions& options) {
+  return with_storage_errors([&] {
+    auto impl = std::make_unique<Store::Impl>(path, SQLite::OPEN_READWRITE);
+    configure(impl->db, options);
+    return impl;
+  });
+}
+
+Store Store::open(const fs::path& path, const StoreOptions& options) {
+  check_existing_file(path);
+  auto impl = connect(path, options);
+  check_version(path, with_storage_errors([&] { return user_version(impl->db); }), false);
+  with_storage_errors([&] { use_wal(impl->db); });
+  return Store(std::move(impl));
+}
+
+Store Store::open_for_migration(const fs::path& path, const StoreOptions& options) {
+  check_existing_file(path);
+  auto impl = connect(path, options);
+  check_version(path, with_storage_errors([&] { return user_version(impl->db); }), true);
+  with_storage_errors([&] { use_wal(impl->db); });
+  return Store(std::move(impl));
+}
+
+Store Store::init(const fs::path& path, const StoreOptions& options, InitOutcome& outcome) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    check_existing_file(path);
+    Store store(connect(path, options));
+    SQLite::Database& db = store.impl().db;
+    const int version = with_storage_errors([&] { return user_version(db); });
+    if (version == 0) {
+      if (with_storage_errors([&] { return has_tables(db); })) {
+        throw Error::storage("database " + quoted(path) +
+                             " is an SQLite file but not an ncssctl database (schema version 0); "
+                             "left untouched");
+      }
+      // An empty SQLite file: make it an ncssctl database.
+      with_storage_errors([&] { use_wal(db); });
+      store.migrate();
+      outcome = InitOutcome::Created;
+      return store;
+    }
+    check_version(path, version, true);
+    if (version < latest_schema_version()) {
+      throw Error::storage("database " + quoted(path) + " exists with schema version " +
+                           std::to_string(version) + "; run `ncssctl db migrate` to upgrade it");
+    }
+    outcome = InitOutcome::AlreadyCurrent;
+    with_storage_errors([&] { use_wal(db); });
+    return store;
+  }
+  // Create the file ourselves so that it is private from its first byte (SQLite gives its -wal
+  // and -shm files the same mode).
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int err = errno;
+    throw Error::io("cannot create database " + quoted(path) + ": " + std::strerror(err), err);
+  }
+  ::close(fd);
+  try {
+    Store store(connect(path, options));
+    with_storage_errors([&] { use_wal(store.impl().db); });
+    store.migrate();
+    outcome = InitOutcome::Created;
+    return store;
+  } catch (...) {
+    // Nothing of a half-made database is left behind.
+    fs::remove(path, ec);
+    fs::remove(fs::path(path.string() + "-wal"), ec);
+    fs::remove(fs::path(path.string() + "-shm"), ec);
+    throw;
+  }
+}
+
+int Store::schema_version() {
+  return with_storage_errors([&] { return user_version(impl_->db); });
+}
+
+int Store::migrate() {
+  return with_storage_errors([&] {
+    int applied = 0;
+    for (const auto& m : detail::migrations()) {
+      // Re-read inside each write transaction: another process may be migrating too.
+      SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+      int current = user_version(impl_->db);
+      if (current > latest_schema_version()) {
+        throw Error::storage("database schema version " + std::to_string(current) +
+                             " is newer than this ncssctl's " +
+                             std::to_string(latest_schema_version()));
+      }
+      if (m.version <= current) continue;
+      if (m.version != current + 1) {
+        throw Error::internal("migration " + std::to_string(m.version) + " follows version " +
+                              std::to_string(current));
+      }
+      impl_->db.exec(m.sql);
+      impl_->db.exec("PRAGMA user_version = " + std::to_string(m.version));
+      tx.commit();
+      ++applied;
+    }
+    return applied;
+  });
+}
+
+CheckReport Store::check() {
+  return with_storage_errors([&] {
+    CheckReport report;
+    report.schema_version = user_version(impl_->db);
+    report.expected_version = latest_schema_version();
+    if (report.schema_version != report.expected_version) {
+      report.problems.push_back("schema version " + std::to_string(report.schema_version) +
+                                ", expected " + std::to_string(report.expected_version));
+    }
+    SQLite::Statement integrity(impl_->db, "PRAGMA integrity_check");
+    while (integrity.executeStep()) {
+      std::string line = integrity.getColumn(0).getString();
+      if (line != "ok") report.problems.push_back("integrity: " + line);
+    }
+    SQLite::Statement fk(impl_->db, "PRAGMA foreign_key_check");
+    while (fk.executeStep()) {
+      report.problems.push_back("foreign key: table " + fk.getColumn(0).getString() + " row " +
+                                fk.getColumn(1).getString() + " refers to a missing " +
+                                fk.getColumn(2).getString());
+    }
+    return report;
+  });
+}
+
+}  // namespace ncss

@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "exit_codes.hpp"
+#include "format.hpp"
+
+using ncss::ErrorCode;
+
+TEST_CASE("exit codes: each error code maps to its documented status", "[exit]") {
+  CHECK(cli::exit_status_for(ErrorCode::Internal) == 1);
+  CHECK(cli::exit_status_for(ErrorCode::Usage) == 2);
+  CHECK(cli::exit_status_for(ErrorCode::NotFound) == 2);
+  CHECK(cli::exit_status_for(ErrorCode::InvalidInput) == 3);
+  CHECK(cli::exit_status_for(ErrorCode::Partial) == 4);
+  CHECK(cli::exit_status_for(ErrorCode::InvalidTransition) == 5);
+  CHECK(cli::exit_status_for(ErrorCode::Conflict) == 6);
+  CHECK(cli::exit_status_for(ErrorCode::Storage) == 7);
+  CHECK(cli::exit_status_for(ErrorCode::Io) == 8);
+  CHECK(cli::exit_status_for(ErrorCode::CheckFailed) == 9);
+}
+
+TEST_CASE("exit codes: the listed statuses are unique and cover every mapped one", "[exit]") {
+  std::set<int> listed;
+  for (const auto& s : cli::exit_statuses()) CHECK(listed.insert(s.status).second);
+  for (auto code :
+       {ErrorCode::Internal, ErrorCode::Usage, ErrorCode::NotFound, ErrorCode::InvalidInput,
+        ErrorCode::Partial, ErrorCode::InvalidTransition, ErrorCode::Conflict, ErrorCode::Storage,
+        ErrorCode::Io, ErrorCode::CheckFailed}) {
+    CHECK(listed.count(cli::exit_status_for(code)) == 1);
+  }
+}
+
+TEST_CASE("format: CSV quoting and display width", "[format]") {
+  CHECK(cli::csv_field("plain") == "plain");
+  CHECK(cli::csv_field("a,b") == "\"a,b\"");
+  CHECK(cli::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(cli::csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(cli::display_width("abc") == 3);
+  CHECK(cli::display_width("北京大学") == 8);
+  CHECK(cli::display_width("法律（非法学）") == 14);
+  CHECK_THROWS(cli::parse_format("xml"));
+}

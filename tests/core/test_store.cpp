@@ -1,0 +1,168 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "migrations.hpp"
+#include "ncss/error.hpp"
+#include "ncss/store.hpp"
+
+using ncss::ErrorCode;
+using ncss::InitOutcome;
+using ncss::Store;
+using testkit::TempDir;
+
+namespace {
+
+int user_version_of(const std::filesystem::path& path) {
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+ErrorCode code_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const ncss::Error& e) {
+    return e.code();
+  }
+  FAIL("no ncss::Error was thrown");
+  return ErrorCode::Internal;
+}
+
+}  // namespace
+
+TEST_CASE("store: migrations are numbered 1..N without gaps", "[store]") {
+  const auto& all = ncss::detail::migrations();
+  REQUIRE(all.size() >= 2);
+  for (std::size_t i = 0; i < all.size(); ++i) CHECK(all[i].version == static_cast<int>(i + 1));
+  CHECK(ncss::latest_schema_version() == static_cast<int>(all.size()));
+}
+
+TEST_CASE("store: init creates a private database at the latest version", "[store]") {
+  TempDir dir;
+  auto path = dir / "new.db";
+  InitOutcome outcome;
+  {
+    auto store = Store::init(path, {}, outcome);
+    CHECK(outcome == InitOutcome::Created);
+    CHECK(store.schema_version() == ncss::latest_schema_version());
+    CHECK(store.check().ok());
+  }
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("store: re-running init or migrate changes nothing", "[store]") {
+  testkit::StoreFixture f;
+  REQUIRE(f.store.migrate() == 0);
+  InitOutcome outcome;
+  auto again = Store::init(f.path, {}, outcome);
+  CHECK(outcome == InitOutcome::AlreadyCurrent);
+  CHECK(again.migrate() == 0);
+  CHECK(again.schema_version() == ncss::latest_schema_version());
+}
+
+TEST_CASE("store: an older database is migrated by migrate, refused by open", "[store]") {
+  TempDir dir;
+  auto path = dir / "old.db";
+  {
+    // Build version 1 only, as an old binary would have left it.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(ncss::detail::migrations().front().sql);
+    db.exec("PRAGMA user_version = 1");
+  }
+  CHECK(code_of([&] { Store::open(path); }) == ErrorCode::Storage);
+  CHECK(user_version_of(path) == 1);
+  auto store = Store::open_for_migration(path);
+  CHECK(store.migrate() == ncss::latest_schema_version() - 1);
+  CHECK(store.schema_version() == ncss::latest_schema_version());
+  CHECK(store.check().ok());
+}
+
+TEST_CASE("store: a newer schema is refused with both versions, never downgraded", "[store]") {
+  TempDir dir;
+  auto path = dir / "future.db";
+  {
+    InitOutcome outcome;
+    Store::init(path, {}, outcome);
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+  }
+  for (auto open : {+[](const std::filesystem::path& p) { Store::open(p); },
+                    +[](const std::filesystem::path& p) { Store::open_for_migration(p); },
+                    +[](const std::filesystem::path& p) {
+                      InitOutcome o;
+                      Store::init(p, {}, o);
+                    }}) {
+    try {
+      open(path);
+      FAIL("a newer schema was accepted");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ErrorCode::Storage);
+      std::string msg = e.what();
+      CHECK(msg.find("99") != std::string::npos);
+      CHECK(msg.find(std::to_string(ncss::latest_schema_version())) != std::string::npos);
+    }
+    CHECK(user_version_of(path) == 99);
+  }
+}
+
+TEST_CASE("store: a missing file is refused and nothing is created", "[store]") {
+  TempDir dir;
+  auto path = dir / "missing.db";
+  try {
+    Store::open(path);
+    FAIL("a missing database was opened");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ErrorCode::Storage);
+    CHECK(std::string(e.what()).find("ncssctl init") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("store: a file that is not SQLite is refused and left untouched", "[store]") {
+  TempDir dir;
+  auto path = dir / "notes.db";
+  const std::string bytes = "姓名,身份证号\nnot a database\n";
+  testkit::write_file(path, bytes);
+  CHECK(code_of([&] { Store::open(path); }) == ErrorCode::Storage);
+  CHECK(code_of([&] {
+          InitOutcome o;
+          Store::init(path, {}, o);
+        }) == ErrorCode::Storage);
+  CHECK(testkit::read_file(path) == bytes);
+  CHECK_FALSE(std::filesystem::exists(dir / "notes.db-wal"));
+}
+
+TEST_CASE("store: another application's SQLite file is not taken over", "[store]") {
+  TempDir dir;
+  auto path = dir / "other.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE mine (x INTEGER)");
+  }
+  auto before = testkit::read_file(path);
+  CHECK(code_of([&] {
+          InitOutcome o;
+          Store::init(path, {}, o);
+        }) == ErrorCode::Storage);
+  CHECK(code_of([&] { Store::open(path); }) == ErrorCode::Storage);
+  CHECK(testkit::read_file(path) == before);
+}
+
+TEST_CASE("store: check reports foreign-key and version problems", "[store]") {
+  testkit::StoreFixture f;
+  {
+    SQLite::Database db(f.path.string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA foreign_keys = OFF");
+    db.exec("INSERT INTO school_aliases (name, school_code) VALUES ('无此校', '00000')");
+  }
+  auto report = f.store.check();
+  CHECK_FALSE(report.ok());
+  REQUIRE(report.problems.size() == 1);
+  CHECK(report.problems[0].find("school_aliases") != std::string::npos);
+}

@@ -1,0 +1,43 @@
+// Shared test helpers: temporary directories and running the built ncssctl binary.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace testkit {
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the built ncssctl with these arguments (no shell), with NCSSCTL_* variables cleared and
+// `env` added, and stdin from /dev/null unless `input` is given.
+RunResult run_ncssctl(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {},
+                      const std::string* input = nullptr);
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// The repository's top directory (for data/, schema/, samples/).
+std::filesystem::path source_dir();
+
+}  // namespace testkit
