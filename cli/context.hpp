@@ -57,5 +57,6 @@ void register_init(CLI::App& app, Context& ctx);
 void register_db(CLI::App& app, Context& ctx);
 void register_codes(CLI::App& app, Context& ctx);
 void register_school(CLI::App& app, Context& ctx);
+void register_student(CLI::App& app, Context& ctx);
 
 }  // namespace cli

@@ -46,6 +46,19 @@ void AuditWriter::notify(std::int64_t event_id, const Notification& n) {
   insert_outbox_.exec();
 }
 
+std::int64_t record_event(Store& store, const Actor& actor, const std::string& action,
+                          const std::string& subject_type, const std::string& subject_id,
+                          const std::string& reason, const nlohmann::json& details) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    AuditWriter audit(db, actor);
+    auto id = audit.event(action, subject_type, subject_id, reason, details);
+    tx.commit();
+    return id;
+  });
+}
+
 std::vector<EventRecord> list_events(Store& store, const std::string& subject_type,
                                      const std::string& subject_id) {
   return with_storage_errors([&] {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -245,16 +246,29 @@ TEST_CASE("cli: man/ncssctl.1 matches --help", "[cli][man]") {
     INFO(o);
     CHECK(contains(man, o));
   }
-  for (const auto& sub : {"init", "db", "codes", "school"}) {
+  for (const auto& sub : {"init", "db", "codes", "school", "student"}) {
     CHECK(std::regex_search(help, std::regex(std::string("\n  ") + sub + " ")));
     CHECK(std::regex_search(man, std::regex(std::string("\n\\.BR? ") + sub)));
   }
   for (const auto& [group, subs] : std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"db", {"check", "migrate"}}, {"school", {"list", "show", "add"}}}) {
+           {"db", {"check", "migrate"}},
+           {"school", {"list", "show", "add"}},
+           {"student", {"import", "template", "list", "show"}}}) {
     auto sub_help = run_ncssctl({group, "--help"}).out;
     for (const auto& s : subs) {
       CHECK(contains(sub_help, "\n  " + s + " "));
       CHECK(contains(man, group + " " + s));
+      // Every option of the subcommand is in the man page too.
+      auto leaf_help = run_ncssctl({group, s, "--help"}).out;
+      for (const auto& g : matches(leaf_help, R"(\n  (--?[-\w]+(?:,--[-\w]+)?))")) {
+        std::stringstream names(g[0]);
+        std::string name;
+        while (std::getline(names, name, ',')) {
+          if (name == "-h" || name == "--help") continue;
+          INFO(group + " " + s + " " + name);
+          CHECK(contains(man, name));
+        }
+      }
     }
   }
   // EXIT STATUS: the same numbers with the same names.
@@ -289,4 +303,33 @@ TEST_CASE("cli: the man page renders with man -l", "[cli][man]") {
   int status = pclose(p);
   CHECK(status == 0);
   CHECK(warnings.empty());
+}
+
+TEST_CASE("cli: --quiet silences notes; errors still appear", "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  auto r = run_ncssctl({"--db", db, "--quiet", "init"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  r = run_ncssctl({"--db", db, "-q", "codes", "nope"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "unknown code table"));
+}
+
+TEST_CASE("cli: a write waits --busy-timeout for another writer, then gives up", "[cli]") {
+  TempDir dir;
+  std::string db = init_db(dir);
+  auto holder = std::make_unique<SQLite::Database>(db, SQLite::OPEN_READWRITE);
+  holder->exec("BEGIN IMMEDIATE");
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_ncssctl({"--db", db, "--busy-timeout", "300", "school", "add", "--code", "99004",
+                        "--name", "等待学院", "--level", "其他"});
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(r.exit_code == 7);
+  CHECK(contains(r.err, "locked"));
+  CHECK(waited >= std::chrono::milliseconds(300));
+  holder.reset();  // closing the connection ends its transaction
+  r = run_ncssctl(
+      {"--db", db, "school", "add", "--code", "99004", "--name", "等待学院", "--level", "其他"});
+  CHECK(r.exit_code == 0);
 }

@@ -37,6 +37,13 @@ struct Notification {
   nlohmann::json payload = nlohmann::json::object();
 };
 
+// Records one event in its own transaction (for acts that change nothing else, such as showing
+// unmasked personal data).
+std::int64_t record_event(Store& store, const Actor& actor, const std::string& action,
+                          const std::string& subject_type, const std::string& subject_id,
+                          const std::string& reason = "",
+                          const nlohmann::json& details = nlohmann::json::object());
+
 // Lists events, newest last; empty filters match everything.
 std::vector<EventRecord> list_events(Store& store, const std::string& subject_type = "",
                                      const std::string& subject_id = "");

@@ -1,0 +1,290 @@
+// ncssctl student import|template|list|show: the graduate rosters.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "ncss/error.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/roster.hpp"
+#include "ncss/roster_template.hpp"
+#include "ncss/xlsx_writer.hpp"
+
+namespace cli {
+
+namespace {
+
+struct StudentOptions {
+  std::vector<std::string> files;
+  ncss::ImportOptions import;
+  std::string report;
+  std::string template_out = "毕业生导入模板.xlsx";
+  ncss::GraduateFilter filter;
+  std::string id_number;
+  int cohort = 0;
+  bool unmask = false;
+};
+
+// Shows rows done and the rate on a terminal, overwriting one line; silent otherwise.
+class TerminalProgress : public ncss::ImportProgress {
+ public:
+  TerminalProgress(std::string label, bool enabled)
+      : label_(std::move(label)), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  ~TerminalProgress() override {
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
+  }
+  void rows_done(std::size_t rows) override {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    std::cerr << "\r\033[K" << label_ << ": " << rows << " rows";
+    if (secs > 0.2) std::cerr << ", " << static_cast<long>(rows / secs) << " rows/s";
+    std::cerr << std::flush;
+    shown_ = true;
+  }
+
+ private:
+  std::string label_;
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+const std::vector<std::string> kReportHeaders = {"file",   "sheet", "row",    "column",
+                                                 "header", "code",  "message"};
+
+// The --report file: every problem, then one summary row per file. CSV or .xlsx by extension.
+class ImportReportFile {
+ public:
+  explicit ImportReportFile(const std::string& path) : path_(path) {
+    if (path.empty()) return;
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".xlsx") {
+      xlsx_ = std::make_unique<ncss::XlsxTableWriter>(path, "导入报告", kReportHeaders);
+    } else if (ext == ".csv") {
+      csv_.open(path, std::ios::binary | std::ios::trunc);
+      if (!csv_) throw ncss::Error::io("cannot write the report '" + path + "'", errno);
+      csv_ << "\xEF\xBB\xBF";  // so that Excel opens the Chinese text as UTF-8
+      write_csv(kReportHeaders);
+    } else {
+      throw ncss::Error::usage("--report '" + path + "' must end in .csv or .xlsx");
+    }
+  }
+  void row(const std::vector<std::string>& cells) {
+    if (xlsx_) xlsx_->row(cells);
+    if (csv_.is_open()) write_csv(cells);
+  }
+  void close() {
+    if (xlsx_) xlsx_->close();
+    if (csv_.is_open()) {
+      csv_.close();
+      if (!csv_) throw ncss::Error::io("cannot write the report '" + path_ + "'");
+    }
+  }
+
+ private:
+  void write_csv(const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) csv_ << (i ? "," : "") << csv_field(cells[i]);
+    csv_ << "\r\n";
+  }
+  std::string path_;
+  std::unique_ptr<ncss::XlsxTableWriter> xlsx_;
+  std::ofstream csv_;
+};
+
+std::string summary_text(const ncss::ImportReport& r) {
+  return std::to_string(r.added) + " new, " + std::to_string(r.updated) + " updated, " +
+         std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.rejected) + " rejected, " +
+         std::to_string(r.blank) + " blank";
+}
+
+void run_import(Context& ctx, const StudentOptions& o) {
+  ImportReportFile report_file(o.report);
+  RowWriter summary(ctx.out(), ctx.format(),
+                    {{"file", "文件"},
+                     {"status", "结果"},
+                     {"added", "新增", true},
+                     {"updated", "更新", true},
+                     {"unchanged", "未变", true},
+                     {"rejected", "拒绝", true},
+                     {"blank", "空行", true},
+                     {"header_row", "表头行", true},
+                     {"encoding", "编码"},
+                     {"sheet", "工作表"}});
+  const bool progress_on = !ctx.options.quiet && ::isatty(STDERR_FILENO);
+  bool any_refused = false, any_rejected = false;
+  auto actor = ctx.actor();
+  for (const auto& file : o.files) {
+    std::string sheet;
+    auto sink = [&](const ncss::RowProblem& p) {
+      std::string where = file + ":" + std::to_string(p.row) + ":";
+      if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
+      ctx.note(where + " " + p.code + ": " + p.message);
+      report_file.row({file, sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
+    };
+    try {
+      TerminalProgress progress(file, progress_on);
+      auto r = ncss::import_roster(ctx.store(), file, o.import, actor, &progress, sink);
+      sheet = r.sheet;
+      for (const auto& w : r.warnings) ctx.note(file + ": warning: " + w);
+      std::string status;
+      if (o.import.dry_run) {
+        status = r.rejected ? "dry_run_rejected_rows" : "dry_run_ok";
+        any_rejected |= r.rejected > 0;
+      } else if (!r.written) {
+        status = "refused";  // --all-or-nothing with rejected rows
+        any_refused = true;
+      } else {
+        status = r.rejected ? "partial" : "ok";
+        any_rejected |= r.rejected > 0;
+      }
+      std::string verdict = o.import.dry_run ? " (dry run: nothing written)"
+                            : r.written      ? ""
+                                             : " (--all-or-nothing: nothing written)";
+      ctx.note(file + ": " + summary_text(r) + verdict);
+      summary.row({file, status, std::to_string(r.added), std::to_string(r.updated),
+                   std::to_string(r.unchanged), std::to_string(r.rejected), std::to_string(r.blank),
+                   std::to_string(r.header_row), r.encoding, r.sheet});
+      report_file.row({file, r.sheet, "", "", "", "summary", summary_text(r) + verdict});
+    } catch (const ncss::Error& e) {
+      if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
+      // This file is refused whole; the others still run.
+      std::cerr << "ncssctl: error: " << e.what() << '\n';
+      any_refused = true;
+      summary.row({file, "refused", "0", "0", "0", "0", "0", "", "", ""});
+      report_file.row({file, "", "", "", "", "file_refused", e.what()});
+    }
+  }
+  summary.finish();
+  report_file.close();
+  if (any_refused) {
+    ctx.exit_status = exit_status_for(ncss::ErrorCode::InvalidInput);
+  } else if (any_rejected) {
+    ctx.exit_status = exit_status_for(ncss::ErrorCode::Partial);
+  }
+}
+
+void run_template(Context& ctx, const StudentOptions& o) {
+  ncss::write_roster_template(o.template_out);
+  ctx.note("wrote the import template " + o.template_out);
+}
+
+const std::vector<Column> kGraduateColumns = {
+    {"id_number", "身份证号"},   {"name", "学生姓名"},
+    {"gender", "性别"},          {"cohort", "届别", true},
+    {"school_code", "院校代码"}, {"school", "毕业院校"},
+    {"department", "院系"},      {"degree_level", "学历层次"},
+    {"major", "专业"},           {"training_mode", "培养方式"},
+    {"student_no", "学号"},      {"phone", "手机号码"},
+    {"email", "电子邮箱"},       {"status", "状态"}};
+
+std::vector<std::string> graduate_row(const ncss::Graduate& g, bool mask) {
+  return {mask ? ncss::mask_resident_id(g.id_number) : g.id_number,
+          g.name,
+          g.gender,
+          std::to_string(g.cohort),
+          g.school_code,
+          g.school_name,
+          g.department,
+          g.degree_level_name,
+          g.major,
+          g.training_mode,
+          g.student_no,
+          mask && !g.phone.empty() ? ncss::mask_phone(g.phone) : g.phone,
+          g.email,
+          g.status};
+}
+
+// Personal data is masked in human output unless --unmask, whose use is recorded.
+bool masked(Context& ctx, const StudentOptions& o, const std::string& what) {
+  if (o.unmask) {
+    ncss::record_event(ctx.store(), ctx.actor(), "pii.unmask", "graduate", what, "",
+                       {{"command", "student"}});
+    return false;
+  }
+  return ctx.format() == Format::Table;
+}
+
+void run_list(Context& ctx, const StudentOptions& o) {
+  bool mask = masked(ctx, o, "list");
+  RowWriter w(ctx.out(), ctx.format(), kGraduateColumns);
+  ncss::for_each_graduate(ctx.store(), o.filter,
+                          [&](const ncss::Graduate& g) { w.row(graduate_row(g, mask)); });
+}
+
+void run_show(Context& ctx, const StudentOptions& o) {
+  auto g = ncss::get_graduate(ctx.store(), o.id_number, o.cohort);
+  bool mask = masked(ctx, o, g.id_number);
+  auto row = graduate_row(g, mask);
+  if (ctx.format() == Format::Table) {
+    RowWriter w(ctx.out(), Format::Table, {{"field", "字段"}, {"value", "值"}});
+    for (std::size_t i = 0; i < kGraduateColumns.size(); ++i) {
+      w.row({kGraduateColumns[i].label + " " + kGraduateColumns[i].key, row[i]});
+    }
+    return;
+  }
+  RowWriter w(ctx.out(), ctx.format(), kGraduateColumns);
+  w.row(row);
+}
+
+void add_filters(CLI::App* cmd, StudentOptions& o) {
+  cmd->add_option("--school", o.filter.school, "only this school (name, former name or code)");
+  cmd->add_option("--department", o.filter.department, "only this 院系");
+  cmd->add_option("--cohort", o.filter.cohort, "only this 届别 (year)");
+  cmd->add_option("--level", o.filter.degree_level, "only this 学历层次 (博士, 硕士, 本科, 专科)");
+  cmd->add_option("--training-mode", o.filter.training_mode, "only this 培养方式")
+      ->check(CLI::IsMember({"非定向", "定向", "委培"}));
+}
+
+}  // namespace
+
+void register_student(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<StudentOptions>();
+  auto* student = app.add_subcommand("student", "graduate rosters: import, template, list, show");
+  student->require_subcommand(1);
+
+  auto* import = student->add_subcommand(
+      "import",
+      "import roster files (.csv UTF-8/GBK, .xlsx); exit 0 all rows valid, 4 some rows "
+      "rejected and the rest imported, 3 a file refused whole");
+  import->add_option("files", o->files, "roster files")->required()->check(CLI::ExistingFile);
+  import->add_option("--cohort", o->import.cohort, "届别 for rows (or files) that lack it");
+  import->add_option("--school", o->import.school,
+                     "毕业院校 (name or code) for rows (or files) that lack it");
+  import->add_option("--sheet", o->import.sheet, ".xlsx: the sheet to read (default the first)");
+  import->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
+  import->add_flag("--all-or-nothing", o->import.all_or_nothing,
+                   "write nothing from a file if any of its rows is rejected");
+  import->add_option("--report", o->report,
+                     "write every rejected row and the counts to FILE.csv or FILE.xlsx");
+  import->callback([&ctx, o] { run_import(ctx, *o);
+});
+
+auto* tmpl = student->add_subcommand("template", "write the .xlsx import template");
+tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
+tmpl->callback([&ctx, o] { run_template(ctx, *o); });
+
+auto* list = student->add_subcommand("list",
+                                     "list graduates (ID numbers and phones masked "
+                                     "in tables unless --unmask)");
+add_filters(list, *o);
+list->add_flag("--unmask", o->unmask, "show ID numbers and phones in full (recorded)");
+list->callback([&ctx, o] { run_list(ctx, *o); });
+
+auto* show = student->add_subcommand("show", "show one graduate");
+show->add_option("id_number", o->id_number, "身份证号")->required();
+show->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
+show->add_flag("--unmask", o->unmask, "show the ID number and phone in full (recorded)");
+show->callback([&ctx, o] { run_show(ctx, *o); });
+}  // namespace cli
+
+}  // namespace cli

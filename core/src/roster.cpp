@@ -1,0 +1,915 @@
+#include "ncss/roster.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "audit_impl.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/sheet.hpp"
+#include "store_impl.hpp"
+
+namespace ncss {
+
+namespace {
+
+// Indexes into roster_fields(), in template order.
+enum Field : std::size_t {
+  kName,
+  kIdNumber,
+  kSchool,
+  kDepartment,
+  kLevel,
+  kMajor,
+  kCohort,
+  kTrainingMode,
+  kStudentNo,
+  kGender,
+  kPhone,
+  kEmail,
+  kFieldCount
+};
+
+constexpr std::size_t kHeaderSearchRows = 20;
+constexpr std::size_t kProgressEvery = 4096;
+
+std::string column_letter(std::size_t index) {
+  std::string s;
+  ++index;
+  while (index > 0) {
+    s.insert(s.begin(), static_cast<char>('A' + (index - 1) % 26));
+    index = (index - 1) / 26;
+  }
+  return s;
+}
+
+bool is_space_at(const std::string& s, std::size_t i, std::size_t& len) {
+  if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+    len = 1;
+    return true;
+  }
+  if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE3 &&
+      static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+      static_cast<unsigned char>(s[i + 2]) == 0x80) {
+    len = 3;
+    return true;
+  }
+  return false;
+}
+
+// Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
+std::string trim(const std::string& s) {
+  std::size_t begin = 0, len = 0;
+  while (begin < s.size() && is_space_at(s, begin, len)) begin += len;
+  std::size_t end = s.size();
+  while (end > begin) {
+    if (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r' || s[end - 1] == '\n') {
+      --end;
+    } else if (end - begin >= 3 && static_cast<unsigned char>(s[end - 3]) == 0xE3 &&
+               static_cast<unsigned char>(s[end - 2]) == 0x80 &&
+               static_cast<unsigned char>(s[end - 1]) == 0x80) {
+      end -= 3;
+    } else {
+      break;
+    }
+  }
+  return s.substr(begin, end - begin);
+}
+
+std::string header_key(const std::string& text) {
+  std::string t = trim(text);
+  // Templates often mark required columns with an asterisk.
+  while (!t.empty() && t.back() == '*') t.pop_back();
+  while (!t.empty() && t.front() == '*') t.erase(t.begin());
+  t = trim(t);
+  for (char& c : t) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return t;
+}
+
+bool all_ascii_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A number as a spreadsheet stores it ("13812345678", "2026.0", "1.3812345678E+10") as integer
+// text, or nullopt when it is not a whole number.
+std::optional<std::string> integer_text(const std::string& number) {
+  std::string digits;
+  long exponent = 0;
+  std::size_t i = 0;
+  if (i < number.size() && number[i] == '+') ++i;
+  bool seen_point = false;
+  for (; i < number.size(); ++i) {
+    char c = number[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+      if (seen_point) --exponent;
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits.empty()) return std::nullopt;
+  if (i < number.size()) {
+    if (number[i] != 'e' && number[i] != 'E') return std::nullopt;
+    ++i;
+    std::string exp = number.substr(i);
+    if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) {
+      if (exp.size() == 1) return std::nullopt;
+    }
+    std::size_t used = 0;
+    long e;
+    try {
+      e = std::stol(exp, &used);
+    } catch (...) {
+      return std::nullopt;
+    }
+    if (used != exp.size() || e > 30 || e < -30) return std::nullopt;
+    exponent += e;
+  }
+  if (exponent >= 0) {
+    digits.append(static_cast<std::size_t>(exponent), '0');
+  } else {
+    std::size_t drop = static_cast<std::size_t>(-exponent);
+    if (drop > digits.size()) drop = digits.size();
+    std::string fraction = digits.substr(digits.size() - drop);
+    if (fraction.find_first_not_of('0') != std::string::npos) return std::nullopt;
+    digits.resize(digits.size() - drop);
+  }
+  std::size_t nz = digits.find_first_not_of('0');
+  return nz == std::string::npos ? std::string("0") : digits.substr(nz);
+}
+
+// "1.10105E+17" as Excel writes a long number in a CSV.
+bool is_scientific(const std::string& s) {
+  std::size_t e = s.find_first_of("eE");
+  if (e == std::string::npos || e == 0) return false;
+  for (std::size_t i = 0; i < e; ++i) {
+    if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) return false;
+  }
+  std::size_t i = e + 1;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  return i < s.size() && all_ascii_digits(s.substr(i));
+}
+
+bool valid_email(const std::string& s) {
+  auto at = s.find('@');
+  if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos) return false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x21) return false;
+  }
+  std::string domain = s.substr(at + 1);
+  auto dot = domain.rfind('.');
+  if (dot == std::string::npos || dot == 0) return false;
+  std::string tld = domain.substr(dot + 1);
+  if (tld.size() < 2) return false;
+  for (char c : tld) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  }
+  return domain.find("..") == std::string::npos && domain.front() != '.';
+}
+
+// U+FFFD, or Latin-1 letters where Chinese headers should be, or GB18030 read as UTF-8 the other
+// way round ("锟斤拷"): what a wrongly decoded file looks like.
+bool looks_like_mojibake(const std::string& s) {
+  if (s.find("\xEF\xBF\xBD") != std::string::npos) return true;
+  if (s.find("锟斤拷") != std::string::npos) return true;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    auto n = static_cast<unsigned char>(s[i + 1]);
+    if ((b == 0xC3 || b == 0xC2) && n >= 0x80 && n <= 0xBF) return true;  // Ã å ç ...
+  }
+  return false;
+}
+
+// An ID number of 17 digits and a check character packs exactly into 61 bits, so the in-file
+// duplicate check holds a million IDs in a few megabytes.
+std::optional<std::uint64_t> pack_id(const std::string& id) {
+  if (id.size() != 18) return std::nullopt;
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 17; ++i) {
+    if (id[i] < '0' || id[i] > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(id[i] - '0');
+  }
+  std::uint64_t check;
+  if (id[17] == 'X') {
+    check = 10;
+  } else if (id[17] >= '0' && id[17] <= '9') {
+    check = static_cast<std::uint64_t>(id[17] - '0');
+  } else {
+    return std::nullopt;
+  }
+  return v * 11 + check + 1;  // never 0: 0 marks an empty slot
+}
+
+// Open addressing, linear probing: packed ID → first row it was seen on.
+class SeenIds {
+ public:
+  SeenIds() : keys_(1024, 0), rows_(1024, 0) {}
+  // Returns the first row for `key`, inserting `row` when it is new (0 then).
+  std::size_t insert(std::uint64_t key, std::size_t row) {
+    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
+    std::size_t mask = keys_.size() - 1;
+    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == key) return rows_[i];
+      if (keys_[i] == 0) {
+        keys_[i] = key;
+        rows_[i] = static_cast<std::uint32_t>(row);
+        ++size_;
+        return 0;
+      }
+    }
+  }
+
+ private:
+  static std::size_t hash(std::uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return static_cast<std::size_t>(k);
+  }
+  void grow() {
+    std::vector<std::uint64_t> keys(keys_.size() * 2, 0);
+    std::vector<std::uint32_t> rows(rows_.size() * 2, 0);
+    std::size_t mask = keys.size() - 1;
+    for (std::size_t j = 0; j < keys_.size(); ++j) {
+      if (keys_[j] == 0) continue;
+      std::size_t i = hash(keys_[j]) & mask;
+      while (keys[i] != 0) i = (i + 1) & mask;
+      keys[i] = keys_[j];
+      rows[i] = rows_[j];
+    }
+    keys_.swap(keys);
+    rows_.swap(rows);
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> rows_;
+  std::size_t size_ = 0;
+};
+
+// Every way a roster may name a school, mapped to its code.
+std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db) {
+  std::unordered_map<std::string, std::string> names;
+  SQLite::Statement q(db,
+                      "SELECT code, code FROM schools UNION ALL SELECT moe_id, code FROM schools "
+                      "WHERE moe_id IS NOT NULL UNION ALL SELECT name, code FROM schools "
+                      "UNION ALL SELECT name, school_code FROM school_aliases");
+  while (q.executeStep()) names.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+  return names;
+}
+
+std::unordered_map<std::string, std::string> load_levels(SQLite::Database& db) {
+  std::unordered_map<std::string, std::string> levels;
+  SQLite::Statement q(db, "SELECT code, name, note FROM degree_levels");
+  while (q.executeStep()) {
+    std::string code = q.getColumn(0).getString();
+    levels.emplace(q.getColumn(1).getString(), code);  // 本科生
+    levels.emplace(q.getColumn(2).getString(), code);  // 本科
+  }
+  return levels;
+}
+
+// The values of one roster row after normalisation, as they would be stored.
+struct RowValues {
+  std::array<std::string, kFieldCount> v;
+  std::string school_code;
+  std::string level_code;
+  int cohort = 0;
+};
+
+struct Column {
+  std::size_t index;  // in the sheet
+  std::string header;
+};
+
+class RosterImport {
+ public:
+  RosterImport(SQLite::Database& db, const std::filesystem::path& file, const ImportOptions& o,
+               const Actor& actor, ImportProgress* progress, const ProblemSink& sink)
+      : db_(db), file_(file), options_(o), actor_(actor), progress_(progress), sink_(sink) {}
+
+  ImportReport run();
+
+ private:
+  void find_header(SheetReader& reader, SheetRow& row);
+  void refuse_no_header(const std::vector<SheetRow>& seen);
+  bool process(const SheetRow& row);  // false: rejected
+  void problem(std::size_t row, Field f, const std::string& code, const std::string& message);
+  const Cell* raw_cell(const SheetRow& row, Field f) const;
+  void write(const RowValues& r, std::size_t row_number);
+
+  SQLite::Database& db_;
+  std::filesystem::path file_;
+  const ImportOptions& options_;
+  const Actor& actor_;
+  ImportProgress* progress_;
+  const ProblemSink& sink_;
+
+  ImportReport report_;
+  std::array<std::optional<Column>, kFieldCount> columns_;
+  std::unordered_map<std::string, std::string> schools_;
+  std::unordered_map<std::string, std::string> levels_;
+  std::string default_school_code_;
+  SeenIds seen_;
+  std::int64_t import_id_ = 0;
+  std::unique_ptr<AuditWriter> audit_;
+  std::optional<SQLite::Statement> select_, insert_, update_;
+  bool row_rejected_ = false;
+};
+
+const Cell* RosterImport::raw_cell(const SheetRow& row, Field f) const {
+  if (!columns_[f] || columns_[f]->index >= row.cells.size()) return nullptr;
+  const Cell& c = row.cells[columns_[f]->index];
+  return c.kind == CellKind::Empty ? nullptr : &c;
+}
+
+void RosterImport::problem(std::size_t row, Field f, const std::string& code,
+                           const std::string& message) {
+  RowProblem p;
+  p.row = row;
+  if (f < kFieldCount && columns_[f]) {
+    p.column = column_letter(columns_[f]->index);
+    p.header = columns_[f]->header;
+  } else if (f < kFieldCount) {
+    p.header = roster_fields()[f].header;
+  }
+  p.code = code;
+  p.message = message;
+  row_rejected_ = true;
+  if (sink_) {
+    sink_(p);
+  } else {
+    report_.problems.push_back(std::move(p));
+  }
+}
+
+void RosterImport::refuse_no_header(const std::vector<SheetRow>& seen) {
+  std::string expected;
+  for (const auto& f : roster_fields()) {
+    if (!f.required || (f.key == "school" && !options_.school.empty())) continue;
+    expected += (expected.empty() ? "" : ", ") + f.header;
+  }
+  std::string first;
+  bool mojibake = false;
+  for (const auto& r : seen) {
+    std::string line;
+    for (const auto& c : r.cells) {
+      if (c.kind == CellKind::Empty) continue;
+      if (looks_like_mojibake(c.text)) mojibake = true;
+      line += (line.empty() ? "" : ", ") + c.text;
+    }
+    if (first.empty() && !line.empty()) first = line.substr(0, 200);
+  }
+  std::string msg = file_.string() + ": no header row in the first " +
+                    std::to_string(kHeaderSearchRows) + " rows; expected the columns " + expected;
+  if (!first.empty()) msg += "; the first row holds: " + first;
+  if (mojibake) {
+    msg +=
+        ". The text looks garbled (mojibake): the file is probably in another encoding; "
+        "save it as CSV UTF-8 or as .xlsx";
+  }
+  throw Error::invalid_input(msg);
+}
+
+void RosterImport::find_header(SheetReader& reader, SheetRow& row) {
+  const auto& fields = roster_fields();
+  std::unordered_map<std::string, std::size_t> by_header;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    by_header.emplace(header_key(fields[i].header), i);
+    by_header.emplace(header_key(fields[i].key), i);
+    for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), i);
+  }
+  std::vector<SheetRow> seen;
+  while (reader.next(row)) {
+    if (row.number > kHeaderSearchRows) break;
+    std::array<std::optional<Column>, kFieldCount> found;
+    std::vector<std::string> unknown;
+    std::string duplicate;
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      if (row.cells[c].kind == CellKind::Empty) continue;
+      std::string key = header_key(row.cells[c].text);
+      if (key.empty()) continue;
+      auto it = by_header.find(key);
+      if (it == by_header.end()) {
+        unknown.push_back(column_letter(c) + " " + trim(row.cells[c].text));
+      } else if (found[it->second]) {
+        duplicate = fields[it->second].header + " (columns " +
+                    column_letter(found[it->second]->index) + " and " + column_letter(c) + ")";
+      } else {
+        found[it->second] = Column{c, trim(row.cells[c].text)};
+      }
+    }
+    bool complete =
+        found[kName] && found[kIdNumber] && (found[kSchool] || !options_.school.empty());
+    if (complete) {
+      if (!duplicate.empty()) {
+        throw Error::invalid_input(file_.string() + ": row " + std::to_string(row.number) +
+                                   ": the column " + duplicate + " appears twice");
+      }
+      columns_ = found;
+      report_.header_row = row.number;
+      for (const auto& u : unknown) {
+        report_.warnings.push_back("unknown column " + u + " ignored");
+      }
+      return;
+    }
+    seen.push_back(row);
+  }
+  refuse_no_header(seen);
+}
+
+bool RosterImport::process(const SheetRow& row) {
+  row_rejected_ = false;
+  const std::size_t n = row.number;
+  RowValues r;
+  bool any = false;
+  for (std::size_t f = 0; f < kFieldCount; ++f) {
+    const Cell* c = raw_cell(row, static_cast<Field>(f));
+    if (!c) continue;
+    std::string text = trim(c->text);
+    if (text.empty()) continue;
+    any = true;
+    // Whole numbers typed into number-formatted cells keep no ".0" and no exponent.
+    if (c->kind == CellKind::Number && (f == kCohort || f == kPhone || f == kStudentNo)) {
+      if (auto i = integer_text(text)) text = *i;
+    }
+    r.v[f] = std::move(text);
+  }
+  if (!any) {
+    ++report_.blank;
+    return true;
+  }
+
+  // 学生姓名
+  if (r.v[kName].empty()) problem(n, kName, "name_missing", "学生姓名 is empty");
+
+  // 身份证号
+  const Cell* id_cell = raw_cell(row, kIdNumber);
+  std::string& id = r.v[kIdNumber];
+  bool id_ok = false;
+  if (id.empty()) {
+    problem(n, kIdNumber, "id_missing", "身份证号 is empty");
+  } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(id)) {
+    problem(n, kIdNumber, "id_excel_number",
+            "身份证号 '" + id +
+                "' was stored as a number, so Excel dropped its last digits (it keeps 15); "
+                "format the column as text and type the ID number again");
+  } else {
+    id = normalize_resident_id(id);
+    auto defects = check_resident_id(id, actor_.now);
+    for (auto d : defects) {
+      switch (d) {
+        case IdDefect::Length:
+          problem(n, kIdNumber, "id_length",
+                  "身份证号 '" + id + "' has " + std::to_string(id.size()) +
+                      " characters; it must have 18");
+          break;
+        case IdDefect::Characters:
+          problem(n, kIdNumber, "id_chars",
+                  "身份证号 '" + id + "' must be 17 digits followed by a digit or X");
+          break;
+        case IdDefect::CheckDigit:
+          problem(n, kIdNumber, "id_checksum",
+                  "身份证号 '" + id + "' has a wrong check digit (the last character should be " +
+                      std::string(1, resident_id_check_char(id)) + ")");
+          break;
+        case IdDefect::BirthDate:
+          problem(n, kIdNumber, "id_birthdate",
+                  "身份证号 '" + id + "' holds the birth date " + id.substr(6, 8) +
+                      ", which does not exist");
+          break;
+        case IdDefect::BirthFuture:
+          problem(n, kIdNumber, "id_birth_future",
+                  "身份证号 '" + id + "' holds the birth date " + id.substr(6, 8) +
+                      ", which is in the future");
+          break;
+      }
+    }
+    id_ok = defects.empty();
+  }
+
+  // 性别: given, it must be 男 or 女 and agree with the ID's 17th digit; otherwise derived.
+  std::string& gender = r.v[kGender];
+  if (!gender.empty() && gender != "男" && gender != "女") {
+    problem(n, kGender, "gender_invalid", "性别 '" + gender + "' must be 男 or 女");
+  } else if (id_ok) {
+    auto info = resident_id_info(id);
+    std::string from_id = info->male ? "男" : "女";
+    if (gender.empty()) {
+      gender = from_id;
+    } else if (gender != from_id) {
+      problem(
+          n, kGender, "gender_mismatch",
+          "性别 '" + gender + "' disagrees with the 身份证号, whose 17th digit says " + from_id);
+    }
+  }
+
+  // 毕业院校
+  std::string& school = r.v[kSchool];
+  if (school.empty()) {
+    if (default_school_code_.empty()) {
+      problem(n, kSchool, "school_missing", "毕业院校 is empty and no --school was given");
+    } else {
+      r.school_code = default_school_code_;
+    }
+  } else {
+    auto it = schools_.find(school);
+    if (it == schools_.end()) {
+      problem(n, kSchool, "school_unknown",
+              "毕业院校 '" + school +
+                  "' is not on the national list of institutions (by name, former name or "
+                  "code); check the spelling or add it with `ncssctl school add`");
+    } else {
+      r.school_code = it->second;
+    }
+  }
+
+  // 学历层次
+  if (!r.v[kLevel].empty()) {
+    auto it = levels_.find(r.v[kLevel]);
+    if (it == levels_.end()) {
+      problem(n, kLevel, "level_invalid",
+              "学历层次 '" + r.v[kLevel] + "' must be one of 博士, 硕士, 本科, 专科");
+    } else {
+      r.level_code = it->second;
+    }
+  }
+
+  // 培养方式
+  const std::string& mode = r.v[kTrainingMode];
+  if (!mode.empty() && mode != "非定向" && mode != "定向" && mode != "委培") {
+    problem(n, kTrainingMode, "training_mode_invalid",
+            "培养方式 '" + mode + "' must be one of 非定向, 定向, 委培");
+  }
+
+  // 届别
+  std::string cohort = r.v[kCohort].empty() ? options_.cohort : r.v[kCohort];
+  if (cohort.empty()) {
+    problem(n, kCohort, "cohort_missing", "届别 is empty and no --cohort was given");
+  } else if (cohort.size() != 4 || !all_ascii_digits(cohort) || cohort[0] < '1' ||
+             cohort[0] > '2') {
+    problem(n, kCohort, "cohort_invalid", "届别 '" + cohort + "' must be a four-digit year");
+  } else {
+    r.cohort = std::stoi(cohort);
+  }
+
+  // 手机号码
+  const std::string& phone = r.v[kPhone];
+  if (!phone.empty() && (phone.size() != 11 || !all_ascii_digits(phone) || phone[0] != '1')) {
+    problem(n, kPhone, "phone_invalid",
+            "手机号码 '" + phone + "' must be 11 digits starting with 1");
+  }
+
+  // 电子邮箱
+  const std::string& email = r.v[kEmail];
+  if (!email.empty() && !valid_email(email)) {
+    problem(n, kEmail, "email_invalid",
+            "电子邮箱 '" + email + "' is not an address of the form name@domain.tld");
+  }
+
+  // Within a file the first occurrence of an ID number wins.
+  if (auto packed = pack_id(id)) {
+    std::size_t first = seen_.insert(*packed, n);
+    if (first != 0) {
+      problem(n, kIdNumber, "duplicate_in_file",
+              "身份证号 " + mask_resident_id(id) + " already appears on row " +
+                  std::to_string(first) + "; the first occurrence is kept");
+    }
+  }
+
+  if (row_rejected_) {
+    ++report_.rejected;
+    return false;
+  }
+  write(r, n);
+  return true;
+}
+
+void RosterImport::write(const RowValues& r, std::size_t) {
+  const std::string now = format_utc(actor_.now);
+  auto& sel = *select_;
+  sel.reset();
+  sel.bind(":id_number", r.v[kIdNumber]);
+  sel.bind(":cohort", r.cohort);
+  if (!sel.executeStep()) {
+    auto& ins = *insert_;
+    ins.reset();
+    ins.bind(":id_number", r.v[kIdNumber]);
+    ins.bind(":cohort", r.cohort);
+    ins.bind(":name", r.v[kName]);
+    ins.bind(":school", r.school_code);
+    ins.bind(":department", r.v[kDepartment]);
+    if (r.level_code.empty()) {
+      ins.bind(":level");
+    } else {
+      ins.bind(":level", r.level_code);
+    }
+    ins.bind(":major", r.v[kMajor]);
+    ins.bind(":mode", r.v[kTrainingMode].empty() ? std::string("非定向") : r.v[kTrainingMode]);
+    ins.bind(":student_no", r.v[kStudentNo]);
+    ins.bind(":gender", r.v[kGender]);
+    ins.bind(":phone", r.v[kPhone]);
+    ins.bind(":email", r.v[kEmail]);
+    ins.bind(":import", static_cast<std::int64_t>(import_id_));
+    ins.bind(":now", now);
+    ins.exec();
+    ++report_.added;
+    return;
+  }
+  // Stored values; an empty cell never erases one.
+  struct Compared {
+    const char* key;
+    int column;
+    std::string incoming;
+  };
+  const std::int64_t graduate_id = sel.getColumn(0).getInt64();
+  std::vector<Compared> fields = {{"name", 1, r.v[kName]},
+                                  {"school_code", 2, r.school_code},
+                                  {"department", 3, r.v[kDepartment]},
+                                  {"degree_level", 4, r.level_code},
+                                  {"major", 5, r.v[kMajor]},
+                                  {"training_mode", 6, r.v[kTrainingMode]},
+                                  {"student_no", 7, r.v[kStudentNo]},
+                                  {"gender", 8, r.v[kGender]},
+                                  {"phone", 9, r.v[kPhone]},
+                                  {"email", 10, r.v[kEmail]}};
+  nlohmann::json changes = nlohmann::json::object();
+  std::array<std::string, 11> next;
+  for (const auto& f : fields) {
+    std::string old = sel.getColumn(f.column).getString();
+    next[static_cast<std::size_t>(f.column)] = old;
+    if (!f.incoming.empty() && f.incoming != old) {
+      changes[f.key] = {{"old", old}, {"new", f.incoming}};
+      next[static_cast<std::size_t>(f.column)] = f.incoming;
+    }
+  }
+  if (changes.empty()) {
+    ++report_.unchanged;
+    return;
+  }
+  auto& up = *update_;
+  up.reset();
+  up.bind(":gid", graduate_id);
+  up.bind(":name", next[1]);
+  up.bind(":school", next[2]);
+  up.bind(":department", next[3]);
+  if (next[4].empty()) {
+    up.bind(":level");
+  } else {
+    up.bind(":level", next[4]);
+  }
+  up.bind(":major", next[5]);
+  up.bind(":mode", next[6]);
+  up.bind(":student_no", next[7]);
+  up.bind(":gender", next[8]);
+  up.bind(":phone", next[9]);
+  up.bind(":email", next[10]);
+  up.bind(":now", now);
+  up.exec();
+  auto event = audit_->event("graduate.update", "graduate", r.v[kIdNumber], "roster import",
+                             {{"cohort", r.cohort},
+                              {"import_id", import_id_},
+                              {"file", file_.filename().string()},
+                              {"changes", changes}});
+  Notification note;
+  note.recipient_type = "graduate";
+  note.recipient_id = r.v[kIdNumber];
+  note.template_name = "graduate_record_changed";
+  note.payload = {{"cohort", r.cohort}, {"fields", nlohmann::json::array()}};
+  for (auto it = changes.begin(); it != changes.end(); ++it)
+    note.payload["fields"].push_back(it.key());
+  audit_->notify(event, note);
+  ++report_.updated;
+}
+
+ImportReport RosterImport::run() {
+  SheetOptions sheet_options;
+  sheet_options.sheet_name = options_.sheet;
+  auto reader = open_sheet(file_, sheet_options);
+  report_.file = file_.string();
+  report_.format = reader->format();
+  report_.encoding = reader->encoding();
+  report_.sheet = reader->sheet_name();
+
+  schools_ = load_school_names(db_);
+  levels_ = load_levels(db_);
+  if (!options_.school.empty()) {
+    auto it = schools_.find(trim(options_.school));
+    if (it == schools_.end()) {
+      throw Error(ErrorCode::NotFound, "--school '" + options_.school +
+                                           "' is not a known institution (name, former name "
+                                           "or code); add it with `ncssctl school add`");
+    }
+    default_school_code_ = it->second;
+  }
+  if (!options_.cohort.empty() &&
+      (options_.cohort.size() != 4 || !all_ascii_digits(options_.cohort))) {
+    throw Error::usage("--cohort '" + options_.cohort + "' must be a four-digit year");
+  }
+
+  SheetRow row;
+  find_header(*reader, row);
+
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  audit_ = std::make_unique<AuditWriter>(db_, actor_);
+  {
+    SQLite::Statement q(db_,
+                        "INSERT INTO imports (at, actor, file, format, encoding, sheet) VALUES "
+                        "(:at, :actor, :file, :format, :encoding, :sheet)");
+    q.bind(":at", format_utc(actor_.now));
+    q.bind(":actor", actor_.name);
+    q.bind(":file", file_.string());
+    q.bind(":format", report_.format);
+    q.bind(":encoding", report_.encoding);
+    q.bind(":sheet", report_.sheet);
+    q.exec();
+    import_id_ = db_.getLastInsertRowid();
+  }
+  select_.emplace(db_,
+                  "SELECT id, name, school_code, department, coalesce(degree_level, ''), major, "
+                  "training_mode, student_no, gender, phone, email FROM graduates "
+                  "WHERE id_number = :id_number AND cohort = :cohort");
+  insert_.emplace(db_,
+                  "INSERT INTO graduates (id_number, cohort, name, school_code, department, "
+                  "degree_level, major, training_mode, student_no, gender, phone, email, "
+                  "import_id, created_at, updated_at) VALUES (:id_number, :cohort, :name, "
+                  ":school, :department, :level, :major, :mode, :student_no, :gender, :phone, "
+                  ":email, :import, :now, :now)");
+  update_.emplace(db_,
+                  "UPDATE graduates SET name = :name, school_code = :school, department = "
+                  ":department, degree_level = :level, major = :major, training_mode = :mode, "
+                  "student_no = :student_no, gender = :gender, phone = :phone, email = :email, "
+                  "updated_at = :now WHERE id = :gid");
+
+  std::size_t rows = 0;
+  while (reader->next(row)) {
+    process(row);
+    if (progress_ && ++rows % kProgressEvery == 0) progress_->rows_done(rows);
+  }
+  if (progress_) progress_->rows_done(rows);
+
+  SQLite::Statement counts(db_,
+                           "UPDATE imports SET added = :a, updated = :u, unchanged = :c, "
+                           "rejected = :r, blank = :b WHERE id = :id");
+  counts.bind(":a", static_cast<std::int64_t>(report_.added));
+  counts.bind(":u", static_cast<std::int64_t>(report_.updated));
+  counts.bind(":c", static_cast<std::int64_t>(report_.unchanged));
+  counts.bind(":r", static_cast<std::int64_t>(report_.rejected));
+  counts.bind(":b", static_cast<std::int64_t>(report_.blank));
+  counts.bind(":id", import_id_);
+  counts.exec();
+  audit_->event("roster.import", "import", std::to_string(import_id_), "",
+                {{"file", file_.string()},
+                 {"format", report_.format},
+                 {"encoding", report_.encoding},
+                 {"sheet", report_.sheet},
+                 {"added", report_.added},
+                 {"updated", report_.updated},
+                 {"unchanged", report_.unchanged},
+                 {"rejected", report_.rejected},
+                 {"blank", report_.blank}});
+  select_.reset();
+  insert_.reset();
+  update_.reset();
+  bool write = !options_.dry_run && !(options_.all_or_nothing && report_.rejected > 0);
+  if (write) {
+    tx.commit();
+    report_.written = true;
+  }
+  // Otherwise the transaction rolls back as it goes out of scope: nothing was written.
+  return std::move(report_);
+}
+
+}  // namespace
+
+const std::vector<RosterField>& roster_fields() {
+  static const std::vector<RosterField> fields = {
+      {"name", "学生姓名", {"姓名", "学生名称"}, true},
+      {"id_number", "身份证号", {"身份证号码", "身份证", "证件号码", "id", "id_no"}, true},
+      {"school", "毕业院校", {"学校", "学校名称", "院校名称", "院校"}, true},
+      {"department", "院系", {"学院", "院系名称", "所在院系"}, false},
+      {"degree_level", "学历层次", {"学历", "level"}, false},
+      {"major", "专业", {"专业名称"}, false},
+      {"cohort", "届别", {"毕业年份", "届次", "year"}, false},
+      {"training_mode", "培养方式", {"mode"}, false},
+      {"student_no", "学号", {"student_id"}, false},
+      {"gender", "性别", {"sex"}, false},
+      {"phone", "手机号码", {"手机号", "手机", "联系电话", "mobile"}, false},
+      {"email", "电子邮箱", {"邮箱", "电子邮件", "e-mail", "mail"}, false},
+  };
+  return fields;
+}
+
+ImportReport import_roster(Store& store, const std::filesystem::path& file,
+                           const ImportOptions& options, const Actor& actor,
+                           ImportProgress* progress, const ProblemSink& sink) {
+  return with_storage_errors([&] {
+    RosterImport import(database(store), file, options, actor, progress, sink);
+    return import.run();
+  });
+}
+
+namespace {
+
+constexpr const char* kGraduateColumns =
+    "g.id, g.id_number, g.cohort, g.name, g.school_code, s.name, g.department, "
+    "coalesce(g.degree_level, ''), coalesce(d.note, ''), g.major, g.training_mode, g.student_no, "
+    "g.gender, g.phone, g.email, g.status, g.created_at, g.updated_at FROM graduates g "
+    "JOIN schools s ON s.code = g.school_code LEFT JOIN degree_levels d ON d.code = "
+    "g.degree_level";
+
+Graduate read_graduate(SQLite::Statement& q) {
+  Graduate g;
+  g.id = q.getColumn(0).getInt64();
+  g.id_number = q.getColumn(1).getString();
+  g.cohort = q.getColumn(2).getInt();
+  g.name = q.getColumn(3).getString();
+  g.school_code = q.getColumn(4).getString();
+  g.school_name = q.getColumn(5).getString();
+  g.department = q.getColumn(6).getString();
+  g.degree_level = q.getColumn(7).getString();
+  g.degree_level_name = q.getColumn(8).getString();
+  g.major = q.getColumn(9).getString();
+  g.training_mode = q.getColumn(10).getString();
+  g.student_no = q.getColumn(11).getString();
+  g.gender = q.getColumn(12).getString();
+  g.phone = q.getColumn(13).getString();
+  g.email = q.getColumn(14).getString();
+  g.status = q.getColumn(15).getString();
+  g.created_at = q.getColumn(16).getString();
+  g.updated_at = q.getColumn(17).getString();
+  return g;
+}
+
+}  // namespace
+
+void for_each_graduate(Store& store, const GraduateFilter& filter,
+                       const std::function<void(const Graduate&)>& sink) {
+  with_storage_errors([&] {
+    auto& db = database(store);
+    std::string school_code;
+    if (!filter.school.empty()) {
+      auto names = load_school_names(db);
+      auto it = names.find(filter.school);
+      if (it == names.end()) {
+        throw Error(ErrorCode::NotFound, "unknown school '" + filter.school + "'");
+      }
+      school_code = it->second;
+    }
+    std::string level;
+    if (!filter.degree_level.empty()) {
+      auto levels = load_levels(db);
+      auto it = levels.find(filter.degree_level);
+      if (it != levels.end()) {
+        level = it->second;
+      } else if (filter.degree_level.size() == 2 && all_ascii_digits(filter.degree_level)) {
+        level = filter.degree_level;
+      } else {
+        throw Error::usage("--level '" + filter.degree_level +
+                           "' must be 博士, 硕士, 本科, 专科 or a code");
+      }
+    }
+    SQLite::Statement q(db, std::string("SELECT ") + kGraduateColumns +
+                                " WHERE (:school = '' OR g.school_code = :school) AND "
+                                "(:department = '' OR g.department = :department) AND "
+                                "(:cohort = 0 OR g.cohort = :cohort) AND (:level = '' OR "
+                                "g.degree_level = :level) AND (:mode = '' OR g.training_mode = "
+                                ":mode) ORDER BY g.school_code, g.cohort, g.id_number");
+    q.bind(":school", school_code);
+    q.bind(":department", filter.department);
+    q.bind(":cohort", filter.cohort);
+    q.bind(":level", level);
+    q.bind(":mode", filter.training_mode);
+    while (q.executeStep()) sink(read_graduate(q));
+  });
+}
+
+Graduate get_graduate(Store& store, const std::string& id_number, int cohort) {
+  return with_storage_errors([&] {
+    std::string id = normalize_resident_id(id_number);
+    SQLite::Statement q(database(store), std::string("SELECT ") + kGraduateColumns +
+                                             " WHERE g.id_number = :id AND (:cohort = 0 OR "
+                                             "g.cohort = :cohort) ORDER BY g.cohort");
+    q.bind(":id", id);
+    q.bind(":cohort", cohort);
+    std::vector<Graduate> found;
+    while (q.executeStep()) found.push_back(read_graduate(q));
+    if (found.empty()) throw Error::not_found("graduate", mask_resident_id(id));
+    if (found.size() > 1) {
+      std::string cohorts;
+      for (const auto& g : found)
+        cohorts += (cohorts.empty() ? "" : ", ") + std::to_string(g.cohort);
+      throw Error::usage("graduate " + mask_resident_id(id) + " is on the rosters of cohorts " +
+                         cohorts + "; say which with --cohort");
+    }
+    return found.front();
+  });
+}
+
+}  // namespace ncss

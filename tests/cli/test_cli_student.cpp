@@ -1,0 +1,191 @@
+// End-to-end: ncssctl student import|template|list|show on temporary databases.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <zip.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ncss/identity.hpp"
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+struct Office {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  Office() { REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0); }
+  std::string file(const std::string& name, const std::string& bytes) {
+    auto p = dir / name;
+    testkit::write_file(p, bytes);
+    return p.string();
+  }
+  testkit::RunResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", "2026-05-20T09:00:00+08:00"});
+    return run_ncssctl(args);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(sql).getInt();
+  }
+};
+
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+
+std::string good_roster() {
+  return "学生姓名,身份证号,毕业院校,届别,手机号码\n张三," + kA +
+         ",北京大学,2026,13812345678\n李四," + kB + ",清华大学,2026,\n";
+}
+
+}  // namespace
+
+TEST_CASE("cli student: a valid roster imports with exit 0 and a summary", "[cli][student]") {
+  Office o;
+  auto r = o.run({"student", "import", o.file("r.csv", good_roster()), "--format", "json"});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j[0]["status"] == "ok");
+  CHECK(j[0]["added"] == 2);
+  CHECK(contains(r.err, "2 new, 0 updated, 0 unchanged, 0 rejected, 0 blank"));
+  // Again: nothing changes.
+  r = o.run({"student", "import", o.file("r.csv", good_roster())});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "2 unchanged"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 2);
+}
+
+TEST_CASE("cli student: rejected rows give exit 4, name file, row and column", "[cli][student]") {
+  Office o;
+  auto path = o.file("bad.csv", good_roster() + "王五,110105200301150011,北京大学,2026,\n");
+  auto report = (o.dir / "report.csv").string();
+  auto r = o.run({"student", "import", path, "--report", report});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, path + ":4: B 身份证号: id_checksum:"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 2);
+  auto text = testkit::read_file(report);
+  CHECK(contains(text, "file,sheet,row,column,header,code,message"));
+  CHECK(contains(text, ",4,B,身份证号,id_checksum,"));
+  CHECK(contains(text, "summary"));
+}
+
+TEST_CASE("cli student: --report .xlsx is a real workbook with the problems", "[cli][student]") {
+  Office o;
+  auto path = o.file("bad.csv", "学生姓名,身份证号,毕业院校,届别\n王五,123,北京大学,2026\n");
+  auto report = (o.dir / "report.xlsx").string();
+  auto r = o.run({"student", "import", path, "--report", report});
+  CHECK(r.exit_code == 4);
+  int err = 0;
+  zip_t* z = zip_open(report.c_str(), ZIP_RDONLY, &err);
+  REQUIRE(z);
+  std::string all;
+  for (const char* part : {"xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"}) {
+    zip_file_t* f = zip_fopen(z, part, 0);
+    if (!f) continue;
+    char buf[4096];
+    zip_int64_t n;
+    while ((n = zip_fread(f, buf, sizeof buf)) > 0) all.append(buf, static_cast<size_t>(n));
+    zip_fclose(f);
+  }
+  zip_close(z);
+  CHECK(contains(all, "id_length"));
+  CHECK(contains(all, "身份证号"));
+}
+
+TEST_CASE("cli student: --all-or-nothing refuses the file with exit 3, --dry-run writes nothing",
+          "[cli][student]") {
+  Office o;
+  auto path = o.file("bad.csv", good_roster() + "王五,123,北京大学,2026,\n");
+  auto r = o.run({"student", "import", path, "--all-or-nothing"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "nothing written"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  r = o.run({"student", "import", path, "--dry-run"});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, "dry run"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  CHECK(o.count("SELECT count(*) FROM events") == 0);
+}
+
+TEST_CASE("cli student: hostile and broken files are refused whole with exit 3", "[cli][student]") {
+  Office o;
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"empty.csv", ""},
+      {"binary.csv", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)},
+      {"truncated.xlsx", std::string("PK\x03\x04\x14\x00\x00\x00\x08\x00", 10)},
+      {"noheader.csv", "姓名,电话\n张三,1\n"},
+      {"longline.csv", "学生姓名,身份证号,毕业院校\n" + std::string(3 << 20, 'a') + "\n"},
+  };
+  for (const auto& [name, bytes] : cases) {
+    INFO(name);
+    auto path = o.file(name, bytes);
+    auto r = o.run({"student", "import", path});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, name));
+  }
+  CHECK(o.count("SELECT count(*) FROM imports") == 0);
+  // One bad file does not stop the others.
+  auto r = o.run({"student", "import", o.file("empty.csv", ""), o.file("ok.csv", good_roster())});
+  CHECK(r.exit_code == 3);
+  CHECK(o.count("SELECT count(*) FROM graduates") == 2);
+}
+
+TEST_CASE("cli student: a missing file or unknown --school is a usage error", "[cli][student]") {
+  Office o;
+  auto r = o.run({"student", "import", (o.dir / "nope.csv").string()});
+  CHECK(r.exit_code == 2);
+  r = o.run({"student", "import", o.file("r.csv", good_roster()), "--school", "火星大学"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "火星大学"));
+  r = o.run({"student", "import", o.file("r.csv", good_roster()), "--report", "x.txt"});
+  CHECK(r.exit_code == 2);
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+}
+
+TEST_CASE("cli student: list and show mask ID numbers and phones unless --unmask",
+          "[cli][student]") {
+  Office o;
+  REQUIRE(o.run({"student", "import", o.file("r.csv", good_roster())}).exit_code == 0);
+  auto r = o.run({"student", "list", "--format", "table"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, ncss::mask_resident_id(kA)));
+  CHECK_FALSE(contains(r.out, kA));
+  CHECK(contains(r.out, "138****5678"));
+  r = o.run({"student", "show", kA, "--format", "table"});
+  CHECK(contains(r.out, "110105********"));
+  CHECK_FALSE(contains(r.out, "13812345678"));
+  CHECK(o.count("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == 0);
+  r = o.run({"student", "show", kA, "--format", "table", "--unmask"});
+  CHECK(contains(r.out, kA));
+  CHECK(contains(r.out, "13812345678"));
+  CHECK(o.count("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == 1);
+  // Scripts get the full values and stable keys.
+  r = o.run({"student", "list", "--school", "清华大学", "--format", "json"});
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["id_number"] == kB);
+  CHECK(j[0]["gender"] == "女");
+  r = o.run({"student", "show", "110105200001010000"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("cli student: template writes an .xlsx the importer reads back", "[cli][student]") {
+  Office o;
+  auto path = (o.dir / "template.xlsx").string();
+  auto r = o.run({"student", "template", "-o", path});
+  CHECK(r.exit_code == 0);
+  // An empty template is a roster with a header and no rows.
+  r = o.run({"student", "import", path, "--format", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)[0]["added"] == 0);
+}

@@ -1,0 +1,338 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <iconv.h>
+#include <xlsxwriter.h>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "ncss/error.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/roster.hpp"
+
+using ncss::ImportOptions;
+using ncss::ImportReport;
+
+namespace {
+
+// An ID number with its right check digit: 17 digits in, 18 characters out.
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+
+const std::string kHeader =
+    "学生姓名,身份证号,毕业院校,院系,学历层次,专业,届别,培养方式,学号,性别,手机号码,电子邮箱\n";
+
+struct RosterFixture : testkit::StoreFixture {
+  ImportReport import_csv(const std::string& text, const ImportOptions& o = {}) {
+    auto file = dir / ("roster" + std::to_string(++files) + ".csv");
+    testkit::write_file(file, text);
+    return ncss::import_roster(store, file, o, actor);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt();
+  }
+  std::vector<std::string> codes(const ImportReport& r) {
+    std::vector<std::string> out;
+    for (const auto& p : r.problems) out.push_back(p.code);
+    return out;
+  }
+  int files = 0;
+};
+
+std::string to_gb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  std::string in = utf8, out(utf8.size() * 2, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  size_t il = in.size(), ol = out.size();
+  REQUIRE(iconv(cd, &ip, &il, &op, &ol) != static_cast<size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - ol);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("roster: a clean CSV is imported with exact stored values", "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");  // 17th digit 1: 男
+  std::string b = id("44030420021230002");  // 17th digit 2: 女
+  auto r = f.import_csv(kHeader + "张三," + a +
+                        ",北京大学,法学院,本科,法律（非法学）,2026,非定向,2022001,男,13812345678,"
+                        "zhang@example.cn\n"
+                        "艾尔肯·吐尔逊," +
+                        b + ",10003,计算机系,硕士,软件工程,2026,定向,,,,\n");
+  CHECK(r.problems.empty());
+  CHECK(r.added == 2);
+  CHECK(r.written);
+  CHECK(r.header_row == 1);
+  auto g = ncss::get_graduate(f.store, a);
+  CHECK(g.name == "张三");
+  CHECK(g.school_code == "10001");
+  CHECK(g.major == "法律（非法学）");
+  CHECK(g.degree_level == "31");
+  CHECK(g.cohort == 2026);
+  CHECK(g.student_no == "2022001");
+  CHECK(g.phone == "13812345678");
+  CHECK(g.email == "zhang@example.cn");
+  auto h = ncss::get_graduate(f.store, b);
+  CHECK(h.name == "艾尔肯·吐尔逊");
+  CHECK(h.school_name == "清华大学");
+  CHECK(h.gender == "女");  // derived from the ID number
+  CHECK(h.training_mode == "定向");
+  CHECK(h.degree_level == "11");
+  auto events = ncss::list_events(f.store, "import");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].details["added"] == 2);
+}
+
+TEST_CASE("roster: BOM, CRLF, title row, quoted commas and newlines, reordered columns",
+          "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  std::string b = id("11010520030115002");
+  std::string text =
+      "\xEF\xBB\xBF"
+      "2026届毕业生名单,,,\r\n"
+      ",,,\r\n"
+      "　身份证号　, 毕业院校 ,备注,学生姓名,专业,届别\r\n" +
+      a + ",北京大学,\"第一行\r\n第二行\",李四,\"经济学, 金融\",2026\r\n" + b +
+      ",北京大学,,王五,数学,2026\r\n"
+      ",,,,,\r\n";
+  auto r = f.import_csv(text);
+  CHECK(r.encoding == "utf-8-bom");
+  CHECK(r.header_row == 3);
+  CHECK(r.added == 2);
+  CHECK(r.blank == 1);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find("备注") != std::string::npos);
+  CHECK(ncss::get_graduate(f.store, a).major == "经济学, 金融");
+  CHECK(ncss::get_graduate(f.store, b).name == "王五");
+}
+
+TEST_CASE("roster: GBK/GB18030 CSV as Chinese Excel saves it", "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  auto bytes = to_gb18030("学生姓名,身份证号,毕业院校,专业\r\n赵六," + a +
+                          ",武汉职业技术学院,机电一体化\r\n");
+  auto file = f.dir / "gbk.csv";
+  testkit::write_file(file, bytes);
+  ImportOptions o;
+  o.cohort = "2026";
+  auto r = ncss::import_roster(f.store, file, o, f.actor);
+  CHECK(r.encoding == "gb18030");
+  CHECK(r.added == 1);
+  auto g = ncss::get_graduate(f.store, a);
+  CHECK(g.name == "赵六");
+  CHECK(g.school_code == "10834");  // found by its former name
+  CHECK(g.major == "机电一体化");
+}
+
+TEST_CASE("roster: English header aliases and --school/--cohort fill", "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  ImportOptions o;
+  o.cohort = "2026";
+  o.school = "北京大学";
+  auto r = f.import_csv("name,id_number,major,cohort\n钱七," + a + ",化学,\n", o);
+  CHECK(r.added == 1);
+  auto g = ncss::get_graduate(f.store, a);
+  CHECK(g.school_code == "10001");
+  CHECK(g.cohort == 2026);
+}
+
+TEST_CASE("roster: every reason code refuses its row, and only its row", "[roster]") {
+  RosterFixture f;
+  std::string good = id("11010520030115001");
+  std::string bad_check = good.substr(0, 17) + (good[17] == '1' ? "2" : "1");
+  std::string bad_date = id("11010520030230001");
+  std::string future = id("11010520300101001");
+  std::string female = id("11010520030115002");
+  std::string rows = kHeader;
+  auto add = [&](const std::string& line) { rows += line + "\n"; };
+  add("好人," + good + ",北京大学,,本科,,2026,,,,,");                         // row 2: valid
+  add("," + id("11010520030115011") + ",北京大学,,,,2026,,,,,");              // 3 name_missing
+  add("某,,北京大学,,,,2026,,,,,");                                           // 4 id_missing
+  add("某,1101052003011500,北京大学,,,,2026,,,,,");                           // 5 id_length
+  add("某,11010520030115A012,北京大学,,,,2026,,,,,");                         // 6 id_chars
+  add("某," + bad_check + ",北京大学,,,,2026,,,,,");                          // 7 id_checksum
+  add("某," + bad_date + ",北京大学,,,,2026,,,,,");                           // 8 id_birthdate
+  add("某," + future + ",北京大学,,,,2026,,,,,");                             // 9 id_birth_future
+  add("某,1.10105E+17,北京大学,,,,2026,,,,,");                                // 10 id_excel_number
+  add("某," + id("11010520030115021") + ",北京大学,,,,2026,,,男女,,");        // 11 gender_invalid
+  add("某," + female + ",北京大学,,,,2026,,,男,,");                           // 12 gender_mismatch
+  add("某," + id("11010520030115031") + ",,,,,2026,,,,,");                    // 13 school_missing
+  add("某," + id("11010520030115041") + ",北京野鸡大学,,,,2026,,,,,");        // 14 school_unknown
+  add("某," + id("11010520030115051") + ",北京大学,,高中,,2026,,,,,");        // 15 level_invalid
+  add("某," + id("11010520030115061") + ",北京大学,,,,2026,自费,,,,");        // 16 training_mode
+  add("某," + id("11010520030115071") + ",北京大学,,,,,,,,,");                // 17 cohort_missing
+  add("某," + id("11010520030115081") + ",北京大学,,,,26届,,,,,");            // 18 cohort_invalid
+  add("某," + id("11010520030115091") + ",北京大学,,,,2026,,,,2381234567,");  // 19 phone_invalid
+  add("某," + id("11010520030115101") + ",北京大学,,,,2026,,,,,a@b");         // 20 email_invalid
+  add("重复," + good + ",北京大学,,,,2026,,,,,");                             // 21 duplicate
+  auto r = f.import_csv(rows);
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& p : r.problems) {
+    got.emplace_back(p.row, p.code);
+    UNSCOPED_INFO(p.row << " " << p.code << " " << p.message);
+  }
+  std::vector<std::pair<std::size_t, std::string>> expected = {
+      {3, "name_missing"},      {4, "id_missing"},
+      {5, "id_length"},         {6, "id_chars"},
+      {7, "id_checksum"},       {8, "id_birthdate"},
+      {9, "id_birth_future"},   {10, "id_excel_number"},
+      {11, "gender_invalid"},   {12, "gender_mismatch"},
+      {13, "school_missing"},   {14, "school_unknown"},
+      {15, "level_invalid"},    {16, "training_mode_invalid"},
+      {17, "cohort_missing"},   {18, "cohort_invalid"},
+      {19, "phone_invalid"},    {20, "email_invalid"},
+      {21, "duplicate_in_file"}};
+  CHECK(got == expected);
+  CHECK(r.added == 1);
+  CHECK(r.rejected == 19);
+  CHECK(f.count("SELECT count(*) FROM graduates") == 1);
+  // Problems name the column as the spreadsheet shows it.
+  CHECK(r.problems[4].column == "B");
+  CHECK(r.problems[4].header == "身份证号");
+  CHECK(r.problems[4].message.find("check digit") != std::string::npos);
+  CHECK(r.problems[18].message.find("row 2") != std::string::npos);
+}
+
+TEST_CASE("roster: a row with several defects reports all of them", "[roster]") {
+  RosterFixture f;
+  auto r = f.import_csv(kHeader + ",123,无名学校,,大专,,20266,,,,12345,not-mail\n");
+  CHECK(f.codes(r) == std::vector<std::string>{"name_missing", "id_length", "school_unknown",
+                                               "level_invalid", "cohort_invalid", "phone_invalid",
+                                               "email_invalid"});
+  CHECK(r.rejected == 1);
+}
+
+TEST_CASE("roster: re-import is unchanged; a changed field updates with an event", "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  std::string text = kHeader + "张三," + a + ",北京大学,法学院,本科,法学,2026,,,,13812345678,\n";
+  REQUIRE(f.import_csv(text).added == 1);
+  auto again = f.import_csv(text);
+  CHECK(again.unchanged == 1);
+  CHECK(again.added == 0);
+  CHECK(ncss::list_events(f.store, "graduate").empty());
+  auto changed =
+      f.import_csv(kHeader + "张三," + a + ",北京大学,法学院,本科,法律,2026,,,,13900000000,\n");
+  CHECK(changed.updated == 1);
+  auto g = ncss::get_graduate(f.store, a);
+  CHECK(g.major == "法律");
+  CHECK(g.phone == "13900000000");
+  auto events = ncss::list_events(f.store, "graduate", a);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].action == "graduate.update");
+  CHECK(events[0].details["changes"]["major"]["old"] == "法学");
+  CHECK(events[0].details["changes"]["major"]["new"] == "法律");
+  CHECK(events[0].details["changes"].size() == 2);
+  CHECK(f.count("SELECT count(*) FROM outbox WHERE template = 'graduate_record_changed'") == 1);
+  // An empty cell never erases a stored value.
+  auto sparse = f.import_csv("学生姓名,身份证号,毕业院校,届别\n张三," + a + ",北京大学,2026\n");
+  CHECK(sparse.unchanged == 1);
+}
+
+TEST_CASE("roster: --dry-run and --all-or-nothing write nothing", "[roster]") {
+  RosterFixture f;
+  std::string text = kHeader + "张三," + id("11010520030115001") + ",北京大学,,,,2026,,,,,\n" +
+                     "李四,123,北京大学,,,,2026,,,,,\n";
+  ImportOptions dry;
+  dry.dry_run = true;
+  auto r = f.import_csv(text, dry);
+  CHECK(r.added == 1);
+  CHECK(r.rejected == 1);
+  CHECK_FALSE(r.written);
+  ImportOptions all;
+  all.all_or_nothing = true;
+  r = f.import_csv(text, all);
+  CHECK_FALSE(r.written);
+  CHECK(f.count("SELECT count(*) FROM graduates") == 0);
+  CHECK(f.count("SELECT count(*) FROM imports") == 0);
+  CHECK(f.count("SELECT count(*) FROM events") == 0);
+  r = f.import_csv(text);
+  CHECK(r.written);
+  CHECK(f.count("SELECT count(*) FROM graduates") == 1);
+}
+
+TEST_CASE("roster: files refused whole write nothing", "[roster]") {
+  RosterFixture f;
+  auto refuse = [&](const std::string& text, const std::string& phrase) {
+    try {
+      f.import_csv(text);
+      FAIL("accepted: " + phrase);
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+      INFO(e.what());
+      CHECK(std::string(e.what()).find(phrase) != std::string::npos);
+    }
+  };
+  refuse("姓名,学号\n张三,1\n", "expected the columns 学生姓名, 身份证号, 毕业院校");
+  refuse(kHeader.substr(0, kHeader.size() - 1) + ",身份证号\n", "appears twice");
+  // UTF-8 Chinese read as Latin-1 and saved again: the hint names the encoding.
+  refuse("Ã¥Â­Â¦Ã§Â”ÂŸ,x\n1,2\n", "encoding");
+  std::string deep;
+  for (int i = 0; i < 25; ++i) deep += "title,,\n";
+  refuse(deep + kHeader, "first 20 rows");
+  CHECK(f.count("SELECT count(*) FROM imports") == 0);
+}
+
+TEST_CASE("roster: .xlsx with shared strings, numeric phone and lost-digit IDs", "[roster]") {
+  RosterFixture f;
+  auto path = f.dir / "roster.xlsx";
+  std::string a = id("11010520030115001");
+  {
+    lxw_workbook* wb = workbook_new(path.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "名单");
+    worksheet_merge_range(ws, 0, 0, 0, 4, "2026届毕业生名单", nullptr);
+    const char* headers[] = {"学生姓名", "身份证号", "毕业院校", "手机号码", "届别", "学号"};
+    for (int c = 0; c < 6; ++c) worksheet_write_string(ws, 1, c, headers[c], nullptr);
+    worksheet_write_string(ws, 2, 0, "孙八", nullptr);
+    worksheet_write_string(ws, 2, 1, a.c_str(), nullptr);
+    worksheet_write_string(ws, 2, 2, "北京大学", nullptr);
+    worksheet_write_number(ws, 2, 3, 13812345678.0, nullptr);
+    worksheet_write_number(ws, 2, 4, 2026, nullptr);
+    worksheet_write_number(ws, 2, 5, 20220001, nullptr);
+    worksheet_write_string(ws, 3, 0, "周九", nullptr);
+    worksheet_write_number(ws, 3, 1, 110105200301150000.0, nullptr);
+    worksheet_write_string(ws, 3, 2, "北京大学", nullptr);
+    worksheet_write_number(ws, 3, 4, 2026, nullptr);
+    REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+  }
+  auto r = ncss::import_roster(f.store, path, {}, f.actor);
+  CHECK(r.format == "xlsx");
+  CHECK(r.sheet == "名单");
+  CHECK(r.header_row == 2);
+  CHECK(r.added == 1);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].row == 4);
+  CHECK(r.problems[0].code == "id_excel_number");
+  CHECK(r.problems[0].message.find("format the column as text") != std::string::npos);
+  auto g = ncss::get_graduate(f.store, a);
+  CHECK(g.phone == "13812345678");
+  CHECK(g.student_no == "20220001");
+  CHECK(g.cohort == 2026);
+}
+
+TEST_CASE("roster: the same person on two cohorts' rosters", "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010519980115001");
+  f.import_csv(kHeader + "张三," + a + ",北京大学,,本科,,2022,,,,,\n");
+  f.import_csv(kHeader + "张三," + a + ",清华大学,,硕士,,2025,,,,,\n");
+  CHECK(f.count("SELECT count(*) FROM graduates") == 2);
+  CHECK_THROWS_AS(ncss::get_graduate(f.store, a), ncss::Error);
+  CHECK(ncss::get_graduate(f.store, a, 2025).school_code == "10003");
+}
+
+TEST_CASE("roster: an unknown --school or malformed --cohort refuses the file", "[roster]") {
+  RosterFixture f;
+  ImportOptions o;
+  o.school = "不存在大学";
+  CHECK_THROWS_AS(f.import_csv("学生姓名,身份证号\n", o), ncss::Error);
+  o = {};
+  o.cohort = "26";
+  CHECK_THROWS_AS(f.import_csv(kHeader, o), ncss::Error);
+  CHECK(f.count("SELECT count(*) FROM imports") == 0);
+}

@@ -1,0 +1,601 @@
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ncss/error.hpp"
+#include "ncss/sheet.hpp"
+#include "sheet_internal.hpp"
+#include "testkit.hpp"
+
+namespace {
+
+using ncss::CellKind;
+using ncss::ErrorCode;
+
+std::vector<ncss::SheetRow> read_all(ncss::SheetReader& reader) {
+  std::vector<ncss::SheetRow> rows;
+  ncss::SheetRow row;
+  while (reader.next(row)) rows.push_back(row);
+  return rows;
+}
+
+std::vector<ncss::SheetRow> read_all(const std::filesystem::path& file,
+                                     const ncss::SheetOptions& options = {}) {
+  auto reader = ncss::open_sheet(file, options);
+  return read_all(*reader);
+}
+
+template <typename F>
+void check_refused(F&& action, ErrorCode code, const std::string& phrase) {
+  try {
+    action();
+    FAIL("no ncss::Error was thrown; expected one saying: " << phrase);
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == code);
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains(phrase));
+  }
+}
+
+bool is(const ncss::Cell& cell, CellKind kind, const std::string& text) {
+  return cell.kind == kind && cell.text == text;
+}
+
+// A zip part: its name and bytes, or a generator of `size` bytes for big streamed parts.
+struct Part {
+  std::string name;
+  std::string bytes;
+  bool store = false;  // no compression
+};
+
+// Produces head + `count` copies of `unit` + tail without holding them in memory.
+struct StreamedPart {
+  std::string head, unit, tail;
+  std::uint64_t count = 0;
+  std::uint64_t position = 0;
+
+  std::uint64_t size() const { return head.size() + unit.size() * count + tail.size(); }
+  // Copies up to `len` bytes from `position` without crossing a piece boundary.
+  std::size_t copy(char* out, std::size_t len) const {
+    std::uint64_t i = position;
+    const std::string* piece = &tail;
+    if (i < head.size()) {
+      piece = &head;
+    } else if ((i -= head.size()) < unit.size() * count) {
+      piece = &unit;
+      i %= unit.size();
+    } else {
+      i -= unit.size() * count;
+    }
+    std::size_t n = std::min<std::size_t>(len, piece->size() - i);
+    std::memcpy(out, piece->data() + i, n);
+    return n;
+  }
+
+  static zip_int64_t callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+    auto* self = static_cast<StreamedPart*>(user);
+    switch (cmd) {
+      case ZIP_SOURCE_OPEN:
+        self->position = 0;
+        return 0;
+      case ZIP_SOURCE_READ: {
+        auto* out = static_cast<char*>(data);
+        zip_uint64_t n = 0;
+        while (n < len && self->position < self->size()) {
+          std::size_t got = self->copy(out + n, static_cast<std::size_t>(len - n));
+          n += got;
+          self->position += got;
+        }
+        return static_cast<zip_int64_t>(n);
+      }
+      case ZIP_SOURCE_CLOSE:
+      case ZIP_SOURCE_FREE:
+        return 0;
+      case ZIP_SOURCE_STAT: {
+        auto* st = static_cast<zip_stat_t*>(data);
+        zip_stat_init(st);
+        st->size = self->size();
+        st->valid |= ZIP_STAT_SIZE;
+        return sizeof(zip_stat_t);
+      }
+      case ZIP_SOURCE_ERROR:
+        return 2 * sizeof(int);
+      case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              -1);
+      default:
+        return -1;
+    }
+  }
+};
+
+void write_zip(const std::filesystem::path& path, const std::vector<Part>& parts,
+               StreamedPart* streamed = nullptr, const std::string& streamed_name = "") {
+  int error = 0;
+  zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+  if (!zip) throw std::runtime_error("zip_open failed");
+  for (const auto& part : parts) {
+    zip_source_t* source = zip_source_buffer(zip, part.bytes.data(), part.bytes.size(), 0);
+    zip_int64_t index = zip_file_add(zip, part.name.c_str(), source, ZIP_FL_ENC_UTF_8);
+    if (index < 0) throw std::runtime_error("zip_file_add failed");
+    if (part.store)
+      zip_set_file_compression(zip, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
+  }
+  if (streamed) {
+    zip_source_t* source = zip_source_function(zip, &StreamedPart::callback, streamed);
+    zip_int64_t index = zip_file_add(zip, streamed_name.c_str(), source, 0);
+    if (index < 0) throw std::runtime_error("zip_file_add failed");
+    zip_set_file_compression(zip, static_cast<zip_uint64_t>(index), ZIP_CM_DEFLATE, 1);
+  }
+  if (zip_close(zip) != 0) throw std::runtime_error("zip_close failed");
+}
+
+std::string read_zip_entry(const std::filesystem::path& path, const std::string& name) {
+  int error = 0;
+  zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY, &error);
+  if (!zip) throw std::runtime_error("zip_open failed");
+  zip_file_t* file = zip_fopen(zip, name.c_str(), 0);
+  if (!file) throw std::runtime_error("no " + name);
+  std::string out;
+  char buffer[65536];
+  zip_int64_t n;
+  while ((n = zip_fread(file, buffer, sizeof buffer)) > 0) out.append(buffer, n);
+  zip_fclose(file);
+  zip_discard(zip);
+  return out;
+}
+
+const char* kMainNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const char* kRelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+std::string worksheet(const std::string& sheet_data) {
+  return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n") +
+         "<worksheet xmlns=\"" + kMainNs + "\"><sheetData>" + sheet_data +
+         "</sheetData></worksheet>";
+}
+
+// The parts of a minimal workbook with one sheet per (name, xml); sheet_target is how the
+// first sheet's relationship names its part.
+std::vector<Part> workbook_parts(const std::vector<std::pair<std::string, std::string>>& sheets,
+                                 const std::string& shared_strings = "",
+                                 const std::string& first_target = "worksheets/sheet1.xml") {
+  std::string rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+  std::string workbook = std::string("<?xml version=\"1.0\"?><workbook xmlns=\"") + kMainNs +
+                         "\" xmlns:r=\"" + kRelNs + "\"><sheets>";
+  std::string rels =
+      "<?xml version=\"1.0\"?><Relationships "
+      "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">";
+  std::vector<Part> parts;
+  for (std::size_t i = 0; i < sheets.size(); ++i) {
+    std::string n = std::to_string(i + 1);
+    workbook +=
+        "<sheet name=\"" + sheets[i].first + "\" sheetId=\"" + n + "\" r:id=\"rId" + n + "\"/>";
+    std::string target = i == 0 ? first_target : "worksheets/sheet" + n + ".xml";
+    rels += "<Relationship Id=\"rId" + n + "\" Type=\"" + rel_type + "worksheet\" Target=\"" +
+            target + "\"/>";
+    parts.push_back({"xl/worksheets/sheet" + n + ".xml", sheets[i].second});
+  }
+  workbook += "</sheets></workbook>";
+  if (!shared_strings.empty()) {
+    rels += "<Relationship Id=\"rIdS\" Type=\"" + rel_type +
+            "sharedStrings\" Target=\"sharedStrings.xml\"/>";
+    parts.push_back({"xl/sharedStrings.xml", shared_strings});
+  }
+  rels += "</Relationships>";
+  parts.push_back({"[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>"});
+  parts.push_back(
+      {"_rels/.rels",
+       "<?xml version=\"1.0\"?><Relationships "
+       "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+       "Id=\"rId1\" Type=\"" +
+           rel_type + "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"});
+  parts.push_back({"xl/workbook.xml", workbook});
+  parts.push_back({"xl/_rels/workbook.xml.rels", rels});
+  return parts;
+}
+
+void write_xlsx(const std::filesystem::path& path, const std::string& sheet_data,
+                const std::string& shared_strings = "") {
+  write_zip(path, workbook_parts({{"Sheet1", worksheet(sheet_data)}}, shared_strings));
+}
+
+std::string sst(const std::string& items) {
+  return std::string("<?xml version=\"1.0\"?><sst xmlns=\"") + kMainNs + "\">" + items + "</sst>";
+}
+
+// A roster as Excel users make it, written by libxlsxwriter.
+void write_roster_with_libxlsxwriter(const std::filesystem::path& path) {
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* roster = workbook_add_worksheet(wb, "学生名单");
+  lxw_worksheet* other = workbook_add_worksheet(wb, "说明");
+  worksheet_write_string(roster, 0, 0, "学生姓名", nullptr);
+  worksheet_write_string(roster, 0, 1, "手机号", nullptr);
+  worksheet_write_string(roster, 0, 2, "身份证号", nullptr);
+  worksheet_write_string(roster, 0, 3, "在校", nullptr);
+  worksheet_write_string(roster, 1, 0, "张三", nullptr);
+  worksheet_write_number(roster, 1, 1, 13812345678.0, nullptr);
+  worksheet_write_number(roster, 1, 2, 110105194912310016.0, nullptr);
+  worksheet_write_boolean(roster, 1, 3, 1, nullptr);
+  worksheet_write_string(roster, 2, 0, "李四", nullptr);
+  worksheet_write_number(roster, 2, 1, 0.5, nullptr);
+  worksheet_write_boolean(roster, 2, 3, 0, nullptr);  // C3 left empty: a gap
+  worksheet_write_formula_num(roster, 3, 0, "=1+2", nullptr, 3);
+  worksheet_write_formula_str(roster, 3, 1, "=\"A\"&\"B\"", nullptr, "AB");
+  lxw_rich_string_tuple bold_part = {nullptr, const_cast<char*>("北京")};
+  lxw_format* bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  lxw_rich_string_tuple plain_part = {bold, const_cast<char*>("大学")};
+  lxw_rich_string_tuple* rich[] = {&bold_part, &plain_part, nullptr};
+  worksheet_write_rich_string(roster, 3, 2, rich, nullptr);
+  worksheet_write_string(roster, 5, 4, "末行", nullptr);  // row 5 missing, column E
+  worksheet_write_string(other, 0, 0, "请勿修改", nullptr);
+  if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error("libxlsxwriter failed");
+}
+
+}  // namespace
+
+TEST_CASE("xlsx: a workbook written by libxlsxwriter", "[xlsx]") {
+  testkit::TempDir dir;
+  write_roster_with_libxlsxwriter(dir / "roster.xlsx");
+  auto reader = ncss::open_sheet(dir / "roster.xlsx");
+  CHECK(reader->format() == "xlsx");
+  CHECK(reader->encoding() == "utf-8");
+  CHECK(reader->sheet_name() == "学生名单");
+  auto rows = read_all(*reader);
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0].number == 1);
+  REQUIRE(rows[0].cells.size() == 4);
+  CHECK(is(rows[0].cells[0], CellKind::Text, "学生姓名"));
+  CHECK(is(rows[0].cells[3], CellKind::Text, "在校"));
+
+  SECTION("numbers keep the text stored in the sheet XML") {
+    std::string xml = read_zip_entry(dir / "roster.xlsx", "xl/worksheets/sheet1.xml");
+    REQUIRE(rows[1].cells.size() == 4);
+    CHECK(is(rows[1].cells[1], CellKind::Number, "13812345678"));
+    // libxlsxwriter writes %.16G: the ID number has already lost its last digits in the file.
+    CHECK(is(rows[1].cells[2], CellKind::Number, "1.1010519491231E+17"));
+    CHECK(xml.find("<v>1.1010519491231E+17</v>") != std::string::npos);
+    CHECK(xml.find("<v>13812345678</v>") != std::string::npos);
+    CHECK(is(rows[2].cells[1], CellKind::Number, "0.5"));
+  }
+  SECTION("booleans") {
+    CHECK(is(rows[1].cells[3], CellKind::Boolean, "TRUE"));
+    CHECK(is(rows[2].cells[3], CellKind::Boolean, "FALSE"));
+  }
+  SECTION("a gap in the columns is Empty") {
+    REQUIRE(rows[2].cells.size() == 4);
+    CHECK(is(rows[2].cells[2], CellKind::Empty, ""));
+  }
+  SECTION("formulas give their cached value with its type") {
+    CHECK(is(rows[3].cells[0], CellKind::Number, "3"));
+    CHECK(is(rows[3].cells[1], CellKind::Text, "AB"));
+  }
+  SECTION("rich text shared strings are concatenated") {
+    CHECK(is(rows[3].cells[2], CellKind::Text, "北京大学"));
+  }
+  SECTION("a missing row keeps the row numbers of the sheet") {
+    CHECK(rows[4].number == 6);
+    REQUIRE(rows[4].cells.size() == 5);
+    CHECK(is(rows[4].cells[4], CellKind::Text, "末行"));
+    CHECK(rows[4].cells[0].kind == CellKind::Empty);
+  }
+}
+
+TEST_CASE("xlsx: choosing the sheet by name", "[xlsx]") {
+  testkit::TempDir dir;
+  write_roster_with_libxlsxwriter(dir / "roster.xlsx");
+  ncss::SheetOptions options;
+  SECTION("an existing name") {
+    options.sheet_name = "说明";
+    auto reader = ncss::open_sheet(dir / "roster.xlsx", options);
+    CHECK(reader->sheet_name() == "说明");
+    auto rows = read_all(*reader);
+    REQUIRE(rows.size() == 1);
+    CHECK(is(rows[0].cells[0], CellKind::Text, "请勿修改"));
+  }
+  SECTION("ASCII case is ignored when nothing matches exactly") {
+    write_zip(dir / "two.xlsx",
+              workbook_parts({{"Roster", worksheet("<row><c t=\"inlineStr\"><is><t>r</t></is></c>"
+                                                   "</row>")},
+                              {"Notes", worksheet("")}}));
+    options.sheet_name = "roster";
+    auto reader = ncss::open_sheet(dir / "two.xlsx", options);
+    CHECK(reader->sheet_name() == "Roster");
+    CHECK(read_all(*reader).size() == 1);
+  }
+  SECTION("an unknown name lists the sheets") {
+    options.sheet_name = "Sheet9";
+    check_refused([&] { ncss::open_sheet(dir / "roster.xlsx", options); }, ErrorCode::InvalidInput,
+                  "roster.xlsx: has no sheet named \"Sheet9\"; its sheets are \"学生名单\", "
+                  "\"说明\"");
+  }
+}
+
+TEST_CASE("xlsx: handcrafted parts", "[xlsx]") {
+  testkit::TempDir dir;
+  SECTION("inline strings, rich runs, phonetic runs, escapes and errors") {
+    write_xlsx(dir / "a.xlsx",
+               "<row r=\"1\">"
+               "<c r=\"A1\" t=\"inlineStr\"><is><t>张三</t></is></c>"
+               "<c r=\"B1\" t=\"inlineStr\"><is><r><rPr><b/></rPr><t>北京</t></r><r><t "
+               "xml:space=\"preserve\">大学 </t></r><rPh sb=\"0\" eb=\"1\"><t>ペキン</t></rPh>"
+               "</is></c>"
+               "<c r=\"C1\" t=\"s\"><v>0</v></c>"
+               "<c r=\"D1\" t=\"e\"><f>VLOOKUP(1,A:A,2)</f><v>#N/A</v></c>"
+               "<c r=\"E1\" t=\"inlineStr\"><is><t>a_x000D_b_x005F_x0041_</t></is></c>"
+               "<c r=\"F1\" t=\"s\"><v>1</v></c>"
+               "<c r=\"G1\" t=\"inlineStr\"><is><t></t></is></c>"
+               "<c r=\"H1\" s=\"3\"/>"
+               "</row>",
+               sst("<si><r><t>清华</t></r><r><rPr><i/></rPr><t>大学</t></r>"
+                   "<rPh><t>チンホア</t></rPh><phoneticPr fontId=\"1\"/></si>"
+                   "<si><t>110105194912310016</t></si>"));
+    auto rows = read_all(dir / "a.xlsx");
+    REQUIRE(rows.size() == 1);
+    const auto& c = rows[0].cells;
+    REQUIRE(c.size() == 6);  // G1 and H1 are empty, so the row ends at F
+    CHECK(is(c[0], CellKind::Text, "张三"));
+    CHECK(is(c[1], CellKind::Text, "北京大学 "));
+    CHECK(is(c[2], CellKind::Text, "清华大学"));
+    CHECK(is(c[3], CellKind::Text, "#N/A"));
+    CHECK(is(c[4], CellKind::Text, "a\rb_x0041_"));
+    CHECK(is(c[5], CellKind::Text, "110105194912310016"));
+  }
+  SECTION("rows and cells without r are counted; references leave gaps") {
+    write_xlsx(dir / "a.xlsx",
+               "<row><c><v>1</v></c><c><v>2</v></c></row>"
+               "<row><c r=\"C2\"><v>3</v></c><c><v>4</v></c></row>"
+               "<row r=\"7\"><c r=\"B7\"><v>5</v></c></row>"
+               "<row><c t=\"b\"><v>1</v></c></row>"
+               "<row r=\"9\"/>");
+    auto rows = read_all(dir / "a.xlsx");
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0].number == 1);
+    REQUIRE(rows[0].cells.size() == 2);
+    CHECK(is(rows[0].cells[1], CellKind::Number, "2"));
+    CHECK(rows[1].number == 2);
+    REQUIRE(rows[1].cells.size() == 4);
+    CHECK(rows[1].cells[0].kind == CellKind::Empty);
+    CHECK(rows[1].cells[1].kind == CellKind::Empty);
+    CHECK(is(rows[1].cells[2], CellKind::Number, "3"));
+    CHECK(is(rows[1].cells[3], CellKind::Number, "4"));
+    CHECK(rows[2].number == 7);
+    REQUIRE(rows[2].cells.size() == 2);
+    CHECK(is(rows[2].cells[1], CellKind::Number, "5"));
+    CHECK(rows[3].number == 8);
+    CHECK(is(rows[3].cells[0], CellKind::Boolean, "TRUE"));
+    CHECK(rows[4].number == 9);
+    CHECK(rows[4].cells.empty());
+  }
+  SECTION("numbers are never reformatted") {
+    write_xlsx(dir / "a.xlsx",
+               "<row><c><v>1.10105194912310E+17</v></c><c t=\"n\"><v>110105194912310000</v></c>"
+               "<c><v>13812345678</v></c><c><v>45123</v></c></row>");
+    auto rows = read_all(dir / "a.xlsx");
+    REQUIRE(rows.size() == 1);
+    CHECK(is(rows[0].cells[0], CellKind::Number, "1.10105194912310E+17"));
+    CHECK(is(rows[0].cells[1], CellKind::Number, "110105194912310000"));
+    CHECK(is(rows[0].cells[2], CellKind::Number, "13812345678"));
+    CHECK(is(rows[0].cells[3], CellKind::Number, "45123"));
+  }
+  SECTION("an absolute part name, prefixed elements and no package relationships") {
+    auto parts = workbook_parts(
+        {{"S", std::string("<x:worksheet xmlns:x=\"") + kMainNs +
+                   "\"><x:sheetData><x:row><x:c t=\"inlineStr\"><x:is><x:t>ok</x:t></x:is></x:c>"
+                   "</x:row></x:sheetData></x:worksheet>"}},
+        "", "/xl/worksheets/sheet1.xml");
+    parts.erase(std::remove_if(parts.begin(), parts.end(),
+                               [](const Part& p) { return p.name == "_rels/.rels"; }),
+                parts.end());
+    write_zip(dir / "a.xlsx", parts);
+    auto rows = read_all(dir / "a.xlsx");
+    REQUIRE(rows.size() == 1);
+    CHECK(is(rows[0].cells[0], CellKind::Text, "ok"));
+  }
+  SECTION("a UTF-8 file with .csv name that is really xlsx is read as xlsx") {
+    write_xlsx(dir / "a.csv", "<row><c><v>1</v></c></row>");
+    auto reader = ncss::open_sheet(dir / "a.csv");
+    CHECK(reader->format() == "xlsx");
+  }
+}
+
+TEST_CASE("xlsx: 200,000 rows come out in order", "[xlsx]") {
+  testkit::TempDir dir;
+  std::string items;
+  for (int i = 0; i < 100; ++i) items += "<si><t>学院" + std::to_string(i) + "</t></si>";
+  std::string data;
+  data.reserve(200000 * 90);
+  for (int i = 1; i <= 200000; ++i) {
+    std::string r = std::to_string(i);
+    data += "<row r=\"" + r + "\"><c r=\"A" + r + "\"><v>" + r + "</v></c><c r=\"B" + r +
+            "\" t=\"s\"><v>" + std::to_string(i % 100) + "</v></c><c r=\"D" + r +
+            "\" t=\"inlineStr\"><is><t>x" + r + "</t></is></c></row>";
+  }
+  write_xlsx(dir / "big.xlsx", data, sst(items));
+  auto reader = ncss::open_sheet(dir / "big.xlsx");
+  ncss::SheetRow row;
+  std::size_t expected = 0;
+  while (reader->next(row)) {
+    ++expected;
+    std::string r = std::to_string(expected);
+    REQUIRE(row.number == expected);
+    REQUIRE(row.cells.size() == 4);
+    REQUIRE(row.cells[0].text == r);
+    REQUIRE(row.cells[1].text == "学院" + std::to_string(expected % 100));
+    REQUIRE(row.cells[2].kind == CellKind::Empty);
+    REQUIRE(row.cells[3].text == "x" + r);
+  }
+  CHECK(expected == 200000);
+}
+
+TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
+  testkit::TempDir dir;
+  ncss::SheetOptions options;
+  auto read = [&](const std::string& name) { return read_all(dir / name, options); };
+
+  SECTION("a zip bomb is refused by its running compression ratio") {
+    // 256 MiB of blanks inside <sheetData> deflate to about 0.25 MiB.
+    StreamedPart bomb{worksheet("").substr(0, worksheet("").find("</sheetData>")),
+                      std::string(4096, ' '), "</sheetData></worksheet>", 65536};
+    auto parts = workbook_parts({{"Sheet1", ""}});
+    parts.erase(std::remove_if(parts.begin(), parts.end(),
+                               [](const Part& p) { return p.name == "xl/worksheets/sheet1.xml"; }),
+                parts.end());
+    write_zip(dir / "bomb.xlsx", parts, &bomb, "xl/worksheets/sheet1.xml");
+    auto start = std::chrono::steady_clock::now();
+    check_refused([&] { read("bomb.xlsx"); }, ErrorCode::InvalidInput,
+                  "bomb.xlsx: xl/worksheets/sheet1.xml expands more than 200 times");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  }
+  SECTION("a part bigger than max_part_bytes") {
+    StreamedPart big{sst("").substr(0, sst("").find("</sst>")), "<si><t>abc</t></si>", "</sst>",
+                     200000};
+    write_zip(dir / "big.xlsx", workbook_parts({{"Sheet1", worksheet("")}}), &big,
+              "xl/sharedStrings.xml");
+    options.limits.max_part_bytes = 1 << 20;
+    options.limits.max_compression_ratio = 1e9;
+    check_refused([&] { read("big.xlsx"); }, ErrorCode::InvalidInput,
+                  "big.xlsx: xl/sharedStrings.xml decompresses to more than 1048576 bytes");
+  }
+  SECTION("billion laughs: a DOCTYPE with entities") {
+    std::string laughs =
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+        "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+        "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">"
+        "<!ENTITY lol9 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
+        "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&lol9;</t></is></c></row>"
+        "</sheetData></worksheet>";
+    write_zip(dir / "lol.xlsx", workbook_parts({{"Sheet1", laughs}}));
+    check_refused([&] { read("lol.xlsx"); }, ErrorCode::InvalidInput,
+                  "lol.xlsx: xl/worksheets/sheet1.xml has a DOCTYPE declaration at line 1");
+  }
+  SECTION("an external entity in the shared strings") {
+    std::string xxe =
+        "<?xml version=\"1.0\"?><!DOCTYPE sst [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+        "<sst><si><t>&x;</t></si></sst>";
+    write_zip(dir / "xxe.xlsx", workbook_parts({{"Sheet1", worksheet("")}}, xxe));
+    check_refused([&] { read("xxe.xlsx"); }, ErrorCode::InvalidInput,
+                  "xl/sharedStrings.xml has a DOCTYPE declaration");
+  }
+  SECTION("a truncated file") {
+    write_roster_with_libxlsxwriter(dir / "whole.xlsx");
+    std::string bytes = testkit::read_file(dir / "whole.xlsx");
+    testkit::write_file(dir / "half.xlsx", bytes.substr(0, bytes.size() / 2));
+    check_refused([&] { read("half.xlsx"); }, ErrorCode::InvalidInput,
+                  "half.xlsx: is not a readable Excel workbook: it is not a complete zip");
+  }
+  SECTION("a corrupt part fails its CRC") {
+    auto parts = workbook_parts({{"Sheet1", worksheet("<row><c><v>123456789</v></c></row>")}});
+    for (auto& p : parts) p.store = true;
+    write_zip(dir / "crc.xlsx", parts);
+    std::string bytes = testkit::read_file(dir / "crc.xlsx");
+    std::size_t at = bytes.find("123456789");
+    REQUIRE(at != std::string::npos);
+    bytes[at] = '9';
+    testkit::write_file(dir / "crc.xlsx", bytes);
+    check_refused([&] { read("crc.xlsx"); }, ErrorCode::InvalidInput,
+                  "crc.xlsx: xl/worksheets/sheet1.xml cannot be read: its CRC does not match");
+  }
+  SECTION("malformed XML names the part and line") {
+    write_xlsx(dir / "bad.xlsx", "<row>\n<c><v>1</v></c>\n</rowx>");
+    check_refused([&] { read("bad.xlsx"); }, ErrorCode::InvalidInput,
+                  "bad.xlsx: xl/worksheets/sheet1.xml is not well-formed XML: mismatched tag at "
+                  "line 4");  // line 1 is the XML declaration
+  }
+  SECTION("a zip that is not a workbook") {
+    write_zip(dir / "notes.zip.xlsx", {{"readme.txt", "hello"}});
+    check_refused([&] { read("notes.zip.xlsx"); }, ErrorCode::InvalidInput,
+                  "is a zip file but not an Excel workbook: it has no xl/workbook.xml");
+    write_zip(dir / "archive.csv", {{"content.xml", "<office/>"}});
+    check_refused([&] { read("archive.csv"); }, ErrorCode::InvalidInput,
+                  "archive.csv: is a zip file but not an Excel workbook");
+  }
+  SECTION("a file named .xlsx that is not a zip") {
+    testkit::write_file(dir / "fake.xlsx", "a,b\n");
+    check_refused([&] { read("fake.xlsx"); }, ErrorCode::InvalidInput,
+                  "fake.xlsx: is named .xlsx but is not an Excel workbook");
+  }
+  SECTION("a legacy .xls") {
+    testkit::write_file(dir / "old.xls", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) +
+                                             std::string(504, '\0'));
+    check_refused([&] { read("old.xls"); }, ErrorCode::InvalidInput, "is a legacy .xls");
+  }
+  SECTION("a cell over max_field_bytes") {
+    options.limits.max_field_bytes = 8;
+    write_xlsx(dir / "long.xlsx",
+               "<row><c><v>1</v></c></row><row r=\"4\"><c r=\"B4\" t=\"inlineStr\"><is><t>"
+               "123456789</t></is></c></row>");
+    check_refused([&] { read("long.xlsx"); }, ErrorCode::InvalidInput,
+                  "long.xlsx: xl/worksheets/sheet1.xml row 4: cell B4 is longer than the limit of "
+                  "8 bytes");
+    write_xlsx(dir / "long2.xlsx", "<row><c t=\"s\"><v>0</v></c></row>",
+               sst("<si><t>123456789</t></si>"));
+    check_refused([&] { read("long2.xlsx"); }, ErrorCode::InvalidInput,
+                  "long2.xlsx: xl/sharedStrings.xml: shared string 0 is longer than the limit");
+  }
+  SECTION("a row over max_record_bytes") {
+    options.limits.max_record_bytes = 10;
+    write_xlsx(dir / "wide.xlsx", "<row><c><v>123456</v></c><c><v>123456</v></c></row>");
+    check_refused([&] { read("wide.xlsx"); }, ErrorCode::InvalidInput,
+                  "xl/worksheets/sheet1.xml row 1 holds more than 10 bytes of text");
+  }
+  SECTION("a huge tag") {
+    options.limits.max_compression_ratio = 1e9;
+    write_xlsx(dir / "tag.xlsx", "<row><c s=\"" + std::string(3 << 20, '1') + "\"/></row>");
+    check_refused([&] { read("tag.xlsx"); }, ErrorCode::InvalidInput,
+                  "has an XML tag or comment longer than 1048576 bytes");
+  }
+  SECTION("bad references") {
+    write_xlsx(dir / "a.xlsx", "<row><c t=\"s\"><v>3</v></c></row>", sst("<si><t>a</t></si>"));
+    check_refused([&] { read("a.xlsx"); }, ErrorCode::InvalidInput,
+                  "row 1: cell A1 refers to shared string \"3\", but the workbook has 1 shared "
+                  "strings");
+    write_xlsx(dir / "b.xlsx", "<row><c r=\"XFE1\"><v>1</v></c></row>");
+    check_refused([&] { read("b.xlsx"); }, ErrorCode::InvalidInput,
+                  "row 1: the cell reference \"XFE1\" is past the last column, XFD");
+    write_xlsx(dir / "c.xlsx", "<row><c r=\"1A\"><v>1</v></c></row>");
+    check_refused([&] { read("c.xlsx"); }, ErrorCode::InvalidInput,
+                  "the cell reference \"1A\" is not valid");
+  }
+  SECTION("an error is reported again on the next call") {
+    write_xlsx(dir / "bad.xlsx", "<row><c><v>1</v></c></row><row></rowx>");
+    auto reader = ncss::open_sheet(dir / "bad.xlsx");
+    ncss::SheetRow row;
+    REQUIRE(reader->next(row));
+    check_refused([&] { reader->next(row); }, ErrorCode::InvalidInput, "not well-formed");
+    check_refused([&] { reader->next(row); }, ErrorCode::InvalidInput, "not well-formed");
+  }
+}
+
+TEST_CASE("xlsx: the shared-string table spills to a temporary file past its budget", "[xlsx]") {
+  ncss::sheet_detail::SharedStringTable table(4096);
+  std::vector<std::string> expected;
+  for (int i = 0; i < 50000; ++i) {
+    std::string s = "学生" + std::to_string(i);
+    if (i % 1000 == 7) s = std::string(40000 + i, 'L');           // read past the windows
+    if (i % 100 == 3) s = std::string(1000 + i % 1500, 'M') + s;  // straddles windows
+    if (i % 977 == 0) s.clear();
+    expected.push_back(s);
+    table.add(s);
+  }
+  CHECK(table.spilled());
+  REQUIRE(table.size() == expected.size());
+  std::string out;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    table.get(i, out);
+    REQUIRE(out == expected[i]);
+  }
+  for (std::size_t i = expected.size(); i-- > 0;) {
+    std::size_t j = (i * 7919) % expected.size();
+    table.get(j, out);
+    REQUIRE(out == expected[j]);
+  }
+}
