@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <utility>
+#include <vector>
 
 #include "ncss/error.hpp"
 #include "ncss/store.hpp"
@@ -18,6 +19,34 @@ struct Store::Impl {
 };
 
 inline SQLite::Database& database(Store& store) { return store.impl().db; }
+
+// A prepared statement for per-row loops: SQLite scans the parameter names on every by-name
+// bind, so each name's index is looked up once (keyed by the literal's address) and reused.
+class RowStatement {
+ public:
+  RowStatement(SQLite::Database& db, const std::string& sql) : st_(db, sql) {}
+  template <typename T>
+  void bind(const char* name, const T& value) {
+    st_.bind(index(name), value);
+  }
+  void bind(const char* name) { st_.bind(index(name)); }  // NULL
+  void reset() { st_.reset(); }
+  bool executeStep() { return st_.executeStep(); }
+  int exec() { return st_.exec(); }
+  SQLite::Column getColumn(int i) { return st_.getColumn(i); }
+
+ private:
+  int index(const char* name) {
+    for (const auto& [p, i] : indexes_) {
+      if (p == name) return i;
+    }
+    int i = st_.getIndex(name);
+    indexes_.emplace_back(name, i);
+    return i;
+  }
+  SQLite::Statement st_;
+  std::vector<std::pair<const char*, int>> indexes_;
+};
 
 // Runs `fn`, turning SQLite's exceptions into ncss::Error(Storage) with the extended code.
 template <typename Fn>
