@@ -5,7 +5,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ncssctl="${1:-$top/build/ncssctl}"
-out="$top/demo"
+out="${NCSS_DEMO_DIR:-$top/demo}"
 rm -rf "$out"
 mkdir -p "$out"
 export NCSSCTL_DB="$out/ncss.db"
