@@ -48,6 +48,16 @@ Format Context::format() const {
   return parse_format(options.format);
 }
 
+bool Context::mask_personal_data(bool unmask, const std::string& subject_type,
+                                 const std::string& subject_id, const std::string& command) {
+  if (unmask) {
+    ncss::record_event(store(), actor(), "pii.unmask", subject_type, subject_id, "",
+                       {{"command", command}});
+    return false;
+  }
+  return format() == Format::Table;
+}
+
 std::ostream& Context::out() { return std::cout; }
 
 void Context::note(const std::string& line) {

@@ -40,6 +40,11 @@ class Context {
   ncss::Actor actor();
   Format format() const;
 
+  // Whether ID numbers and phones are masked: in human tables, unless --unmask, whose use is
+  // recorded as a pii.unmask event (who looked, at what, with which command).
+  bool mask_personal_data(bool unmask, const std::string& subject_type,
+                          const std::string& subject_id, const std::string& command);
+
   std::ostream& out();
   // A line for the human on stderr, unless --quiet.
   void note(const std::string& line);
@@ -58,5 +63,10 @@ void register_db(CLI::App& app, Context& ctx);
 void register_codes(CLI::App& app, Context& ctx);
 void register_school(CLI::App& app, Context& ctx);
 void register_student(CLI::App& app, Context& ctx);
+void register_employer(CLI::App& app, Context& ctx);
+// Called by register_employer: `employer verify ...` lives in cli/employer_verify.cpp.
+void register_employer_verify(CLI::App& employer, Context& ctx);
+void register_favorite(CLI::App& app, Context& ctx);
+void register_template(CLI::App& app, Context& ctx);
 
 }  // namespace cli

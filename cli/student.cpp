@@ -10,11 +10,11 @@
 
 #include "context.hpp"
 #include "exit_codes.hpp"
+#include "import_report.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/roster.hpp"
 #include "ncss/roster_template.hpp"
-#include "ncss/xlsx_writer.hpp"
 
 namespace cli {
 
@@ -56,49 +56,6 @@ class TerminalProgress : public ncss::ImportProgress {
   bool enabled_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_, last_;
-};
-
-const std::vector<std::string> kReportHeaders = {"file",   "sheet", "row",    "column",
-                                                 "header", "code",  "message"};
-
-// The --report file: every problem, then one summary row per file. CSV or .xlsx by extension.
-class ImportReportFile {
- public:
-  explicit ImportReportFile(const std::string& path) : path_(path) {
-    if (path.empty()) return;
-    std::string ext = std::filesystem::path(path).extension().string();
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext == ".xlsx") {
-      xlsx_ = std::make_unique<ncss::XlsxTableWriter>(path, "导入报告", kReportHeaders);
-    } else if (ext == ".csv") {
-      csv_.open(path, std::ios::binary | std::ios::trunc);
-      if (!csv_) throw ncss::Error::io("cannot write the report '" + path + "'", errno);
-      csv_ << "\xEF\xBB\xBF";  // so that Excel opens the Chinese text as UTF-8
-      write_csv(kReportHeaders);
-    } else {
-      throw ncss::Error::usage("--report '" + path + "' must end in .csv or .xlsx");
-    }
-  }
-  void row(const std::vector<std::string>& cells) {
-    if (xlsx_) xlsx_->row(cells);
-    if (csv_.is_open()) write_csv(cells);
-  }
-  void close() {
-    if (xlsx_) xlsx_->close();
-    if (csv_.is_open()) {
-      csv_.close();
-      if (!csv_) throw ncss::Error::io("cannot write the report '" + path_ + "'");
-    }
-  }
-
- private:
-  void write_csv(const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) csv_ << (i ? "," : "") << csv_field(cells[i]);
-    csv_ << "\r\n";
-  }
-  std::string path_;
-  std::unique_ptr<ncss::XlsxTableWriter> xlsx_;
-  std::ofstream csv_;
 };
 
 std::string summary_text(const ncss::ImportReport& r) {
@@ -204,18 +161,8 @@ std::vector<std::string> graduate_row(const ncss::Graduate& g, bool mask) {
           g.status};
 }
 
-// Personal data is masked in human output unless --unmask, whose use is recorded.
-bool masked(Context& ctx, const StudentOptions& o, const std::string& what) {
-  if (o.unmask) {
-    ncss::record_event(ctx.store(), ctx.actor(), "pii.unmask", "graduate", what, "",
-                       {{"command", "student"}});
-    return false;
-  }
-  return ctx.format() == Format::Table;
-}
-
 void run_list(Context& ctx, const StudentOptions& o) {
-  bool mask = masked(ctx, o, "list");
+  bool mask = ctx.mask_personal_data(o.unmask, "graduate", "list", "student list");
   RowWriter w(ctx.out(), ctx.format(), kGraduateColumns);
   ncss::for_each_graduate(ctx.store(), o.filter,
                           [&](const ncss::Graduate& g) { w.row(graduate_row(g, mask)); });
@@ -223,7 +170,7 @@ void run_list(Context& ctx, const StudentOptions& o) {
 
 void run_show(Context& ctx, const StudentOptions& o) {
   auto g = ncss::get_graduate(ctx.store(), o.id_number, o.cohort);
-  bool mask = masked(ctx, o, g.id_number);
+  bool mask = ctx.mask_personal_data(o.unmask, "graduate", g.id_number, "student show");
   auto row = graduate_row(g, mask);
   if (ctx.format() == Format::Table) {
     RowWriter w(ctx.out(), Format::Table, {{"field", "字段"}, {"value", "值"}});

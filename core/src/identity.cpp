@@ -130,6 +130,17 @@ std::string mask_phone(std::string_view phone) {
          std::string(phone.substr(phone.size() - 4));
 }
 
+std::string normalize_credit_code(std::string_view raw) {
+  std::size_t b = raw.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  std::size_t e = raw.find_last_not_of(" \t\r\n");
+  std::string out(raw.substr(b, e - b + 1));
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
 char credit_code_check_char(std::string_view first17) {
   int sum = 0;
   for (std::size_t i = 0; i < 17; ++i) sum += credit_value(first17[i]) * kCreditWeights[i];

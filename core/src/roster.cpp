@@ -12,6 +12,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
 #include "store_impl.hpp"
+#include "text_rules.hpp"
 
 namespace ncss {
 
@@ -37,65 +38,6 @@ enum Field : std::size_t {
 constexpr std::size_t kHeaderSearchRows = 20;
 constexpr std::size_t kProgressEvery = 4096;
 const std::string kDefaultTrainingMode = "非定向";
-
-std::string column_letter(std::size_t index) {
-  std::string s;
-  ++index;
-  while (index > 0) {
-    s.insert(s.begin(), static_cast<char>('A' + (index - 1) % 26));
-    index = (index - 1) / 26;
-  }
-  return s;
-}
-
-bool is_space_at(const std::string& s, std::size_t i, std::size_t& len) {
-  if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
-    len = 1;
-    return true;
-  }
-  if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE3 &&
-      static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-      static_cast<unsigned char>(s[i + 2]) == 0x80) {
-    len = 3;
-    return true;
-  }
-  return false;
-}
-
-// Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
-std::string trim(const std::string& s) {
-  std::size_t begin = 0, len = 0;
-  while (begin < s.size() && is_space_at(s, begin, len)) begin += len;
-  std::size_t end = s.size();
-  while (end > begin) {
-    if (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r' || s[end - 1] == '\n') {
-      --end;
-    } else if (end - begin >= 3 && static_cast<unsigned char>(s[end - 3]) == 0xE3 &&
-               static_cast<unsigned char>(s[end - 2]) == 0x80 &&
-               static_cast<unsigned char>(s[end - 1]) == 0x80) {
-      end -= 3;
-    } else {
-      break;
-    }
-  }
-  return s.substr(begin, end - begin);
-}
-
-std::string header_key(const std::string& text) {
-  std::string t = trim(text);
-  // Templates often mark required columns with an asterisk.
-  while (!t.empty() && t.back() == '*') t.pop_back();
-  while (!t.empty() && t.front() == '*') t.erase(t.begin());
-  t = trim(t);
-  for (char& c : t) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return t;
-}
-
-bool all_ascii_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // A number as a spreadsheet stores it ("13812345678", "2026.0", "1.3812345678E+10") as integer
 // text, or nullopt when it is not a whole number.
@@ -145,35 +87,6 @@ std::optional<std::string> integer_text(const std::string& number) {
   }
   std::size_t nz = digits.find_first_not_of('0');
   return nz == std::string::npos ? std::string("0") : digits.substr(nz);
-}
-
-// "1.10105E+17" as Excel writes a long number in a CSV.
-bool is_scientific(const std::string& s) {
-  std::size_t e = s.find_first_of("eE");
-  if (e == std::string::npos || e == 0) return false;
-  for (std::size_t i = 0; i < e; ++i) {
-    if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) return false;
-  }
-  std::size_t i = e + 1;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  return i < s.size() && all_ascii_digits(s.substr(i));
-}
-
-bool valid_email(const std::string& s) {
-  auto at = s.find('@');
-  if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos) return false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x21) return false;
-  }
-  std::string domain = s.substr(at + 1);
-  auto dot = domain.rfind('.');
-  if (dot == std::string::npos || dot == 0) return false;
-  std::string tld = domain.substr(dot + 1);
-  if (tld.size() < 2) return false;
-  for (char c : tld) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-  }
-  return domain.find("..") == std::string::npos && domain.front() != '.';
 }
 
 // U+FFFD, or Latin-1 letters where Chinese headers should be, or GB18030 read as UTF-8 the other
@@ -253,17 +166,6 @@ class SeenIds {
   std::vector<std::uint32_t> rows_;
   std::size_t size_ = 0;
 };
-
-// Every way a roster may name a school, mapped to its code.
-std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db) {
-  std::unordered_map<std::string, std::string> names;
-  SQLite::Statement q(db,
-                      "SELECT code, code FROM schools UNION ALL SELECT moe_id, code FROM schools "
-                      "WHERE moe_id IS NOT NULL UNION ALL SELECT name, code FROM schools "
-                      "UNION ALL SELECT name, school_code FROM school_aliases");
-  while (q.executeStep()) names.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
-  return names;
-}
 
 std::unordered_map<std::string, std::string> load_levels(SQLite::Database& db) {
   std::unordered_map<std::string, std::string> levels;
@@ -464,36 +366,9 @@ bool RosterImport::process(const SheetRow& row) {
                 "format the column as text and type the ID number again");
   } else {
     id = normalize_resident_id(id);
-    auto defects = check_resident_id(id, actor_.now);
-    for (auto d : defects) {
-      switch (d) {
-        case IdDefect::Length:
-          problem(n, kIdNumber, "id_length",
-                  "身份证号 '" + id + "' has " + std::to_string(id.size()) +
-                      " characters; it must have 18");
-          break;
-        case IdDefect::Characters:
-          problem(n, kIdNumber, "id_chars",
-                  "身份证号 '" + id + "' must be 17 digits followed by a digit or X");
-          break;
-        case IdDefect::CheckDigit:
-          problem(n, kIdNumber, "id_checksum",
-                  "身份证号 '" + id + "' has a wrong check digit (the last character should be " +
-                      std::string(1, resident_id_check_char(id)) + ")");
-          break;
-        case IdDefect::BirthDate:
-          problem(n, kIdNumber, "id_birthdate",
-                  "身份证号 '" + id + "' holds the birth date " + id.substr(6, 8) +
-                      ", which does not exist");
-          break;
-        case IdDefect::BirthFuture:
-          problem(n, kIdNumber, "id_birth_future",
-                  "身份证号 '" + id + "' holds the birth date " + id.substr(6, 8) +
-                      ", which is in the future");
-          break;
-      }
-    }
-    id_ok = defects.empty();
+    auto refusals = id_refusals(id, actor_.now);
+    for (const auto& r : refusals) problem(n, kIdNumber, r.code, r.message);
+    id_ok = refusals.empty();
   }
 
   // 性别: given, it must be 男 or 女 and agree with the ID's 17th digit; otherwise derived.

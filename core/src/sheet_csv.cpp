@@ -222,6 +222,15 @@ class CsvReader final : public SheetReader {
   [[noreturn]] void fail(const std::string& what) const {
     throw Error::invalid_input(file_.string() + ": " + what);
   }
+  // Counts bytes consumed into the current record, refusing it past the limit.
+  void add_record_bytes(std::size_t n) {
+    record_bytes_ += n;
+    if (record_bytes_ > limits_.max_record_bytes) {
+      fail(record_label() + " is longer than the limit of " +
+           std::to_string(limits_.max_record_bytes) + " bytes");
+    }
+  }
+
   std::string record_label() const {
     return "record " + std::to_string(record_) + " (line " + std::to_string(record_line_) + ")";
   }
@@ -438,11 +447,7 @@ bool CsvReader::read_record(SheetRow& row) {
         }
         ++line_;
         after_cr_ = c == '\r';
-        record_bytes_ += pos_ - start;
-        if (record_bytes_ > limits_.max_record_bytes) {
-          fail(record_label() + " is longer than the limit of " +
-               std::to_string(limits_.max_record_bytes) + " bytes");
-        }
+        add_record_bytes(pos_ - start);
         finish_record();
         return true;
       }
@@ -472,11 +477,7 @@ bool CsvReader::read_record(SheetRow& row) {
           end_field();
           ++line_;
           after_cr_ = c == '\r';
-          record_bytes_ += pos_ - start;
-          if (record_bytes_ > limits_.max_record_bytes) {
-            fail(record_label() + " is longer than the limit of " +
-                 std::to_string(limits_.max_record_bytes) + " bytes");
-          }
+          add_record_bytes(pos_ - start);
           finish_record();
           return true;
         } else {
@@ -486,11 +487,7 @@ bool CsvReader::read_record(SheetRow& row) {
         }
         break;
     }
-    record_bytes_ += pos_ - start;
-    if (record_bytes_ > limits_.max_record_bytes) {
-      fail(record_label() + " is longer than the limit of " +
-           std::to_string(limits_.max_record_bytes) + " bytes");
-    }
+    add_record_bytes(pos_ - start);
   }
 }
 

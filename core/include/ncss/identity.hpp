@@ -45,6 +45,8 @@ enum class CreditCodeDefect {
   OrganisationCode,  // characters 9-17: the GB 11714 check wrong
 };
 
+// Spaces trimmed and ASCII letters upper-cased: GB 32100 codes are written in capitals.
+std::string normalize_credit_code(std::string_view raw);
 std::vector<CreditCodeDefect> check_credit_code(std::string_view code);
 char credit_code_check_char(std::string_view first17);
 

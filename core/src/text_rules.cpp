@@ -1,0 +1,140 @@
+#include "text_rules.hpp"
+
+#include <algorithm>
+
+#include "ncss/identity.hpp"
+
+namespace ncss {
+
+namespace {
+
+bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// U+3000 IDEOGRAPHIC SPACE is E3 80 80 in UTF-8.
+bool ideographic_space_at(const std::string& s, std::size_t i) {
+  return i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE3 &&
+         static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+         static_cast<unsigned char>(s[i + 2]) == 0x80;
+}
+
+}  // namespace
+
+std::string trim(const std::string& s) {
+  std::size_t b = 0, e = s.size();
+  for (;;) {
+    if (b < e && ascii_space(s[b])) {
+      ++b;
+    } else if (e - b >= 3 && ideographic_space_at(s, b)) {
+      b += 3;
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (e > b && ascii_space(s[e - 1])) {
+      --e;
+    } else if (e - b >= 3 && ideographic_space_at(s, e - 3)) {
+      e -= 3;
+    } else {
+      break;
+    }
+  }
+  return s.substr(b, e - b);
+}
+
+std::string column_letter(std::size_t index) {
+  std::string s;
+  ++index;
+  while (index > 0) {
+    s.insert(s.begin(), static_cast<char>('A' + (index - 1) % 26));
+    index = (index - 1) / 26;
+  }
+  return s;
+}
+
+std::string header_key(const std::string& text) {
+  std::string t = trim(text);
+  // Templates often mark required columns with an asterisk.
+  while (!t.empty() && t.back() == '*') t.pop_back();
+  while (!t.empty() && t.front() == '*') t.erase(t.begin());
+  t = trim(t);
+  for (char& c : t) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return t;
+}
+
+bool all_ascii_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_scientific(const std::string& s) {
+  std::size_t e = s.find_first_of("eE");
+  if (e == std::string::npos || e == 0) return false;
+  for (std::size_t i = 0; i < e; ++i) {
+    if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) return false;
+  }
+  std::size_t i = e + 1;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  return i < s.size() && all_ascii_digits(s.substr(i));
+}
+
+bool valid_email(const std::string& s) {
+  auto at = s.find('@');
+  if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos) return false;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x21) return false;
+  }
+  std::string domain = s.substr(at + 1);
+  auto dot = domain.rfind('.');
+  if (dot == std::string::npos || dot == 0) return false;
+  std::string tld = domain.substr(dot + 1);
+  if (tld.size() < 2) return false;
+  for (char c : tld) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  }
+  return domain.find("..") == std::string::npos && domain.front() != '.';
+}
+
+std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db) {
+  std::unordered_map<std::string, std::string> names;
+  SQLite::Statement q(db,
+                      "SELECT code, code FROM schools UNION ALL SELECT moe_id, code FROM schools "
+                      "WHERE moe_id IS NOT NULL UNION ALL SELECT name, code FROM schools "
+                      "UNION ALL SELECT name, school_code FROM school_aliases");
+  while (q.executeStep()) names.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+  return names;
+}
+
+std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {
+  std::vector<IdRefusal> out;
+  for (auto d : check_resident_id(id, now)) {
+    switch (d) {
+      case IdDefect::Length:
+        out.push_back({"id_length", "身份证号 '" + id + "' has " + std::to_string(id.size()) +
+                                        " characters; it must have 18"});
+        break;
+      case IdDefect::Characters:
+        out.push_back(
+            {"id_chars", "身份证号 '" + id + "' must be 17 digits followed by a digit or X"});
+        break;
+      case IdDefect::CheckDigit:
+        out.push_back(
+            {"id_checksum", "身份证号 '" + id +
+                                "' has a wrong check digit (the last character should be " +
+                                std::string(1, resident_id_check_char(id)) + ")"});
+        break;
+      case IdDefect::BirthDate:
+        out.push_back({"id_birthdate", "身份证号 '" + id + "' holds the birth date " +
+                                           id.substr(6, 8) + ", which does not exist"});
+        break;
+      case IdDefect::BirthFuture:
+        out.push_back({"id_birth_future", "身份证号 '" + id + "' holds the birth date " +
+                                              id.substr(6, 8) + ", which is in the future"});
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace ncss

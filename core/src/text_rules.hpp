@@ -1,0 +1,37 @@
+// The normalisation and validation rules shared by everything that reads what people type or
+// paste: roster and favourite imports, employer registration, invitation templates.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ncss/time.hpp"
+
+namespace ncss {
+
+// Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
+std::string trim(const std::string& s);
+// A, B, ..., Z, AA, ... for a 0-based column index, as spreadsheets name columns.
+std::string column_letter(std::size_t index);
+// A header cell as matched: trimmed, required-field asterisks dropped, ASCII lower-cased.
+std::string header_key(const std::string& text);
+bool all_ascii_digits(const std::string& s);
+// "1.10105E+17": how Excel writes a long number into a CSV (its last digits are lost).
+bool is_scientific(const std::string& s);
+// local@domain.tld
+bool valid_email(const std::string& s);
+// Every way a roster may name a school (code, identifier, name, former name) → its code.
+std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db);
+
+// One defect of an ID number as a stable reason code and plain words.
+struct IdRefusal {
+  std::string code;
+  std::string message;
+};
+std::vector<IdRefusal> id_refusals(const std::string& normalized_id, Timestamp now);
+
+}  // namespace ncss
