@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   cli::register_codes(app, ctx);
   cli::register_school(app, ctx);
   cli::register_student(app, ctx);
+  cli::register_employer(app, ctx);
+  cli::register_favorite(app, ctx);
+  cli::register_template(app, ctx);
   // Set last so that subcommands' help stays short.
   app.footer(std::string("\n") + cli::exit_status_help() + "\n" + kEnvironmentHelp +
              "\nSee ncssctl(1) for more.");

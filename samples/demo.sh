@@ -49,6 +49,61 @@ step "Importing the same roster again changes nothing" \
 step "Graduates of one school (ID numbers and phones masked)" \
   student list --school 北京大学 --format table
 step "One graduate" student show 110108200311050362 --format table
+step "Register an employer (a private company: 39 其他企业)" employer register \
+  --name 北京示例科技有限公司 --short-name 示例科技 --credit-code 91110108749352307A --nature 39 \
+  --private --industry I --size 3 --province 北京市 --city 北京市 --street 海淀区中关村大街1号 \
+  --website https://www.example.com
+step "Register a second employer" employer register --name 青岛示例制造有限公司 \
+  --short-name 青岛示例 --credit-code 91370214MA3D2M2T5C --nature 国有企业 --industry C \
+  --size 1000-9999人 --province 山东省 --city 青岛市 --street 崂山区海尔路1号
+step_expect 3 "A credit code with a wrong check character is refused" employer register \
+  --name 错误代码公司 --short-name 错误 --credit-code 91110000600037341N --nature 39 \
+  --industry I --size 1 --province 北京市 --city 北京市 --street 朝阳区
+step "An account for the first employer" employer user add 91110108749352307A \
+  --real-name 王芳 --gender 女 --department 人力资源部 --position 招聘主管 \
+  --email hr@example.com --work-phone 010-62751234 --mobile 13812345678
+step "The employer edits its own information" employer edit 91110108749352307A --size 4
+step "Staff correct the second employer's name" --actor staff-li employer correct \
+  91370214MA3D2M2T5C --name 青岛示例智能制造有限公司 --reason 营业执照名称变更
+step_expect 5 "An unverified employer cannot add favourites" favorite add \
+  --employer 91110108749352307A --name 张雨涵 --id 110108200311050362 --school 北京大学
+step "Verification by remittance (对公账号汇款认证)" employer verify remittance \
+  91110108749352307A --account 110060224018800044454 --bank 交通银行北京海淀支行 \
+  --authorisation "$top/samples/files/authorisation.jpg"
+# The amount arrives by bank transfer; the demo reads it back with the staff aid.
+amount=$("$ncssctl" employer verify show 91110108749352307A --reveal-amount --format json |
+  sed -n 's/.*"amount": "\([0-9.]*\)".*/\1/p' | tail -n 1)
+wrong=9.99
+[[ $amount == 9.99 ]] && wrong=9.98
+step_expect 5 "A wrong amount is refused and counted (1 of 3 tries)" employer verify confirm \
+  91110108749352307A --amount "$wrong"
+step "Confirm the amount received" employer verify confirm 91110108749352307A --amount "$amount"
+step "Verification by uploaded materials (上传材料认证)" employer verify materials \
+  91370214MA3D2M2T5C --licence "$top/samples/files/licence.png" \
+  --authorisation "$top/samples/files/authorisation.png"
+step "Staff reject it with a reason" --actor 平台审核员 employer verify reject 91370214MA3D2M2T5C \
+  --reason 授权书未加盖公章
+step "The employer resubmits" employer verify materials 91370214MA3D2M2T5C \
+  --licence "$top/samples/files/licence.png" --authorisation "$top/samples/files/authorisation.jpg"
+step "Staff approve it" --actor 平台审核员 employer verify approve 91370214MA3D2M2T5C
+step "Employers and their verification" employer list --format table
+step "Add a favourite (exact match on name, ID number and school)" favorite add \
+  --employer 91110108749352307A --name 张雨涵 --id 110108200311050362 --school 北京大学
+step_expect 4 "Add favourites from a file (one already there, one wrong school, one unknown)" \
+  favorite import --employer 91110108749352307A "$top/samples/favorites-2026.csv" --format table
+step "The employer's favourites" favorite list --employer 91110108749352307A --format table
+step "A job template" template add job --employer 91110108749352307A --name 研发岗 \
+  --job-category 13 --position 软件工程师 --work-location 北京市海淀区 --contact 王芳 \
+  --contact-phone 010-62751234
+step "An archive template, the default" template add archive --employer 91110108749352307A \
+  --name 转寄人才中心 --receipt-type 转寄其他单位 --forward-unit 北京市海淀区人才服务中心 \
+  --address 北京市海淀区中关村大街1号 --postcode 100080 --default
+step "A hukou template" template add hukou --employer 91110108749352307A --name 集体户 \
+  --address 北京市海淀区中关村大街1号集体户
+step "Edit the job template" template edit job 研发岗 --employer 91110108749352307A \
+  --position 算法工程师
+step "Its edit history (查看编辑记录)" template history job 研发岗 \
+  --employer 91110108749352307A --format table
 step "Check the database" db check --format table
 
 printf '\nThe demo database is %s; the import report is %s\n' "$NCSSCTL_DB" "$out/导入报告.xlsx"

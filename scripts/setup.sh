@@ -15,7 +15,7 @@ mode="${1:-}"
 packages=(
   g++ cmake ninja-build make pkg-config git
   libcli11-dev libsqlitecpp-dev libsqlite3-dev catch2 libfmt-dev nlohmann-json3-dev
-  libzip-dev libexpat1-dev libxlsxwriter-dev
+  libzip-dev libexpat1-dev libxlsxwriter-dev libssl-dev
   sqlite3 man-db
 )
 

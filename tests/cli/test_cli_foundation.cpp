@@ -246,31 +246,46 @@ TEST_CASE("cli: man/ncssctl.1 matches --help", "[cli][man]") {
     INFO(o);
     CHECK(contains(man, o));
   }
-  for (const auto& sub : {"init", "db", "codes", "school", "student"}) {
-    CHECK(std::regex_search(help, std::regex(std::string("\n  ") + sub + " ")));
-    CHECK(std::regex_search(man, std::regex(std::string("\n\\.BR? ") + sub)));
-  }
-  for (const auto& [group, subs] : std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"db", {"check", "migrate"}},
-           {"school", {"list", "show", "add"}},
-           {"student", {"import", "template", "list", "show"}}}) {
-    auto sub_help = run_ncssctl({group, "--help"}).out;
-    for (const auto& s : subs) {
-      CHECK(contains(sub_help, "\n  " + s + " "));
-      CHECK(contains(man, group + " " + s));
-      // Every option of the subcommand is in the man page too.
-      auto leaf_help = run_ncssctl({group, s, "--help"}).out;
-      for (const auto& g : matches(leaf_help, R"(\n  (--?[-\w]+(?:,--[-\w]+)?))")) {
+  // Walk the whole command tree from --help: every command path and each of its options is in
+  // the man page.
+  std::vector<std::vector<std::string>> pending = {{}};
+  std::size_t commands = 0;
+  while (!pending.empty()) {
+    auto path = pending.back();
+    pending.pop_back();
+    auto args = path;
+    args.push_back("--help");
+    auto text = run_ncssctl(args).out;
+    std::string joined;
+    for (const auto& p : path) joined += (joined.empty() ? "" : " ") + p;
+    if (!path.empty()) {
+      INFO(joined);
+      CHECK(contains(man, joined));
+      ++commands;
+    }
+    auto sub_at = text.find("\nSubcommands:\n");
+    std::string options_part = text.substr(0, sub_at);
+    if (!path.empty()) {
+      for (const auto& g : matches(options_part, R"(\n  (--?[-\w]+(?:,--[-\w]+)?))")) {
         std::stringstream names(g[0]);
         std::string name;
         while (std::getline(names, name, ',')) {
           if (name == "-h" || name == "--help") continue;
-          INFO(group + " " + s + " " + name);
+          INFO(joined + " " + name);
           CHECK(contains(man, name));
         }
       }
     }
+    if (sub_at == std::string::npos) continue;
+    std::string subs = text.substr(sub_at);
+    subs = subs.substr(0, subs.find("\n\n", 1));
+    for (const auto& g : matches(subs, R"(\n  ([a-z][-a-z]*) )")) {
+      auto child = path;
+      child.push_back(g[0]);
+      pending.push_back(child);
+    }
   }
+  CHECK(commands >= 30);
   // EXIT STATUS: the same numbers with the same names.
   std::map<int, std::string> help_status, man_status;
   std::string help_exit = help.substr(help.find("EXIT STATUS:"));

@@ -9,7 +9,8 @@ TEST_CASE("codes: every code table of DOMAIN.md is seeded", "[codes]") {
   std::map<std::string, int> expected = {
       {"destination", 14}, {"destination_subtype", 18}, {"employer_nature", 14},
       {"degree_level", 4}, {"training_mode", 3},        {"job_category", 18},
-      {"industry", 20},    {"termination_reason", 7},   {"withdrawal_reason", 4}};
+      {"industry", 20},    {"termination_reason", 7},   {"withdrawal_reason", 4},
+      {"company_size", 6}, {"archive_receipt", 3}};
   auto tables = ncss::list_code_tables(f.store);
   REQUIRE(tables.size() == expected.size());
   for (const auto& t : tables) {

@@ -1,0 +1,198 @@
+// ncssctl favorite add|import|template|remove|list: an employer's 学生收藏夹.
+#include "ncss/favorite.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "import_report.hpp"
+#include "ncss/error.hpp"
+#include "ncss/identity.hpp"
+
+namespace cli {
+
+namespace {
+
+struct FavoriteOptions {
+  std::string employer;
+  ncss::FavoriteRequest request;
+  std::vector<std::string> files;
+  ncss::FavoriteImportOptions import;
+  std::string report;
+  std::string template_out = "学生收藏导入模板.xlsx";
+  std::string id_number;
+  int cohort = 0;
+  bool unmask = false;
+};
+
+const std::vector<Column> kFavoriteColumns = {
+    {"id_number", "身份证号"},   {"name", "学生姓名"},     {"gender", "性别"},
+    {"school_code", "院校代码"}, {"school", "毕业院校"},   {"degree_level", "学历层次"},
+    {"major", "专业"},           {"cohort", "届别", true}, {"status", "状态"},
+    {"added_at", "收藏时间"}};
+
+std::vector<std::string> favorite_row(const ncss::Favorite& f, bool mask) {
+  return {mask ? ncss::mask_resident_id(f.id_number) : f.id_number,
+          f.name,
+          f.gender,
+          f.school_code,
+          f.school_name,
+          f.degree_level,
+          f.major,
+          std::to_string(f.cohort),
+          f.status,
+          f.added_at};
+}
+
+void run_add(Context& ctx, const FavoriteOptions& o) {
+  auto r = o.request;
+  r.cohort = o.cohort;
+  auto f = ncss::add_favorite(ctx.store(), o.employer, r, ctx.actor());
+  ctx.note("added " + ncss::mask_resident_id(f.id_number) + " " + f.name + " (" +
+           std::to_string(f.cohort) + ") to the favourites of " + o.employer);
+  RowWriter w(ctx.out(), ctx.format(), kFavoriteColumns);
+  w.row(favorite_row(f, ctx.format() == Format::Table));
+}
+
+void run_import(Context& ctx, FavoriteOptions& o) {
+  o.import.cohort = o.cohort;
+  ImportReportFile report_file(o.report);
+  RowWriter summary(ctx.out(), ctx.format(),
+                    {{"file", "文件"},
+                     {"status", "结果"},
+                     {"added", "新增", true},
+                     {"rejected", "拒绝", true},
+                     {"blank", "空行", true},
+                     {"header_row", "表头行", true},
+                     {"encoding", "编码"},
+                     {"sheet", "工作表"}});
+  bool any_refused = false, any_rejected = false;
+  auto actor = ctx.actor();
+  for (const auto& file : o.files) {
+    std::string sheet;
+    auto sink = [&](const ncss::RowProblem& p) {
+      std::string where = file + ":" + std::to_string(p.row) + ":";
+      if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
+      ctx.note(where + " " + p.code + ": " + p.message);
+      report_file.row({file, sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
+    };
+    try {
+      auto r = ncss::import_favorites(ctx.store(), o.employer, file, o.import, actor, sink);
+      sheet = r.sheet;
+      for (const auto& w : r.warnings) ctx.note(file + ": warning: " + w);
+      std::string status;
+      if (o.import.dry_run) {
+        status = r.rejected ? "dry_run_rejected_rows" : "dry_run_ok";
+        any_rejected |= r.rejected > 0;
+      } else if (!r.written) {
+        status = "refused";
+        any_refused = true;
+      } else {
+        status = r.rejected ? "partial" : "ok";
+        any_rejected |= r.rejected > 0;
+      }
+      std::string counts = std::to_string(r.added) + " added, " + std::to_string(r.rejected) +
+                           " rejected, " + std::to_string(r.blank) + " blank";
+      std::string verdict = o.import.dry_run ? " (dry run: nothing written)"
+                            : r.written      ? ""
+                                             : " (--all-or-nothing: nothing written)";
+      ctx.note(file + ": " + counts + verdict);
+      summary.row({file, status, std::to_string(r.added), std::to_string(r.rejected),
+                   std::to_string(r.blank), std::to_string(r.header_row), r.encoding, r.sheet});
+      report_file.row({file, r.sheet, "", "", "", "summary", counts + verdict});
+    } catch (const ncss::Error& e) {
+      if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
+      std::cerr << "ncssctl: error: " << e.what() << '\n';
+      any_refused = true;
+      summary.row({file, "refused", "0", "0", "0", "", "", ""});
+      report_file.row({file, "", "", "", "", "file_refused", e.what()});
+    }
+  }
+  summary.finish();
+  report_file.close();
+  if (any_refused) {
+    ctx.exit_status = exit_status_for(ncss::ErrorCode::InvalidInput);
+  } else if (any_rejected) {
+    ctx.exit_status = exit_status_for(ncss::ErrorCode::Partial);
+  }
+}
+
+void run_remove(Context& ctx, const FavoriteOptions& o) {
+  ncss::remove_favorite(ctx.store(), o.employer, o.id_number, o.cohort, ctx.actor());
+  ctx.note("removed " + ncss::mask_resident_id(ncss::normalize_resident_id(o.id_number)) +
+           " from the favourites of " + o.employer);
+}
+
+void run_list(Context& ctx, const FavoriteOptions& o) {
+  auto favorites = ncss::list_favorites(ctx.store(), o.employer, o.cohort);
+  bool mask = ctx.mask_personal_data(o.unmask, "employer", o.employer, "favorite list");
+  RowWriter w(ctx.out(), ctx.format(), kFavoriteColumns);
+  for (const auto& f : favorites) w.row(favorite_row(f, mask));
+}
+
+void add_employer(CLI::App* cmd, FavoriteOptions& o) {
+  cmd->add_option("--employer", o.employer, "the employer's 统一社会信用代码")->required();
+}
+
+}  // namespace
+
+void register_favorite(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<FavoriteOptions>();
+  auto* fav = app.add_subcommand(
+      "favorite", "学生收藏夹: a verified employer's favourite graduates: add, import, list");
+  fav->require_subcommand(1);
+
+  auto* add = fav->add_subcommand(
+      "add",
+      "add a graduate matched exactly on 学生姓名, 身份证号 and 毕业院校 (verified employers)");
+  add_employer(add, *o);
+  add->add_option("--name", o->request.name, "学生姓名")->required();
+  add->add_option("--id", o->request.id_number, "身份证号")->required();
+  add->add_option("--school", o->request.school, "毕业院校 (name, former name or code)")
+      ->required();
+  add->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
+  add->callback([&ctx, o] { run_add(ctx, *o); });
+
+  auto* import = fav->add_subcommand(
+      "import",
+      "add the graduates of files in the three-column template (.csv, .xlsx); exit 0 all rows "
+      "added, 4 some rows rejected, 3 a file refused whole");
+  add_employer(import, *o);
+  import->add_option("files", o->files, "favourite files")->required()->check(CLI::ExistingFile);
+  import->add_option("--cohort", o->cohort, "届别 for ID numbers on several cohorts' rosters");
+  import->add_option("--sheet", o->import.sheet, ".xlsx: the sheet to read (default the first)");
+  import->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
+  import->add_flag("--all-or-nothing", o->import.all_or_nothing,
+                   "write nothing from a file if any of its rows is rejected");
+  import->add_option("--report", o->report,
+                     "write every rejected row and the counts to FILE.csv or FILE.xlsx");
+  import->callback([&ctx, o] { run_import(ctx, *o);
+});
+
+auto* tmpl = fav->add_subcommand("template", "write the .xlsx import template");
+tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
+tmpl->callback([&ctx, o] {
+  ncss::write_favorite_template(o->template_out);
+  ctx.note("wrote the favourites template " + o->template_out);
+});
+
+auto* remove = fav->add_subcommand("remove", "remove a graduate from the favourites");
+add_employer(remove, *o);
+remove->add_option("id_number", o->id_number, "身份证号")->required();
+remove->add_option("--cohort", o->cohort, "届别, when favourites of several cohorts match");
+remove->callback([&ctx, o] { run_remove(ctx, *o); });
+
+auto* list = fav->add_subcommand(
+    "list", "list the favourites (ID numbers masked in tables unless --unmask)");
+add_employer(list, *o);
+list->add_option("--cohort", o->cohort, "only this 届别");
+list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
+list->callback([&ctx, o] { run_list(ctx, *o); });
+}  // namespace cli
+
+}  // namespace cli

@@ -1,0 +1,516 @@
+#include "ncss/favorite.hpp"
+
+#include <xlsxwriter.h>
+
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <unordered_map>
+
+#include "audit_impl.hpp"
+#include "employer_impl.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/sheet.hpp"
+#include "store_impl.hpp"
+#include "text_rules.hpp"
+
+namespace ncss {
+
+namespace {
+
+enum Field : std::size_t { kName, kIdNumber, kSchool, kFieldCount };
+constexpr std::size_t kHeaderSearchRows = 20;
+
+// Why a row cannot become a favourite: a reason code and plain words, or nothing.
+struct Refusal {
+  Field field;
+  std::string code;
+  std::string message;
+};
+
+// Defects of a normalised ID number as reason codes, as the roster import names them.
+std::vector<Refusal> id_problems(const std::string& id, Timestamp now) {
+  std::vector<Refusal> out;
+  for (auto& r : id_refusals(id, now)) out.push_back({kIdNumber, r.code, r.message});
+  return out;
+}
+
+struct Match {
+  std::int64_t graduate_id = 0;
+  int cohort = 0;
+};
+
+// Finds the graduate matching all three, or says which did not match. Never reveals the stored
+// name or school of an ID number.
+class Matcher {
+ public:
+  explicit Matcher(SQLite::Database& db)
+      : q_(db,
+           "SELECT id, cohort, name, school_code, status FROM graduates WHERE id_number = :id "
+           "AND (:cohort = 0 OR cohort = :cohort) ORDER BY cohort") {}
+
+  // On success returns the match; otherwise fills `refusal`. `ambiguous` lists the cohorts when
+  // several match and no cohort was given.
+  std::optional<Match> find(const std::string& id, const std::string& name,
+                            const std::string& school_code, int cohort, Refusal& refusal) {
+    struct Row {
+      std::int64_t id;
+      int cohort;
+      std::string name, school, status;
+    };
+    std::vector<Row> rows;
+    q_.reset();
+    q_.bind(":id", id);
+    q_.bind(":cohort", cohort);
+    while (q_.executeStep()) {
+      rows.push_back({q_.getColumn(0).getInt64(), q_.getColumn(1).getInt(),
+                      q_.getColumn(2).getString(), q_.getColumn(3).getString(),
+                      q_.getColumn(4).getString()});
+    }
+    std::string masked = mask_resident_id(id);
+    std::string where = cohort ? " of cohort " + std::to_string(cohort) : "";
+    if (rows.empty()) {
+      refusal = {kIdNumber, "graduate_not_found",
+                 "no graduate" + where + " has the 身份证号 " + masked};
+      return std::nullopt;
+    }
+    std::vector<Row> named;
+    for (auto& r : rows) {
+      if (r.name == name) named.push_back(r);
+    }
+    if (named.empty()) {
+      refusal = {kName, "name_mismatch",
+                 "the 身份证号 " + masked + " was found, but the 学生姓名 '" + name +
+                     "' does not match it"};
+      return std::nullopt;
+    }
+    std::vector<Row> matched;
+    for (auto& r : named) {
+      if (r.school == school_code) matched.push_back(r);
+    }
+    if (matched.empty()) {
+      refusal = {
+          kSchool, "school_mismatch",
+          "the 身份证号 " + masked + " and 学生姓名 were found, but the 毕业院校 does not match"};
+      return std::nullopt;
+    }
+    if (matched.size() > 1) {
+      std::string cohorts;
+      for (const auto& r : matched)
+        cohorts += (cohorts.empty() ? "" : ", ") + std::to_string(r.cohort);
+      refusal = {kIdNumber, "cohort_ambiguous",
+                 "the graduate " + masked + " is on the rosters of cohorts " + cohorts +
+                     "; say which with --cohort"};
+      return std::nullopt;
+    }
+    if (matched.front().status != "valid") {
+      refusal = {kIdNumber, "graduate_invalid",
+                 "the graduate " + masked + " is marked invalid on the roster and cannot be added"};
+      return std::nullopt;
+    }
+    return Match{matched.front().id, matched.front().cohort};
+  }
+
+ private:
+  SQLite::Statement q_;
+};
+
+// Adds within the caller's transaction; false when it is a favourite already.
+class FavoriteWriter {
+ public:
+  FavoriteWriter(SQLite::Database& db, AuditWriter& audit, const Actor& actor,
+                 const std::string& credit_code)
+      : audit_(audit),
+        actor_(actor),
+        credit_code_(credit_code),
+        now_(format_utc(actor.now)),
+        insert_(db,
+                "INSERT INTO favorites (credit_code, graduate_id, cohort, created_at, created_by) "
+                "VALUES (:c, :g, :cohort, :now, :by) ON CONFLICT (credit_code, graduate_id) DO "
+                "NOTHING") {}
+
+  bool add(const Match& m, const std::string& id, const std::string& via) {
+    insert_.reset();
+    insert_.bind(":c", credit_code_);
+    insert_.bind(":g", m.graduate_id);
+    insert_.bind(":cohort", m.cohort);
+    insert_.bind(":now", now_);
+    insert_.bind(":by", actor_.name);
+    if (insert_.exec() == 0) return false;
+    audit_.event("favorite.add", "employer", credit_code_, "",
+                 {{"id_number", id}, {"cohort", m.cohort}, {"via", via}});
+    return true;
+  }
+
+ private:
+  AuditWriter& audit_;
+  const Actor& actor_;
+  std::string credit_code_;
+  std::string now_;
+  SQLite::Statement insert_;
+};
+
+std::string already_message(const std::string& id) {
+  return "the graduate " + mask_resident_id(id) + " is already in favourites";
+}
+
+}  // namespace
+
+const std::vector<RosterField>& favorite_fields() {
+  static const std::vector<RosterField> fields(roster_fields().begin(),
+                                               roster_fields().begin() + kFieldCount);
+  return fields;
+}
+
+Favorite add_favorite(Store& store, const std::string& credit_code_raw,
+                      const FavoriteRequest& request, const Actor& actor) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::string credit_code = normalize_credit_code(credit_code_raw);
+    require_verified_employer_in(db, credit_code, "add favourites");
+    std::string name = trim(request.name);
+    if (name.empty()) throw Error::invalid_input("--name (学生姓名) is empty");
+    std::string id = normalize_resident_id(request.id_number);
+    if (id.empty()) throw Error::invalid_input("--id (身份证号) is empty");
+    auto defects = id_problems(id, actor.now);
+    if (!defects.empty()) throw Error::invalid_input(defects.front().message);
+    auto schools = load_school_names(db);
+    auto school = schools.find(trim(request.school));
+    if (school == schools.end()) {
+      throw Error::invalid_input("毕业院校 '" + trim(request.school) +
+                                 "' is not a known institution (name, former name or code)");
+    }
+    Matcher matcher(db);
+    Refusal refusal;
+    auto m = matcher.find(id, name, school->second, request.cohort, refusal);
+    if (!m) {
+      if (refusal.code == "cohort_ambiguous") throw Error::usage(refusal.message);
+      if (refusal.code == "graduate_invalid") throw Error::invalid_transition(refusal.message);
+      throw Error(ErrorCode::NotFound, refusal.message);
+    }
+    AuditWriter audit(db, actor);
+    FavoriteWriter writer(db, audit, actor, credit_code);
+    if (!writer.add(*m, id, "add")) throw Error::conflict(already_message(id));
+    tx.commit();
+    for (auto& f : list_favorites(store, credit_code, m->cohort)) {
+      if (f.id_number == id) return f;
+    }
+    throw Error::internal("favourite vanished after it was added");
+  });
+}
+
+namespace {
+
+class FavoriteImport {
+ public:
+  FavoriteImport(SQLite::Database& db, const std::string& credit_code,
+                 const std::filesystem::path& file, const FavoriteImportOptions& o,
+                 const Actor& actor, const ProblemSink& sink)
+      : db_(db), credit_code_(credit_code), file_(file), o_(o), actor_(actor), sink_(sink) {}
+
+  ImportReport run() {
+    SheetOptions sheet_options;
+    sheet_options.sheet_name = o_.sheet;
+    auto reader = open_sheet(file_, sheet_options);
+    report_.file = file_.string();
+    report_.format = reader->format();
+    report_.encoding = reader->encoding();
+    report_.sheet = reader->sheet_name();
+    SheetRow row;
+    find_header(*reader, row);
+    schools_ = load_school_names(db_);
+
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    AuditWriter audit(db_, actor_);
+    Matcher matcher(db_);
+    FavoriteWriter writer(db_, audit, actor_, credit_code_);
+    while (reader->next(row)) process(row, matcher, writer);
+    audit.event("favorite.import", "employer", credit_code_, "",
+                {{"file", file_.string()},
+                 {"added", report_.added},
+                 {"rejected", report_.rejected},
+                 {"blank", report_.blank}});
+    bool write = !o_.dry_run && !(o_.all_or_nothing && report_.rejected > 0);
+    if (write) {
+      tx.commit();
+      report_.written = true;
+    }
+    return std::move(report_);
+  }
+
+ private:
+  void problem(std::size_t row, Field f, const std::string& code, const std::string& message) {
+    RowProblem p;
+    p.row = row;
+    if (columns_[f]) {
+      p.column = column_letter(columns_[f]->first);
+      p.header = columns_[f]->second;
+    } else {
+      p.header = favorite_fields()[f].header;
+    }
+    p.code = code;
+    p.message = message;
+    rejected_ = true;
+    if (sink_) {
+      sink_(p);
+    } else {
+      report_.problems.push_back(std::move(p));
+    }
+  }
+
+  void find_header(SheetReader& reader, SheetRow& row) {
+    const auto& fields = favorite_fields();
+    std::unordered_map<std::string, std::size_t> by_header;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      by_header.emplace(header_key(fields[i].header), i);
+      by_header.emplace(header_key(fields[i].key), i);
+      for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), i);
+    }
+    std::string first;
+    while (reader.next(row)) {
+      if (row.number > kHeaderSearchRows) break;
+      std::array<std::optional<std::pair<std::size_t, std::string>>, kFieldCount> found;
+      std::vector<std::string> unknown;
+      std::string duplicate;
+      std::string line;
+      for (std::size_t c = 0; c < row.cells.size(); ++c) {
+        if (row.cells[c].kind == CellKind::Empty) continue;
+        line += (line.empty() ? "" : ", ") + row.cells[c].text;
+        std::string key = header_key(row.cells[c].text);
+        if (key.empty()) continue;
+        auto it = by_header.find(key);
+        if (it == by_header.end()) {
+          unknown.push_back(column_letter(c) + " " + trim(row.cells[c].text));
+        } else if (found[it->second]) {
+          duplicate = fields[it->second].header + " (columns " +
+                      column_letter(found[it->second]->first) + " and " + column_letter(c) + ")";
+        } else {
+          found[it->second] = std::make_pair(c, trim(row.cells[c].text));
+        }
+      }
+      if (first.empty() && !line.empty()) first = line.substr(0, 200);
+      if (found[kName] && found[kIdNumber] && found[kSchool]) {
+        if (!duplicate.empty()) {
+          throw Error::invalid_input(file_.string() + ": row " + std::to_string(row.number) +
+                                     ": the column " + duplicate + " appears twice");
+        }
+        columns_ = found;
+        report_.header_row = row.number;
+        for (const auto& u : unknown)
+          report_.warnings.push_back("unknown column " + u + " ignored");
+        return;
+      }
+    }
+    std::string msg = file_.string() + ": no header row in the first " +
+                      std::to_string(kHeaderSearchRows) +
+                      " rows; expected the columns 学生姓名, 身份证号, 毕业院校";
+    if (!first.empty()) msg += "; the first row holds: " + first;
+    throw Error::invalid_input(msg);
+  }
+
+  const Cell* cell(const SheetRow& row, Field f) const {
+    if (!columns_[f] || columns_[f]->first >= row.cells.size()) return nullptr;
+    const Cell& c = row.cells[columns_[f]->first];
+    return c.kind == CellKind::Empty ? nullptr : &c;
+  }
+
+  void process(const SheetRow& row, Matcher& matcher, FavoriteWriter& writer) {
+    rejected_ = false;
+    const std::size_t n = row.number;
+    std::array<std::string, kFieldCount> v;
+    bool any = false;
+    for (std::size_t f = 0; f < kFieldCount; ++f) {
+      if (const Cell* c = cell(row, static_cast<Field>(f))) v[f] = trim(c->text);
+      any |= !v[f].empty();
+    }
+    if (!any) {
+      ++report_.blank;
+      return;
+    }
+    if (v[kName].empty()) problem(n, kName, "name_missing", "学生姓名 is empty");
+    std::string id;
+    bool id_ok = false;
+    const Cell* id_cell = cell(row, kIdNumber);
+    if (v[kIdNumber].empty()) {
+      problem(n, kIdNumber, "id_missing", "身份证号 is empty");
+    } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(v[kIdNumber])) {
+      problem(n, kIdNumber, "id_excel_number",
+              "身份证号 '" + v[kIdNumber] +
+                  "' was stored as a number, so Excel dropped its last digits (it keeps 15); "
+                  "format the column as text and type the ID number again");
+    } else {
+      id = normalize_resident_id(v[kIdNumber]);
+      auto defects = id_problems(id, actor_.now);
+      for (const auto& d : defects) problem(n, d.field, d.code, d.message);
+      id_ok = defects.empty();
+    }
+    std::string school_code;
+    if (v[kSchool].empty()) {
+      problem(n, kSchool, "school_missing", "毕业院校 is empty");
+    } else {
+      auto it = schools_.find(v[kSchool]);
+      if (it == schools_.end()) {
+        problem(n, kSchool, "school_unknown",
+                "毕业院校 '" + v[kSchool] +
+                    "' is not on the national list of institutions (by name, former name or code)");
+      } else {
+        school_code = it->second;
+      }
+    }
+    if (id_ok) {
+      auto [it, fresh] = seen_.emplace(id, n);
+      if (!fresh) {
+        problem(n, kIdNumber, "duplicate_in_file",
+                "身份证号 " + mask_resident_id(id) + " already appears on row " +
+                    std::to_string(it->second) + "; the first occurrence is kept");
+      }
+    }
+    if (!rejected_) {
+      Refusal refusal;
+      auto m = matcher.find(id, v[kName], school_code, o_.cohort, refusal);
+      if (!m) {
+        problem(n, refusal.field, refusal.code, refusal.message);
+      } else if (!writer.add(*m, id, "import")) {
+        problem(n, kIdNumber, "already_favorite", already_message(id));
+      } else {
+        ++report_.added;
+      }
+    }
+    if (rejected_) ++report_.rejected;
+  }
+
+  SQLite::Database& db_;
+  std::string credit_code_;
+  std::filesystem::path file_;
+  const FavoriteImportOptions& o_;
+  const Actor& actor_;
+  const ProblemSink& sink_;
+  ImportReport report_;
+  std::array<std::optional<std::pair<std::size_t, std::string>>, kFieldCount> columns_;
+  std::unordered_map<std::string, std::string> schools_;
+  std::unordered_map<std::string, std::size_t> seen_;
+  bool rejected_ = false;
+};
+
+}  // namespace
+
+ImportReport import_favorites(Store& store, const std::string& credit_code,
+                              const std::filesystem::path& file,
+                              const FavoriteImportOptions& options, const Actor& actor,
+                              const ProblemSink& sink) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    std::string code = normalize_credit_code(credit_code);
+    require_verified_employer_in(db, code, "add favourites");
+    FavoriteImport import(db, code, file, options, actor, sink);
+    return import.run();
+  });
+}
+
+void remove_favorite(Store& store, const std::string& credit_code_raw, const std::string& id_number,
+                     int cohort, const Actor& actor) {
+  with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::string credit_code = normalize_credit_code(credit_code_raw);
+    {
+      SQLite::Statement e(db, "SELECT 1 FROM employers WHERE credit_code = :c");
+      e.bind(":c", credit_code);
+      if (!e.executeStep()) throw Error::not_found("employer", credit_code);
+    }
+    std::string id = normalize_resident_id(id_number);
+    SQLite::Statement q(db,
+                        "SELECT f.id, f.cohort FROM favorites f JOIN graduates g ON g.id = "
+                        "f.graduate_id WHERE f.credit_code = :c AND g.id_number = :id AND "
+                        "(:cohort = 0 OR f.cohort = :cohort) ORDER BY f.cohort");
+    q.bind(":c", credit_code);
+    q.bind(":id", id);
+    q.bind(":cohort", cohort);
+    std::vector<std::pair<std::int64_t, int>> found;
+    while (q.executeStep()) found.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt());
+    if (found.empty()) {
+      throw Error(ErrorCode::NotFound, "the graduate " + mask_resident_id(id) +
+                                           " is not in the favourites of " + credit_code);
+    }
+    if (found.size() > 1) {
+      throw Error::usage("the graduate " + mask_resident_id(id) +
+                         " is a favourite in several cohorts; say which with --cohort");
+    }
+    SQLite::Statement del(db, "DELETE FROM favorites WHERE id = :id");
+    del.bind(":id", found.front().first);
+    del.exec();
+    AuditWriter audit(db, actor);
+    audit.event("favorite.remove", "employer", credit_code, "",
+                {{"id_number", id}, {"cohort", found.front().second}});
+    tx.commit();
+  });
+}
+
+std::vector<Favorite> list_favorites(Store& store, const std::string& credit_code_raw, int cohort) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    std::string credit_code = normalize_credit_code(credit_code_raw);
+    {
+      SQLite::Statement e(db, "SELECT 1 FROM employers WHERE credit_code = :c");
+      e.bind(":c", credit_code);
+      if (!e.executeStep()) throw Error::not_found("employer", credit_code);
+    }
+    SQLite::Statement q(
+        db,
+        "SELECT g.id_number, g.name, g.gender, g.school_code, s.name, coalesce(d.note, ''), "
+        "g.major, f.cohort, g.status, f.created_at, f.created_by FROM favorites f JOIN graduates "
+        "g ON g.id = f.graduate_id JOIN schools s ON s.code = g.school_code LEFT JOIN "
+        "degree_levels d ON d.code = g.degree_level WHERE f.credit_code = :c AND (:cohort = 0 "
+        "OR f.cohort = :cohort) ORDER BY f.cohort, g.school_code, g.id_number");
+    q.bind(":c", credit_code);
+    q.bind(":cohort", cohort);
+    std::vector<Favorite> out;
+    while (q.executeStep()) {
+      Favorite f;
+      f.credit_code = credit_code;
+      f.id_number = q.getColumn(0).getString();
+      f.name = q.getColumn(1).getString();
+      f.gender = q.getColumn(2).getString();
+      f.school_code = q.getColumn(3).getString();
+      f.school_name = q.getColumn(4).getString();
+      f.degree_level = q.getColumn(5).getString();
+      f.major = q.getColumn(6).getString();
+      f.cohort = q.getColumn(7).getInt();
+      f.status = q.getColumn(8).getString();
+      f.added_at = q.getColumn(9).getString();
+      f.added_by = q.getColumn(10).getString();
+      out.push_back(std::move(f));
+    }
+    return out;
+  });
+}
+
+void write_favorite_template(const std::filesystem::path& file) {
+  std::string partial = file.string() + ".partial";
+  auto fail = [&](const std::string& what) {
+    std::remove(partial.c_str());
+    throw Error::io("cannot write the template '" + file.string() + "': " + what);
+  };
+  lxw_workbook* book = workbook_new(partial.c_str());
+  if (book == nullptr) fail("cannot start the workbook");
+  lxw_worksheet* sheet = workbook_add_worksheet(book, "收藏名单");
+  lxw_format* bold = workbook_add_format(book);
+  format_set_bold(bold);
+  lxw_format* text = workbook_add_format(book);
+  format_set_num_format_index(text, 49);  // "@": Excel's 文本, so ID numbers keep 18 digits
+  lxw_col_t col = 0;
+  for (const auto& f : favorite_fields()) {
+    worksheet_set_column(sheet, col, col, f.key == "id_number" ? 22 : 16, text);
+    worksheet_write_string(sheet, 0, col, f.header.c_str(), bold);
+    ++col;
+  }
+  worksheet_freeze_panes(sheet, 1, 0);
+  lxw_error error = workbook_close(book);
+  if (error != LXW_NO_ERROR) fail(lxw_strerror(error));
+  std::error_code ec;
+  std::filesystem::rename(partial, file, ec);
+  if (ec) fail(ec.message());
+}
+
+}  // namespace ncss

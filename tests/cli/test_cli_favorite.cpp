@@ -1,0 +1,148 @@
+// End-to-end: ncssctl favorite add|import|template|remove|list.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "ncss/identity.hpp"
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+const std::string kV = "91110108749352307A";
+const std::string kU = "91110108MA01ABCD2X";
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+
+struct Employer {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  Employer() {
+    REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
+    REQUIRE(run({"student", "import",
+                 file("r.csv", "学生姓名,身份证号,毕业院校,届别\n张三," + kA +
+                                   ",北京大学,2026\n李四," + kB + ",清华大学,2026\n")})
+                .exit_code == 0);
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
+        kU + "', '乙公司', '39', 'I', '3', '北京市', '北京市', 'y', 'unverified', 't', 't')");
+  }
+  std::string file(const std::string& name, const std::string& bytes) {
+    auto p = dir / name;
+    testkit::write_file(p, bytes);
+    return p.string();
+  }
+  testkit::RunResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", "2026-05-20T09:00:00+08:00"});
+    return run_ncssctl(args);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(sql).getInt();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cli favorite: add, list masked, remove", "[cli][favorite]") {
+  Employer e;
+  auto r = e.run(
+      {"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school", "北京大学"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "added"));
+  r = e.run({"favorite", "list", "--employer", kV, "--format", "table"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, ncss::mask_resident_id(kA)));
+  CHECK_FALSE(contains(r.out, kA));
+  r = e.run({"favorite", "list", "--employer", kV, "--format", "table", "--unmask"});
+  CHECK(contains(r.out, kA));
+  CHECK(e.count("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == 1);
+  r = e.run({"favorite", "remove", "--employer", kV, kA});
+  CHECK(r.exit_code == 0);
+  r = e.run({"favorite", "remove", "--employer", kV, kA});
+  CHECK(r.exit_code == 2);
+  CHECK(e.count("SELECT count(*) FROM favorites") == 0);
+}
+
+TEST_CASE("cli favorite: refusals of add", "[cli][favorite]") {
+  Employer e;
+  SECTION("an unverified employer: exit 5 naming 身份认证") {
+    auto r = e.run({"favorite", "add", "--employer", kU, "--name", "张三", "--id", kA, "--school",
+                    "北京大学"});
+    CHECK(r.exit_code == 5);
+    CHECK(contains(r.err, "身份认证"));
+    CHECK(e.count("SELECT count(*) FROM favorites") == 0);
+  }
+  SECTION("a school that does not match: exit 2, the stored school not revealed") {
+    auto r = e.run({"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school",
+                    "清华大学"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "毕业院校 does not match"));
+    CHECK_FALSE(contains(r.err, "北京大学"));
+    CHECK(e.count("SELECT count(*) FROM favorites") == 0);
+  }
+  SECTION("a name that does not match") {
+    auto r = e.run({"favorite", "add", "--employer", kV, "--name", "张四", "--id", kA, "--school",
+                    "北京大学"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "学生姓名"));
+    CHECK_FALSE(contains(r.err, "张三"));
+  }
+  SECTION("an unknown ID") {
+    auto r = e.run({"favorite", "add", "--employer", kV, "--name", "张三", "--id",
+                    id("11010520030115011"), "--school", "北京大学"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "no graduate"));
+  }
+  SECTION("a duplicate: exit 6, not duplicated") {
+    std::vector<std::string> add = {"favorite", "add",  "--employer", kV,         "--name",
+                                    "张三",     "--id", kA,           "--school", "10001"};
+    CHECK(e.run(add).exit_code == 0);
+    auto r = e.run(add);
+    CHECK(r.exit_code == 6);
+    CHECK(contains(r.err, "already in favourites"));
+    CHECK(e.count("SELECT count(*) FROM favorites") == 1);
+  }
+}
+
+TEST_CASE("cli favorite: import reports rows like the roster import", "[cli][favorite]") {
+  Employer e;
+  auto f = e.file(
+      "f.csv", "学生姓名,身份证号,毕业院校\n张三," + kA + ",北京大学\n李四," + kB + ",北京大学\n");
+  auto report = (e.dir / "report.csv").string();
+  auto r = e.run({"favorite", "import", "--employer", kV, f, "--report", report});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, f + ":3: C 毕业院校: school_mismatch:"));
+  CHECK(contains(testkit::read_file(report), "school_mismatch"));
+  CHECK(e.count("SELECT count(*) FROM favorites") == 1);
+  // Again: the first row is now a favourite already.
+  r = e.run({"favorite", "import", "--employer", kV, f, "--all-or-nothing"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "already_favorite"));
+  r = e.run({"favorite", "import", "--employer", kU, f});
+  CHECK(r.exit_code == 5);
+  r = e.run({"favorite", "import", "--employer", kV, e.file("bad.csv", "x,y\n1,2\n")});
+  CHECK(r.exit_code == 3);
+  CHECK(e.count("SELECT count(*) FROM favorites") == 1);
+}
+
+TEST_CASE("cli favorite: template writes the three-column workbook", "[cli][favorite]") {
+  Employer e;
+  auto out = (e.dir / "t.xlsx").string();
+  auto r = e.run({"favorite", "template", "-o", out});
+  CHECK(r.exit_code == 0);
+  auto imported = e.run({"favorite", "import", "--employer", kV, out});
+  CHECK(imported.exit_code == 0);  // headers only: nothing to add, nothing wrong
+}

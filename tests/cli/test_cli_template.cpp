@@ -1,0 +1,93 @@
+// End-to-end: ncssctl template add|list|show|edit|remove|history.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+const std::string kA = "91110108749352307A";
+const std::string kB = "91110108MA01ABCD2X";
+
+struct Employers {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  Employers() {
+    REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kA + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
+        kB + "', '乙公司', '39', 'I', '3', '北京市', '北京市', 'y', 'unverified', 't', 't')");
+  }
+  testkit::RunResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", "2026-05-20T09:00:00+08:00", "--actor", "hr"});
+    return run_ncssctl(args);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cli template: add, edit, show, history, remove", "[cli][template]") {
+  Employers e;
+  auto r = e.run({"template", "add", "job", "--employer", kA, "--name", "研发岗", "--job-category",
+                  "公务员", "--position", "软件工程师", "--work-location", "北京", "--contact",
+                  "王老师", "--contact-phone", "13800001111"});
+  CHECK(r.exit_code == 0);
+  r = e.run({"template", "add", "job", "--employer", kA, "--name", "研发岗", "--job-category", "10",
+             "--position", "x"});
+  CHECK(r.exit_code == 6);
+  r = e.run({"template", "edit", "job", "研发岗", "--employer", kA, "--position", "算法工程师"});
+  CHECK(r.exit_code == 0);
+  r = e.run({"template", "show", "job", "研发岗", "--employer", kA, "--format", "json"});
+  CHECK(contains(r.out, "\"position\": \"算法工程师\""));
+  CHECK(contains(r.out, "\"job_category\": \"10\""));
+  r = e.run({"template", "history", "job", "研发岗", "--employer", kA});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "1,add,hr,"));
+  CHECK(contains(r.out, "2,edit,hr,"));
+  r = e.run({"template", "remove", "job", "研发岗", "--employer", kA});
+  CHECK(r.exit_code == 0);
+  r = e.run({"template", "list", "--employer", kA});
+  CHECK_FALSE(contains(r.out, "研发岗"));
+}
+
+TEST_CASE("cli template: an edit by another employer is NotFound and changes nothing",
+          "[cli][template]") {
+  Employers e;
+  REQUIRE(e.run({"template", "add", "hukou", "--employer", kA, "--name", "集体户", "--address",
+                 "北京市海淀区"})
+              .exit_code == 0);
+  auto r = e.run({"template", "edit", "hukou", "集体户", "--employer", kB, "--address", "改掉"});
+  CHECK(r.exit_code == 2);
+  r = e.run({"template", "list", "--employer", kB});
+  CHECK_FALSE(contains(r.out, "集体户"));
+  r = e.run({"template", "show", "hukou", "集体户", "--employer", kA, "--format", "json"});
+  CHECK(contains(r.out, "北京市海淀区"));
+  r = e.run({"template", "history", "hukou", "集体户", "--employer", kA});
+  CHECK_FALSE(contains(r.out, "edit"));
+}
+
+TEST_CASE("cli template: invalid fields are refused with exit 3", "[cli][template]") {
+  Employers e;
+  auto r = e.run({"template", "add", "archive", "--employer", kA, "--name", "a", "--receipt-type",
+                  "2", "--forward-unit", "人才中心"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "--address"));
+  r = e.run({"template", "add", "archive", "--employer", kA, "--name", "a", "--receipt-type", "1",
+             "--postcode", "1234"});
+  CHECK(r.exit_code == 3);
+  r = e.run({"template", "add", "hukou", "--employer", kA, "--name", "a", "--address", "x",
+             "--postcode", "100080"});
+  CHECK(r.exit_code == 3);
+  r = e.run({"template", "list", "--employer", kA});
+  CHECK(r.out.find("\n") == r.out.rfind("\n"));  // the header only
+}

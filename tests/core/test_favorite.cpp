@@ -1,0 +1,202 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "ncss/error.hpp"
+#include "ncss/favorite.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/roster.hpp"
+#include "ncss/sheet.hpp"
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+
+const std::string kVerified = "91110108749352307A";
+const std::string kUnverified = "91110108MA01ABCD2X";
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+const std::string kC = id("11010520030401003");
+
+struct FavoriteFixture : testkit::StoreFixture {
+  FavoriteFixture() {
+    exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kVerified +
+        "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', "
+        "'t', 't'), ('" +
+        kUnverified +
+        "', '乙公司', '39', 'I', '3', '北京市', '北京市', "
+        "'海淀', 'unverified', 't', 't')");
+    auto file = dir / "roster.csv";
+    testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n张三," + kA +
+                                  ",北京大学,2026\n李四," + kB + ",清华大学,2026\n王五," + kC +
+                                  ",北京大学,2025\n");
+    REQUIRE(ncss::import_roster(store, file, {}, actor).added == 3);
+    testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n王五," + kC + ",北京大学,2026\n");
+    REQUIRE(ncss::import_roster(store, file, {}, actor).added == 1);
+  }
+  void exec(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(sql);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt();
+  }
+  ncss::ErrorCode add_error(const std::string& employer, ncss::FavoriteRequest r,
+                            std::string* message = nullptr) {
+    try {
+      ncss::add_favorite(store, employer, r, actor);
+    } catch (const ncss::Error& e) {
+      if (message) *message = e.what();
+      return e.code();
+    }
+    FAIL("no error");
+    return ncss::ErrorCode::Internal;
+  }
+  ncss::ImportReport import(const std::string& text, ncss::FavoriteImportOptions o = {}) {
+    auto file = dir / ("fav" + std::to_string(++files) + ".csv");
+    testkit::write_file(file, text);
+    return ncss::import_favorites(store, kVerified, file, o, actor);
+  }
+  int files = 0;
+};
+
+}  // namespace
+
+TEST_CASE("favorite: an exact match on name, ID and school is added to its cohort", "[favorite]") {
+  FavoriteFixture f;
+  // Normalisation: a lower-case x, spaces, the school by code.
+  auto fav = ncss::add_favorite(f.store, kVerified, {" 张三 ", kA, "10001"}, f.actor);
+  CHECK(fav.name == "张三");
+  CHECK(fav.cohort == 2026);
+  CHECK(fav.school_name == "北京大学");
+  CHECK(f.count("SELECT count(*) FROM favorites") == 1);
+  CHECK(f.count("SELECT count(*) FROM events WHERE action = 'favorite.add'") == 1);
+  auto list = ncss::list_favorites(f.store, kVerified);
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].id_number == kA);
+  CHECK(ncss::list_favorites(f.store, kVerified, 2025).empty());
+}
+
+TEST_CASE("favorite: refusals say which field did not match and write nothing", "[favorite]") {
+  FavoriteFixture f;
+  std::string msg;
+  SECTION("unverified employer") {
+    CHECK(f.add_error(kUnverified, {"张三", kA, "北京大学"}, &msg) ==
+          ncss::ErrorCode::InvalidTransition);
+    CHECK(msg.find("身份认证") != std::string::npos);
+  }
+  SECTION("unknown employer") {
+    CHECK(f.add_error("91110000000000000X", {"张三", kA, "北京大学"}) == ncss::ErrorCode::NotFound);
+  }
+  SECTION("unknown ID") {
+    CHECK(f.add_error(kVerified, {"张三", id("11010520030115011"), "北京大学"}, &msg) ==
+          ncss::ErrorCode::NotFound);
+    CHECK(msg.find("no graduate") != std::string::npos);
+  }
+  SECTION("name differs: the stored name is not revealed") {
+    CHECK(f.add_error(kVerified, {"张四", kA, "北京大学"}, &msg) == ncss::ErrorCode::NotFound);
+    CHECK(msg.find("学生姓名") != std::string::npos);
+    CHECK(msg.find("张三") == std::string::npos);
+  }
+  SECTION("school differs: the stored school is not revealed") {
+    CHECK(f.add_error(kVerified, {"张三", kA, "清华大学"}, &msg) == ncss::ErrorCode::NotFound);
+    CHECK(msg.find("毕业院校 does not match") != std::string::npos);
+    CHECK(msg.find("北京大学") == std::string::npos);
+  }
+  SECTION("malformed ID") {
+    CHECK(f.add_error(kVerified, {"张三", "110105", "北京大学"}) == ncss::ErrorCode::InvalidInput);
+  }
+  SECTION("unknown school") {
+    CHECK(f.add_error(kVerified, {"张三", kA, "不存在大学"}) == ncss::ErrorCode::InvalidInput);
+  }
+  SECTION("several cohorts need --cohort") {
+    CHECK(f.add_error(kVerified, {"王五", kC, "北京大学"}) == ncss::ErrorCode::Usage);
+  }
+  SECTION("an invalid graduate") {
+    f.exec("UPDATE graduates SET status = 'invalid' WHERE id_number = '" + kA + "'");
+    CHECK(f.add_error(kVerified, {"张三", kA, "北京大学"}) == ncss::ErrorCode::InvalidTransition);
+  }
+  CHECK(f.count("SELECT count(*) FROM favorites") == 0);
+  CHECK(f.count("SELECT count(*) FROM events WHERE action LIKE 'favorite.%'") == 0);
+}
+
+TEST_CASE("favorite: a cohort picks one of several rosters; twice is a conflict", "[favorite]") {
+  FavoriteFixture f;
+  auto fav = ncss::add_favorite(f.store, kVerified, {"王五", kC, "北京大学", 2025}, f.actor);
+  CHECK(fav.cohort == 2025);
+  CHECK(f.add_error(kVerified, {"王五", kC, "北京大学", 2025}) == ncss::ErrorCode::Conflict);
+  CHECK(f.count("SELECT count(*) FROM favorites") == 1);
+}
+
+TEST_CASE("favorite: import reports each row with its reason code", "[favorite]") {
+  FavoriteFixture f;
+  ncss::add_favorite(f.store, kVerified, {"李四", kB, "清华大学"}, f.actor);
+  auto r =
+      f.import("说明\n学生姓名,身份证号,毕业院校\n张三," + kA + ",北京大学\n李四," + kB +
+               ",清华大学\n张三," + kA + ",北京大学\n赵六," + id("11010520030115011") +
+               ",北京大学\n张四," + kC + ",北京大学\n,,\n," + id("11010520030115021") +
+               ",北京大学\n张三,123,北京大学\n张三," + id("11010520030115031") + ",某某学院\n");
+  std::vector<std::string> codes;
+  for (const auto& p : r.problems) codes.push_back(p.code);
+  CHECK(codes == std::vector<std::string>{"already_favorite", "duplicate_in_file",
+                                          "graduate_not_found", "name_mismatch", "name_missing",
+                                          "id_length", "school_unknown"});
+  CHECK(r.header_row == 2);
+  CHECK(r.added == 1);
+  CHECK(r.blank == 1);
+  CHECK(r.rejected == 7);
+  CHECK(r.written);
+  CHECK(r.problems[0].row == 4);
+  CHECK(r.problems[0].column == "B");
+  CHECK(r.problems[0].header == "身份证号");
+  CHECK(f.count("SELECT count(*) FROM favorites") == 2);
+}
+
+TEST_CASE("favorite: import --dry-run and --all-or-nothing write nothing", "[favorite]") {
+  FavoriteFixture f;
+  std::string text =
+      "学生姓名,身份证号,毕业院校\n张三," + kA + ",北京大学\n李四," + kB + ",北京大学\n";
+  ncss::FavoriteImportOptions o;
+  SECTION("dry run") { o.dry_run = true; }
+  SECTION("all or nothing") { o.all_or_nothing = true; }
+  auto r = f.import(text, o);
+  CHECK(r.added == 1);
+  CHECK(r.rejected == 1);
+  CHECK_FALSE(r.written);
+  CHECK(f.count("SELECT count(*) FROM favorites") == 0);
+}
+
+TEST_CASE("favorite: a file without the header is refused whole", "[favorite]") {
+  FavoriteFixture f;
+  CHECK_THROWS_AS(f.import("a,b,c\n1,2,3\n"), ncss::Error);
+  CHECK(f.count("SELECT count(*) FROM favorites") == 0);
+}
+
+TEST_CASE("favorite: remove deletes one and records it; unknown is NotFound", "[favorite]") {
+  FavoriteFixture f;
+  ncss::add_favorite(f.store, kVerified, {"张三", kA, "北京大学"}, f.actor);
+  ncss::remove_favorite(f.store, kVerified, kA, 0, f.actor);
+  CHECK(f.count("SELECT count(*) FROM favorites") == 0);
+  CHECK(f.count("SELECT count(*) FROM events WHERE action = 'favorite.remove'") == 1);
+  CHECK_THROWS_AS(ncss::remove_favorite(f.store, kVerified, kA, 0, f.actor), ncss::Error);
+}
+
+TEST_CASE("favorite: the template has the three headers", "[favorite]") {
+  testkit::TempDir dir;
+  auto file = dir / "t.xlsx";
+  ncss::write_favorite_template(file);
+  auto reader = ncss::open_sheet(file);
+  ncss::SheetRow row;
+  REQUIRE(reader->next(row));
+  REQUIRE(row.cells.size() == 3);
+  CHECK(row.cells[0].text == "学生姓名");
+  CHECK(row.cells[1].text == "身份证号");
+  CHECK(row.cells[2].text == "毕业院校");
+}
