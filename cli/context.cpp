@@ -64,6 +64,8 @@ void Context::note(const std::string& line) {
   if (!options.quiet) std::cerr << line << '\n';
 }
 
+void Context::error(const std::string& line) { std::cerr << "ncssctl: error: " << line << '\n'; }
+
 void Context::warn(const std::string& line) { std::cerr << "ncssctl: warning: " << line << '\n'; }
 
 void register_global_options(CLI::App& app, Context& ctx) {

@@ -48,6 +48,8 @@ class Context {
   std::ostream& out();
   // A line for the human on stderr, unless --quiet.
   void note(const std::string& line);
+  // An error on stderr ("ncssctl: error: ..."), even with --quiet.
+  void error(const std::string& line);
   // A warning on stderr, even with --quiet.
   void warn(const std::string& line);
 

@@ -61,65 +61,26 @@ void run_add(Context& ctx, const FavoriteOptions& o) {
 
 void run_import(Context& ctx, FavoriteOptions& o) {
   o.import.cohort = o.cohort;
-  ImportReportFile report_file(o.report);
-  RowWriter summary(ctx.out(), ctx.format(),
-                    {{"file", "文件"},
-                     {"status", "结果"},
-                     {"added", "新增", true},
-                     {"rejected", "拒绝", true},
-                     {"blank", "空行", true},
-                     {"header_row", "表头行", true},
-                     {"encoding", "编码"},
-                     {"sheet", "工作表"}});
-  bool any_refused = false, any_rejected = false;
+  ImportRun run(ctx, o.report,
+                {{"added", "新增", true}, {"rejected", "拒绝", true}, {"blank", "空行", true}},
+                o.import.dry_run);
   auto actor = ctx.actor();
   for (const auto& file : o.files) {
-    std::string sheet;
-    auto sink = [&](const ncss::RowProblem& p) {
-      std::string where = file + ":" + std::to_string(p.row) + ":";
-      if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
-      ctx.note(where + " " + p.code + ": " + p.message);
-      report_file.row({file, sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
-    };
-    try {
+    run.file(file, [&](const ncss::ProblemSink& sink) {
       auto r = ncss::import_favorites(ctx.store(), o.employer, file, o.import, actor, sink);
-      sheet = r.sheet;
-      for (const auto& w : r.warnings) ctx.note(file + ": warning: " + w);
-      std::string status;
-      if (o.import.dry_run) {
-        status = r.rejected ? "dry_run_rejected_rows" : "dry_run_ok";
-        any_rejected |= r.rejected > 0;
-      } else if (!r.written) {
-        status = "refused";
-        any_refused = true;
-      } else {
-        status = r.rejected ? "partial" : "ok";
-        any_rejected |= r.rejected > 0;
-      }
-      std::string counts = std::to_string(r.added) + " added, " + std::to_string(r.rejected) +
-                           " rejected, " + std::to_string(r.blank) + " blank";
-      std::string verdict = o.import.dry_run ? " (dry run: nothing written)"
-                            : r.written      ? ""
-                                             : " (--all-or-nothing: nothing written)";
-      ctx.note(file + ": " + counts + verdict);
-      summary.row({file, status, std::to_string(r.added), std::to_string(r.rejected),
-                   std::to_string(r.blank), std::to_string(r.header_row), r.encoding, r.sheet});
-      report_file.row({file, r.sheet, "", "", "", "summary", counts + verdict});
-    } catch (const ncss::Error& e) {
-      if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
-      std::cerr << "ncssctl: error: " << e.what() << '\n';
-      any_refused = true;
-      summary.row({file, "refused", "0", "0", "0", "", "", ""});
-      report_file.row({file, "", "", "", "", "file_refused", e.what()});
-    }
+      return ImportRun::Outcome{
+          {std::to_string(r.added), std::to_string(r.rejected), std::to_string(r.blank)},
+          std::to_string(r.added) + " added, " + std::to_string(r.rejected) + " rejected, " +
+              std::to_string(r.blank) + " blank",
+          r.rejected,
+          r.written,
+          r.header_row,
+          r.encoding,
+          r.sheet,
+          r.warnings};
+    });
   }
-  summary.finish();
-  report_file.close();
-  if (any_refused) {
-    ctx.exit_status = exit_status_for(ncss::ErrorCode::InvalidInput);
-  } else if (any_rejected) {
-    ctx.exit_status = exit_status_for(ncss::ErrorCode::Partial);
-  }
+  run.finish();
 }
 
 void run_remove(Context& ctx, const FavoriteOptions& o) {

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "context.hpp"
+#include "exit_codes.hpp"
 #include "format.hpp"
 #include "ncss/error.hpp"
 #include "ncss/xlsx_writer.hpp"
@@ -48,6 +50,86 @@ void ImportReportFile::close() {
 void ImportReportFile::write_csv(const std::vector<std::string>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) csv_ << (i ? "," : "") << csv_field(cells[i]);
   csv_ << "\r\n";
+}
+
+}  // namespace cli
+
+namespace cli {
+
+namespace {
+
+std::vector<Column> summary_columns(const std::vector<Column>& counts) {
+  std::vector<Column> columns = {{"file", "文件"}, {"status", "结果"}};
+  columns.insert(columns.end(), counts.begin(), counts.end());
+  columns.push_back({"header_row", "表头行", true});
+  columns.push_back({"encoding", "编码"});
+  columns.push_back({"sheet", "工作表"});
+  return columns;
+}
+
+}  // namespace
+
+ImportRun::ImportRun(Context& ctx, const std::string& report_path,
+                     const std::vector<Column>& count_columns, bool dry_run)
+    : ctx_(ctx),
+      report_(report_path),
+      summary_(ctx.out(), ctx.format(), summary_columns(count_columns)),
+      count_columns_(count_columns.size()),
+      dry_run_(dry_run) {}
+
+void ImportRun::file(const std::string& path,
+                     const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one) {
+  std::string sheet;
+  auto sink = [&](const ncss::RowProblem& p) {
+    std::string where = path + ":" + std::to_string(p.row) + ":";
+    if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
+    ctx_.note(where + " " + p.code + ": " + p.message);
+    report_.row({path, sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
+  };
+  try {
+    Outcome r = import_one(sink);
+    sheet = r.sheet;
+    for (const auto& w : r.warnings) ctx_.note(path + ": warning: " + w);
+    std::string status, verdict;
+    if (dry_run_) {
+      status = r.rejected ? "dry_run_rejected_rows" : "dry_run_ok";
+      verdict = " (dry run: nothing written)";
+      any_rejected_ |= r.rejected > 0;
+    } else if (!r.written) {
+      status = "refused";  // --all-or-nothing with rejected rows
+      verdict = " (--all-or-nothing: nothing written)";
+      any_refused_ = true;
+    } else {
+      status = r.rejected ? "partial" : "ok";
+      any_rejected_ |= r.rejected > 0;
+    }
+    ctx_.note(path + ": " + r.counts_text + verdict);
+    std::vector<std::string> row = {path, status};
+    row.insert(row.end(), r.counts.begin(), r.counts.end());
+    row.insert(row.end(), {std::to_string(r.header_row), r.encoding, r.sheet});
+    summary_.row(row);
+    report_.row({path, r.sheet, "", "", "", "summary", r.counts_text + verdict});
+  } catch (const ncss::Error& e) {
+    if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
+    // This file is refused whole; the others still run.
+    ctx_.error(e.what());
+    any_refused_ = true;
+    std::vector<std::string> row = {path, "refused"};
+    row.insert(row.end(), count_columns_, "0");
+    row.insert(row.end(), {"", "", ""});
+    summary_.row(row);
+    report_.row({path, "", "", "", "", "file_refused", e.what()});
+  }
+}
+
+void ImportRun::finish() {
+  summary_.finish();
+  report_.close();
+  if (any_refused_) {
+    ctx_.exit_status = exit_status_for(ncss::ErrorCode::InvalidInput);
+  } else if (any_rejected_) {
+    ctx_.exit_status = exit_status_for(ncss::ErrorCode::Partial);
+  }
 }
 
 }  // namespace cli

@@ -30,3 +30,48 @@ class ImportReportFile {
 };
 
 }  // namespace cli
+
+#include <functional>
+
+#include "format.hpp"
+#include "ncss/roster.hpp"
+
+namespace cli {
+
+class Context;
+
+// One import command's run over its files (student import, favorite import): each problem on
+// stderr as FILE:ROW: COLUMN HEADER: CODE: message and in the --report file, one summary row per
+// file on stdout, a file refused whole reported and skipped, and the exit status: 3 when a file
+// was refused (or written nothing under --all-or-nothing), else 4 when rows were rejected.
+class ImportRun {
+ public:
+  struct Outcome {
+    std::vector<std::string> counts;  // values for the count columns, in order
+    std::string counts_text;          // "34 new, 0 updated, ... 6 rejected"
+    std::size_t rejected = 0;
+    bool written = false;
+    std::size_t header_row = 0;
+    std::string encoding;
+    std::string sheet;
+    std::vector<std::string> warnings;
+  };
+
+  ImportRun(Context& ctx, const std::string& report_path, const std::vector<Column>& count_columns,
+            bool dry_run);
+  void file(const std::string& path,
+            const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one);
+  // Closes the outputs and sets the context's exit status.
+  void finish();
+
+ private:
+  Context& ctx_;
+  ImportReportFile report_;
+  RowWriter summary_;
+  std::size_t count_columns_;
+  bool dry_run_;
+  bool any_refused_ = false;
+  bool any_rejected_ = false;
+};
+
+}  // namespace cli
