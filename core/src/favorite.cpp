@@ -11,6 +11,7 @@
 #include "employer_impl.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
+#include "sheet_header.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
 
@@ -19,7 +20,6 @@ namespace ncss {
 namespace {
 
 enum Field : std::size_t { kName, kIdNumber, kSchool, kFieldCount };
-constexpr std::size_t kHeaderSearchRows = 20;
 
 // Why a row cannot become a favourite: a reason code and plain words, or nothing.
 struct Refusal {
@@ -218,7 +218,9 @@ class FavoriteImport {
     report_.encoding = reader->encoding();
     report_.sheet = reader->sheet_name();
     SheetRow row;
-    find_header(*reader, row);
+    header_ = find_header_row(*reader, row, favorite_fields(), {kName, kIdNumber, kSchool}, file_);
+    report_.header_row = header_.number;
+    report_.warnings = header_.warnings;
     schools_ = load_school_names(db_);
 
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -241,16 +243,7 @@ class FavoriteImport {
 
  private:
   void problem(std::size_t row, Field f, const std::string& code, const std::string& message) {
-    RowProblem p;
-    p.row = row;
-    if (columns_[f]) {
-      p.column = column_letter(columns_[f]->first);
-      p.header = columns_[f]->second;
-    } else {
-      p.header = favorite_fields()[f].header;
-    }
-    p.code = code;
-    p.message = message;
+    RowProblem p = header_.problem(row, f, favorite_fields(), code, message);
     rejected_ = true;
     if (sink_) {
       sink_(p);
@@ -259,61 +252,7 @@ class FavoriteImport {
     }
   }
 
-  void find_header(SheetReader& reader, SheetRow& row) {
-    const auto& fields = favorite_fields();
-    std::unordered_map<std::string, std::size_t> by_header;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      by_header.emplace(header_key(fields[i].header), i);
-      by_header.emplace(header_key(fields[i].key), i);
-      for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), i);
-    }
-    std::string first;
-    while (reader.next(row)) {
-      if (row.number > kHeaderSearchRows) break;
-      std::array<std::optional<std::pair<std::size_t, std::string>>, kFieldCount> found;
-      std::vector<std::string> unknown;
-      std::string duplicate;
-      std::string line;
-      for (std::size_t c = 0; c < row.cells.size(); ++c) {
-        if (row.cells[c].kind == CellKind::Empty) continue;
-        line += (line.empty() ? "" : ", ") + row.cells[c].text;
-        std::string key = header_key(row.cells[c].text);
-        if (key.empty()) continue;
-        auto it = by_header.find(key);
-        if (it == by_header.end()) {
-          unknown.push_back(column_letter(c) + " " + trim(row.cells[c].text));
-        } else if (found[it->second]) {
-          duplicate = fields[it->second].header + " (columns " +
-                      column_letter(found[it->second]->first) + " and " + column_letter(c) + ")";
-        } else {
-          found[it->second] = std::make_pair(c, trim(row.cells[c].text));
-        }
-      }
-      if (first.empty() && !line.empty()) first = line.substr(0, 200);
-      if (found[kName] && found[kIdNumber] && found[kSchool]) {
-        if (!duplicate.empty()) {
-          throw Error::invalid_input(file_.string() + ": row " + std::to_string(row.number) +
-                                     ": the column " + duplicate + " appears twice");
-        }
-        columns_ = found;
-        report_.header_row = row.number;
-        for (const auto& u : unknown)
-          report_.warnings.push_back("unknown column " + u + " ignored");
-        return;
-      }
-    }
-    std::string msg = file_.string() + ": no header row in the first " +
-                      std::to_string(kHeaderSearchRows) +
-                      " rows; expected the columns 学生姓名, 身份证号, 毕业院校";
-    if (!first.empty()) msg += "; the first row holds: " + first;
-    throw Error::invalid_input(msg);
-  }
-
-  const Cell* cell(const SheetRow& row, Field f) const {
-    if (!columns_[f] || columns_[f]->first >= row.cells.size()) return nullptr;
-    const Cell& c = row.cells[columns_[f]->first];
-    return c.kind == CellKind::Empty ? nullptr : &c;
-  }
+  const Cell* cell(const SheetRow& row, Field f) const { return header_.cell(row, f); }
 
   void process(const SheetRow& row, Matcher& matcher, FavoriteWriter& writer) {
     rejected_ = false;
@@ -387,7 +326,7 @@ class FavoriteImport {
   const Actor& actor_;
   const ProblemSink& sink_;
   ImportReport report_;
-  std::array<std::optional<std::pair<std::size_t, std::string>>, kFieldCount> columns_;
+  HeaderRow header_;
   std::unordered_map<std::string, std::string> schools_;
   std::unordered_map<std::string, std::size_t> seen_;
   bool rejected_ = false;

@@ -11,6 +11,7 @@
 #include "audit_impl.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
+#include "sheet_header.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
 
@@ -35,7 +36,6 @@ enum Field : std::size_t {
   kFieldCount
 };
 
-constexpr std::size_t kHeaderSearchRows = 20;
 constexpr std::size_t kProgressEvery = 4096;
 const std::string kDefaultTrainingMode = "非定向";
 
@@ -87,19 +87,6 @@ std::optional<std::string> integer_text(const std::string& number) {
   }
   std::size_t nz = digits.find_first_not_of('0');
   return nz == std::string::npos ? std::string("0") : digits.substr(nz);
-}
-
-// U+FFFD, or Latin-1 letters where Chinese headers should be, or GB18030 read as UTF-8 the other
-// way round ("锟斤拷"): what a wrongly decoded file looks like.
-bool looks_like_mojibake(const std::string& s) {
-  if (s.find("\xEF\xBF\xBD") != std::string::npos) return true;
-  if (s.find("锟斤拷") != std::string::npos) return true;
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    auto b = static_cast<unsigned char>(s[i]);
-    auto n = static_cast<unsigned char>(s[i + 1]);
-    if ((b == 0xC3 || b == 0xC2) && n >= 0x80 && n <= 0xBF) return true;  // Ã å ç ...
-  }
-  return false;
 }
 
 // An ID number of 17 digits and a check character packs exactly into 61 bits, so the in-file
@@ -186,11 +173,6 @@ struct RowValues {
   int cohort = 0;
 };
 
-struct Column {
-  std::size_t index;  // in the sheet
-  std::string header;
-};
-
 class RosterImport {
  public:
   RosterImport(SQLite::Database& db, const std::filesystem::path& file, const ImportOptions& o,
@@ -200,11 +182,9 @@ class RosterImport {
   ImportReport run();
 
  private:
-  void find_header(SheetReader& reader, SheetRow& row);
-  void refuse_no_header(const std::vector<SheetRow>& seen);
   bool process(const SheetRow& row);  // false: rejected
   void problem(std::size_t row, Field f, const std::string& code, const std::string& message);
-  const Cell* raw_cell(const SheetRow& row, Field f) const;
+  const Cell* raw_cell(const SheetRow& row, Field f) const { return header_.cell(row, f); }
   void write(const RowValues& r, std::size_t row_number);
 
   SQLite::Database& db_;
@@ -215,7 +195,7 @@ class RosterImport {
   const ProblemSink& sink_;
 
   ImportReport report_;
-  std::array<std::optional<Column>, kFieldCount> columns_;
+  HeaderRow header_;
   std::unordered_map<std::string, std::string> schools_;
   std::unordered_map<std::string, std::string> levels_;
   std::string default_school_code_;
@@ -227,105 +207,15 @@ class RosterImport {
   bool row_rejected_ = false;
 };
 
-const Cell* RosterImport::raw_cell(const SheetRow& row, Field f) const {
-  if (!columns_[f] || columns_[f]->index >= row.cells.size()) return nullptr;
-  const Cell& c = row.cells[columns_[f]->index];
-  return c.kind == CellKind::Empty ? nullptr : &c;
-}
-
 void RosterImport::problem(std::size_t row, Field f, const std::string& code,
                            const std::string& message) {
-  RowProblem p;
-  p.row = row;
-  if (f < kFieldCount && columns_[f]) {
-    p.column = column_letter(columns_[f]->index);
-    p.header = columns_[f]->header;
-  } else if (f < kFieldCount) {
-    p.header = roster_fields()[f].header;
-  }
-  p.code = code;
-  p.message = message;
+  RowProblem p = header_.problem(row, f, roster_fields(), code, message);
   row_rejected_ = true;
   if (sink_) {
     sink_(p);
   } else {
     report_.problems.push_back(std::move(p));
   }
-}
-
-void RosterImport::refuse_no_header(const std::vector<SheetRow>& seen) {
-  std::string expected;
-  for (const auto& f : roster_fields()) {
-    if (!f.required || (f.key == "school" && !options_.school.empty())) continue;
-    expected += (expected.empty() ? "" : ", ") + f.header;
-  }
-  std::string first;
-  bool mojibake = false;
-  for (const auto& r : seen) {
-    std::string line;
-    for (const auto& c : r.cells) {
-      if (c.kind == CellKind::Empty) continue;
-      if (looks_like_mojibake(c.text)) mojibake = true;
-      line += (line.empty() ? "" : ", ") + c.text;
-    }
-    if (first.empty() && !line.empty()) first = line.substr(0, 200);
-  }
-  std::string msg = file_.string() + ": no header row in the first " +
-                    std::to_string(kHeaderSearchRows) + " rows; expected the columns " + expected;
-  if (!first.empty()) msg += "; the first row holds: " + first;
-  if (mojibake) {
-    msg +=
-        ". The text looks garbled (mojibake): the file is probably in another encoding; "
-        "save it as CSV UTF-8 or as .xlsx";
-  }
-  throw Error::invalid_input(msg);
-}
-
-void RosterImport::find_header(SheetReader& reader, SheetRow& row) {
-  const auto& fields = roster_fields();
-  std::unordered_map<std::string, std::size_t> by_header;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    by_header.emplace(header_key(fields[i].header), i);
-    by_header.emplace(header_key(fields[i].key), i);
-    for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), i);
-  }
-  std::vector<SheetRow> seen;
-  while (reader.next(row)) {
-    if (row.number > kHeaderSearchRows) break;
-    std::array<std::optional<Column>, kFieldCount> found;
-    std::vector<std::string> unknown;
-    std::string duplicate;
-    for (std::size_t c = 0; c < row.cells.size(); ++c) {
-      if (row.cells[c].kind == CellKind::Empty) continue;
-      std::string key = header_key(row.cells[c].text);
-      if (key.empty()) continue;
-      auto it = by_header.find(key);
-      if (it == by_header.end()) {
-        unknown.push_back(column_letter(c) + " " + trim(row.cells[c].text));
-      } else if (found[it->second]) {
-        duplicate = fields[it->second].header + " (columns " +
-                    column_letter(found[it->second]->index) + " and " + column_letter(c) + ")";
-      } else {
-        found[it->second] = Column{c, trim(row.cells[c].text)};
-      }
-    }
-    bool complete =
-        found[kName] && found[kIdNumber] && (found[kSchool] || !options_.school.empty());
-    if (complete) {
-      if (!duplicate.empty()) {
-        throw Error::invalid_input(file_.string() + ": row " + std::to_string(row.number) +
-                                   ": the column " + duplicate + " appears twice");
-      }
-      columns_ = found;
-      report_.header_row = row.number;
-      for (const auto& u : unknown) {
-        report_.warnings.push_back("unknown column " + u + " ignored");
-      }
-      return;
-    }
-    seen.push_back(row);
-  }
-  refuse_no_header(seen);
 }
 
 bool RosterImport::process(const SheetRow& row) {
@@ -592,7 +482,11 @@ ImportReport RosterImport::run() {
   }
 
   SheetRow row;
-  find_header(*reader, row);
+  std::vector<std::size_t> required = {kName, kIdNumber};
+  if (options_.school.empty()) required.push_back(kSchool);
+  header_ = find_header_row(*reader, row, roster_fields(), required, file_);
+  report_.header_row = header_.number;
+  report_.warnings = header_.warnings;
   now_text_ = format_utc(actor_.now);
   // The unique index takes random inserts: a larger page cache keeps them from spilling to the
   // WAL again and again. 8 MiB keeps a million-row import well inside 64 MiB of memory.

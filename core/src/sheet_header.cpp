@@ -1,0 +1,124 @@
+#include "sheet_header.hpp"
+
+#include <unordered_map>
+
+#include "ncss/error.hpp"
+#include "text_rules.hpp"
+
+namespace ncss {
+
+namespace {
+
+// U+FFFD, or Latin-1 letters where Chinese headers should be, or GB18030 read as UTF-8 the other
+// way round ("锟斤拷"): what a wrongly decoded file looks like.
+bool looks_like_mojibake(const std::string& s) {
+  if (s.find("\xEF\xBF\xBD") != std::string::npos) return true;
+  if (s.find("锟斤拷") != std::string::npos) return true;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    auto n = static_cast<unsigned char>(s[i + 1]);
+    if ((b == 0xC3 || b == 0xC2) && n >= 0x80 && n <= 0xBF) return true;  // Ã å ç ...
+  }
+  return false;
+}
+
+[[noreturn]] void refuse_no_header(const std::vector<SheetRow>& seen,
+                                   const std::vector<RosterField>& fields,
+                                   const std::vector<std::size_t>& required,
+                                   const std::filesystem::path& file) {
+  std::string expected;
+  for (auto f : required) expected += (expected.empty() ? "" : ", ") + fields[f].header;
+  std::string first;
+  bool mojibake = false;
+  for (const auto& r : seen) {
+    std::string line;
+    for (const auto& c : r.cells) {
+      if (c.kind == CellKind::Empty) continue;
+      if (looks_like_mojibake(c.text)) mojibake = true;
+      line += (line.empty() ? "" : ", ") + c.text;
+    }
+    if (first.empty() && !line.empty()) first = line.substr(0, 200);
+  }
+  std::string msg = file.string() + ": no header row in the first " +
+                    std::to_string(kHeaderSearchRows) + " rows; expected the columns " + expected;
+  if (!first.empty()) msg += "; the first row holds: " + first;
+  if (mojibake) {
+    msg +=
+        ". The text looks garbled (mojibake): the file is probably in another encoding; "
+        "save it as CSV UTF-8 or as .xlsx";
+  }
+  throw Error::invalid_input(msg);
+}
+
+}  // namespace
+
+const Cell* HeaderRow::cell(const SheetRow& row, std::size_t field) const {
+  const auto& column = columns[field];
+  if (!column || column->index >= row.cells.size()) return nullptr;
+  const Cell& c = row.cells[column->index];
+  return c.kind == CellKind::Empty ? nullptr : &c;
+}
+
+RowProblem HeaderRow::problem(std::size_t row, std::size_t field,
+                              const std::vector<RosterField>& fields, const std::string& code,
+                              const std::string& message) const {
+  RowProblem p;
+  p.row = row;
+  if (field < columns.size() && columns[field]) {
+    p.column = column_letter(columns[field]->index);
+    p.header = columns[field]->header;
+  } else if (field < fields.size()) {
+    p.header = fields[field].header;
+  }
+  p.code = code;
+  p.message = message;
+  return p;
+}
+
+HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
+                          const std::vector<RosterField>& fields,
+                          const std::vector<std::size_t>& required,
+                          const std::filesystem::path& file) {
+  std::unordered_map<std::string, std::size_t> by_header;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    by_header.emplace(header_key(fields[i].header), i);
+    by_header.emplace(header_key(fields[i].key), i);
+    for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), i);
+  }
+  std::vector<SheetRow> seen;
+  while (reader.next(row)) {
+    if (row.number > kHeaderSearchRows) break;
+    HeaderRow found;
+    found.columns.resize(fields.size());
+    std::string duplicate;
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      if (row.cells[c].kind == CellKind::Empty) continue;
+      std::string key = header_key(row.cells[c].text);
+      if (key.empty()) continue;
+      auto it = by_header.find(key);
+      if (it == by_header.end()) {
+        found.warnings.push_back("unknown column " + column_letter(c) + " " +
+                                 trim(row.cells[c].text) + " ignored");
+      } else if (auto& column = found.columns[it->second]) {
+        duplicate = fields[it->second].header + " (columns " + column_letter(column->index) +
+                    " and " + column_letter(c) + ")";
+      } else {
+        column = FieldColumn{c, trim(row.cells[c].text)};
+      }
+    }
+    bool complete = true;
+    for (auto f : required) complete = complete && found.columns[f].has_value();
+    if (complete) {
+      if (!duplicate.empty()) {
+        throw Error::invalid_input(file.string() + ": row " + std::to_string(row.number) +
+                                   ": the column " + duplicate + " appears twice");
+      }
+      found.number = row.number;
+      return found;
+    }
+    seen.push_back(row);
+  }
+  refuse_no_header(seen, fields, required, file);
+}
+
+}  // namespace ncss

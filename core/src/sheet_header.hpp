@@ -1,0 +1,48 @@
+// Finding the header row of a spreadsheet import and naming cells by it: shared by roster import
+// and favourites import, so both read the same files the same way.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ncss/roster.hpp"
+#include "ncss/sheet.hpp"
+
+namespace ncss {
+
+// The column of one field: its index in the sheet and its header as the file writes it.
+struct FieldColumn {
+  std::size_t index = 0;
+  std::string header;
+};
+
+class HeaderRow {
+ public:
+  std::size_t number = 0;                           // the header's row number
+  std::vector<std::optional<FieldColumn>> columns;  // by field index
+  std::vector<std::string> warnings;                // unknown columns, ignored
+
+  // The field's cell in `row`, or nullptr when the column is missing or the cell empty.
+  const Cell* cell(const SheetRow& row, std::size_t field) const;
+  // A problem on `row` in the field's column (letter and header), `fields` naming it when the
+  // file has no such column.
+  RowProblem problem(std::size_t row, std::size_t field, const std::vector<RosterField>& fields,
+                     const std::string& code, const std::string& message) const;
+};
+
+constexpr std::size_t kHeaderSearchRows = 20;
+
+// Reads rows until the first, within the first kHeaderSearchRows, whose headers (or their
+// aliases, trimmed, in any order) include every field in `required`; rows above it, such as a
+// merged title, are skipped. Refuses (InvalidInput, naming the file) a header named twice and a
+// file without such a row: the message lists the expected headers and the first row's text, and
+// hints at the encoding when the text looks garbled.
+HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
+                          const std::vector<RosterField>& fields,
+                          const std::vector<std::size_t>& required,
+                          const std::filesystem::path& file);
+
+}  // namespace ncss
