@@ -29,7 +29,8 @@ class Error : public std::runtime_error {
       : std::runtime_error(message), code_(code), detail_(detail) {}
 
   ErrorCode code() const { return code_; }
-  // A secondary code: SQLite's extended result code for Storage errors, errno for Io.
+  // A secondary code: SQLite's extended result code for Storage errors, errno for Io, the
+  // RefusalKind (signing_state.hpp) for a refused signing transition.
   int detail() const { return detail_; }
 
   static Error internal(const std::string& what) { return {ErrorCode::Internal, what}; }
