@@ -104,23 +104,6 @@ CodeEntry resolve_code(Store& store, const std::string& table, const std::string
                              " table; valid codes: " + valid);
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A landline or fax: digits with the separators people write (010-62751234, +86 10 6275 1234).
-bool valid_landline(const std::string& s) {
-  int digits = 0;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '-' && c != '+' && c != ' ' && c != '(' && c != ')') {
-      return false;
-    }
-  }
-  return digits >= 7 && digits <= 20;
-}
-
 void validate_user(const EmployerUser& u) {
   require_field(u.real_name, "真实姓名 (--real-name)");
   if (u.gender != "男" && u.gender != "女") {
@@ -142,7 +125,7 @@ void validate_user(const EmployerUser& u) {
     throw Error::invalid_input("邮箱 (--email) '" + u.email +
                                "' is not an address of the form name@domain.tld");
   }
-  if (!u.mobile.empty() && (u.mobile.size() != 11 || !all_digits(u.mobile) || u.mobile[0] != '1')) {
+  if (!u.mobile.empty() && !valid_mobile(u.mobile)) {
     throw Error::invalid_input("手机 (--mobile) '" + u.mobile +
                                "' must be 11 digits starting with 1");
   }

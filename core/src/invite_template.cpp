@@ -41,26 +41,6 @@ const std::vector<FieldRule>& rules(const std::string& kind) {
   throw Error::invalid_input("template kind '" + kind + "' must be job, archive or hukou");
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A mobile number (11 digits from 1) or a landline with area code and optional extension
-// (010-62751234, 0755-86001234-123).
-bool valid_phone(const std::string& p) {
-  if (p.size() == 11 && all_digits(p) && p[0] == '1') return true;
-  if (p.size() < 7 || p.size() > 20 || p.front() == '-' || p.back() == '-') return false;
-  std::size_t digits = 0;
-  for (char c : p) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '-') {
-      return false;
-    }
-  }
-  return digits >= 7 && p.find("--") == std::string::npos;
-}
-
 // Checks and normalises a complete set of fields (codes by code or name → code).
 TemplateFields validate(Store& store, const std::string& kind, const TemplateFields& in) {
   const auto& rs = rules(kind);
@@ -95,7 +75,7 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
     out[key] = c->code;
   };
   auto phone = [&](const std::string& key, const std::string& label) {
-    if (out.count(key) && !valid_phone(out[key])) {
+    if (out.count(key) && !valid_mobile(out[key]) && !valid_landline(out[key])) {
       throw Error::invalid_input(label + " '" + out[key] +
                                  "' must be a mobile number (11 digits from 1) or a landline "
                                  "such as 010-62751234");
@@ -112,7 +92,8 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
           "(--address)");
     }
     phone("phone", "电话");
-    if (out.count("postcode") && (out["postcode"].size() != 6 || !all_digits(out["postcode"]))) {
+    if (out.count("postcode") &&
+        (out["postcode"].size() != 6 || !all_ascii_digits(out["postcode"]))) {
       throw Error::invalid_input("邮编 '" + out["postcode"] + "' must be 6 digits");
     }
   }

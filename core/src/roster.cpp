@@ -328,7 +328,7 @@ bool RosterImport::process(const SheetRow& row) {
 
   // 手机号码
   const std::string& phone = r.v[kPhone];
-  if (!phone.empty() && (phone.size() != 11 || !all_ascii_digits(phone) || phone[0] != '1')) {
+  if (!phone.empty() && !valid_mobile(phone)) {
     problem(n, kPhone, "phone_invalid",
             "手机号码 '" + phone + "' must be 11 digits starting with 1");
   }

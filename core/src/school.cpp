@@ -4,6 +4,7 @@
 
 #include "audit_impl.hpp"
 #include "store_impl.hpp"
+#include "text_rules.hpp"
 
 namespace ncss {
 
@@ -30,11 +31,6 @@ void load_former_names(SQLite::Database& db, School& s) {
                       "SELECT name FROM school_aliases WHERE school_code = :code ORDER BY name");
   q.bind(":code", s.code);
   while (q.executeStep()) s.former_names.push_back(q.getColumn(0).getString());
-}
-
-bool all_digits(const std::string& s, std::size_t length) {
-  return s.size() == length &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -83,10 +79,10 @@ School get_school(Store& store, const std::string& key) {
 }
 
 School add_school(Store& store, School school, const Actor& actor) {
-  if (!all_digits(school.code, 5)) {
+  if (!(school.code.size() == 5 && all_ascii_digits(school.code))) {
     throw Error::invalid_input("school code '" + school.code + "' must be 5 digits");
   }
-  if (!school.moe_id.empty() && !all_digits(school.moe_id, 10)) {
+  if (!school.moe_id.empty() && !(school.moe_id.size() == 10 && all_ascii_digits(school.moe_id))) {
     throw Error::invalid_input("school identifier '" + school.moe_id + "' must be 10 digits");
   }
   if (school.name.empty()) throw Error::invalid_input("school name must not be empty");

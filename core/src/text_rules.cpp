@@ -96,6 +96,22 @@ bool valid_email(const std::string& s) {
   return domain.find("..") == std::string::npos && domain.front() != '.';
 }
 
+bool valid_mobile(const std::string& s) {
+  return s.size() == 11 && all_ascii_digits(s) && s[0] == '1';
+}
+
+bool valid_landline(const std::string& s) {
+  int digits = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != '-' && c != '+' && c != ' ' && c != '(' && c != ')') {
+      return false;
+    }
+  }
+  return digits >= 7 && digits <= 20;
+}
+
 std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db) {
   std::unordered_map<std::string, std::string> names;
   SQLite::Statement q(db,

@@ -24,6 +24,11 @@ bool all_ascii_digits(const std::string& s);
 bool is_scientific(const std::string& s);
 // local@domain.tld
 bool valid_email(const std::string& s);
+// A mobile number: 11 digits starting with 1.
+bool valid_mobile(const std::string& s);
+// A landline or fax: 7 to 20 digits with the separators people write (010-62751234,
+// +86 10 6275 1234, 0755-86001234-123).
+bool valid_landline(const std::string& s);
 // Every way a roster may name a school (code, identifier, name, former name) → its code.
 std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db);
 
