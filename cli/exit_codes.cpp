@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "ncss/signing_state.hpp"
+
 namespace cli {
 
 const std::vector<ExitStatus>& exit_statuses() {
@@ -20,6 +22,8 @@ const std::vector<ExitStatus>& exit_statuses() {
        "busy or damaged"},
       {8, "io", "a file could not be read or written"},
       {9, "check_failed", "`db check` found problems"},
+      {10, "contact_graduate",
+       "withdrawal refused: the graduate has accepted; ask them to abort (请联系学生中止签约)"},
   };
   return all;
 }
@@ -48,6 +52,14 @@ int exit_status_for(ncss::ErrorCode code) {
       return 9;
   }
   return 1;
+}
+
+int exit_status_for(const ncss::Error& error) {
+  if (error.code() == ncss::ErrorCode::InvalidTransition &&
+      error.detail() == static_cast<int>(ncss::RefusalKind::ContactGraduateToAbort)) {
+    return 10;
+  }
+  return exit_status_for(error.code());
 }
 
 std::string exit_status_help() {

@@ -17,6 +17,8 @@ struct ExitStatus {
 // Every exit status ncssctl uses, in order; the man page's EXIT STATUS lists the same.
 const std::vector<ExitStatus>& exit_statuses();
 int exit_status_for(ncss::ErrorCode code);
+// As above, and 10 for a withdrawal refused because the graduate has accepted.
+int exit_status_for(const ncss::Error& error);
 // The statuses that are not errors of the core.
 constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     return cli::kExitUsage;
   } catch (const ncss::Error& e) {
     std::cerr << "ncssctl: error: " << e.what() << '\n';
-    return cli::exit_status_for(e.code());
+    return cli::exit_status_for(e);
   } catch (const std::exception& e) {
     std::cerr << "ncssctl: internal error: " << e.what() << '\n';
     return cli::kExitInternal;

@@ -3,6 +3,7 @@
 
 #include "exit_codes.hpp"
 #include "format.hpp"
+#include "ncss/signing_state.hpp"
 
 using ncss::ErrorCode;
 
@@ -39,4 +40,19 @@ TEST_CASE("format: CSV quoting and display width", "[format]") {
   CHECK(cli::display_width("北京大学") == 8);
   CHECK(cli::display_width("法律（非法学）") == 14);
   CHECK_THROWS(cli::parse_format("xml"));
+}
+
+TEST_CASE("exit codes: a withdrawal refused while awaiting review has its own status", "[exit]") {
+  try {
+    ncss::require_transition(ncss::SigningState::AwaitingReview, ncss::SigningEvent::Withdraw);
+    FAIL("withdrawal while awaiting review was allowed");
+  } catch (const ncss::Error& e) {
+    CHECK(cli::exit_status_for(e) == 10);
+  }
+  try {
+    ncss::require_transition(ncss::SigningState::Signed, ncss::SigningEvent::Accept);
+    FAIL("accepting a signed agreement was allowed");
+  } catch (const ncss::Error& e) {
+    CHECK(cli::exit_status_for(e) == 5);
+  }
 }
