@@ -70,5 +70,11 @@ void register_employer(CLI::App& app, Context& ctx);
 void register_employer_verify(CLI::App& employer, Context& ctx);
 void register_favorite(CLI::App& app, Context& ctx);
 void register_template(CLI::App& app, Context& ctx);
+void register_invite(CLI::App& app, Context& ctx);
+void register_review(CLI::App& app, Context& ctx);
+void register_sweep(CLI::App& app, Context& ctx);
+void register_history(CLI::App& app, Context& ctx);
+void register_outbox(CLI::App& app, Context& ctx);
+void register_stats(CLI::App& app, Context& ctx);
 
 }  // namespace cli

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   cli::register_employer(app, ctx);
   cli::register_favorite(app, ctx);
   cli::register_template(app, ctx);
+  cli::register_history(app, ctx);
+  cli::register_outbox(app, ctx);
+  cli::register_stats(app, ctx);
   // Set last so that subcommands' help stays short.
   app.footer(std::string("\n") + cli::exit_status_help() + "\n" + kEnvironmentHelp +
              "\nSee ncssctl(1) for more.");

@@ -1,0 +1,39 @@
+// The notification outbox: what an SMS or WeChat gateway drains.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ncss/audit.hpp"
+#include "ncss/store.hpp"
+
+namespace ncss {
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::int64_t event_id = 0;
+  std::string created_at;
+  std::string channel;
+  std::string recipient_type;
+  std::string recipient_id;
+  std::string template_name;
+  std::string payload;  // JSON
+  std::string status;   // pending, sent, failed
+  std::string sent_at;
+};
+
+// Messages in id order; an empty status lists all.
+std::vector<OutboxMessage> list_outbox(Store& store, const std::string& status = "pending");
+// Takes every pending message and, when mark_sent, marks exactly those sent in the same
+// transaction: a gateway that exports with mark_sent gets each message once.
+std::vector<OutboxMessage> take_outbox(Store& store, bool mark_sent, const Actor& actor);
+
+// The audit trail of one invitation, of everything about a graduate (their record and their
+// invitations) or of an employer (its record, verification, favourites, templates and
+// invitations), oldest first.
+std::vector<EventRecord> history_of_invitation(Store& store, std::int64_t invitation_id);
+std::vector<EventRecord> history_of_graduate(Store& store, const std::string& id_number);
+std::vector<EventRecord> history_of_employer(Store& store, const std::string& credit_code);
+
+}  // namespace ncss

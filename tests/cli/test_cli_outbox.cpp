@@ -1,0 +1,119 @@
+// End-to-end: outbox, history and stats on temporary databases.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ncss/identity.hpp"
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+struct Office {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  Office() { REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0); }
+  testkit::RunResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", "2026-05-20T09:00:00+08:00"});
+    return run_ncssctl(args);
+  }
+  void sql(const std::string& text) {
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec(text);
+  }
+  int count(const std::string& query) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(query).getInt();
+  }
+};
+
+const std::string kId = [] {
+  std::string first17 = "11010520030115001";
+  return first17 + ncss::resident_id_check_char(first17);
+}();
+
+// A graduate whose record changed: two imports leave one update event and one notification.
+void graduate_with_history(Office& o) {
+  auto roster = (o.dir / "r.csv").string();
+  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别,专业\n张三," + kId + ",北京大学,2026,法学\n");
+  REQUIRE(o.run({"student", "import", roster}).exit_code == 0);
+  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别,专业\n张三," + kId + ",北京大学,2026,法律\n");
+  REQUIRE(o.run({"student", "import", roster}).exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("cli outbox: export --mark-sent hands each message out once", "[cli][outbox]") {
+  Office o;
+  graduate_with_history(o);
+  REQUIRE(o.count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 1);
+  auto r = o.run({"outbox", "list", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out).size() == 1);
+  // Without --mark-sent nothing changes.
+  r = o.run({"outbox", "export", "--format", "json"});
+  CHECK(nlohmann::json::parse(r.out).size() == 1);
+  CHECK(o.count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 1);
+  r = o.run({"outbox", "export", "--mark-sent", "--format", "json"});
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["template"] == "graduate_record_changed");
+  CHECK(j[0]["recipient_id"] == kId);
+  CHECK(j[0]["status"] == "sent");
+  r = o.run({"outbox", "export", "--mark-sent", "--format", "json"});
+  CHECK(nlohmann::json::parse(r.out).empty());
+  r = o.run({"outbox", "list", "--status", "sent", "--format", "json"});
+  CHECK(nlohmann::json::parse(r.out).size() == 1);
+  r = o.run({"outbox", "list", "--status", "lost"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("cli history: a graduate's trail; exactly one subject is required", "[cli][history]") {
+  Office o;
+  graduate_with_history(o);
+  auto r = o.run({"history", "--graduate", kId, "--format", "json"});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["action"] == "graduate.update");
+  CHECK(j[0]["at"] == "2026-05-20T01:00:00Z");
+  CHECK(nlohmann::json::parse(j[0]["details"].get<std::string>())["changes"]["major"]["new"] ==
+        "法律");
+  r = o.run({"history", "--graduate", kId, "--format", "table"});
+  CHECK(r.out.find("2026-05-20 09:00:00 +08:00") != std::string::npos);
+  CHECK(o.run({"history"}).exit_code == 2);
+  CHECK(o.run({"history", "7", "--graduate", kId}).exit_code == 2);
+  CHECK(o.run({"history", "999"}).exit_code == 2);
+  CHECK(o.run({"history", "--employer", "91110108749352307A"}).exit_code == 2);
+  CHECK(o.run({"history", "--graduate", "110105200001010000"}).exit_code == 2);
+}
+
+TEST_CASE("cli stats: graduates and every state, zeros included", "[cli][stats]") {
+  Office o;
+  graduate_with_history(o);
+  o.sql(
+      "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, province, "
+      "city, street, verification, created_at, updated_at) VALUES ('91110108749352307A', '示例', "
+      "'39', 'I', '3', '北京市', '北京市', '街', 'verified', 'x', 'x');"
+      "INSERT INTO invitations (employer_code, graduate_id, job_category, position, valid_days, "
+      "issued_at, deadline, updated_at) VALUES ('91110108749352307A', 1, '13', '工程师', 7, 'x', "
+      "'2026-05-27T01:00:00Z', 'x');");
+  auto r = o.run({"stats", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 9);
+  CHECK(j[0]["state"] == "graduates");
+  CHECK(j[0]["count"] == 1);
+  CHECK(j[1]["state"] == "awaiting_graduate");
+  CHECK(j[1]["state_name"] == "等待学生应约");
+  CHECK(j[1]["count"] == 1);
+  CHECK(j[3]["count"] == 0);
+  r = o.run({"stats", "--school", "清华大学", "--format", "json"});
+  j = nlohmann::json::parse(r.out);
+  CHECK(j[0]["count"] == 0);
+  CHECK(j[1]["count"] == 0);
+  CHECK(o.run({"stats", "--school", "火星大学"}).exit_code == 2);
+}
