@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   cli::register_employer(app, ctx);
   cli::register_favorite(app, ctx);
   cli::register_template(app, ctx);
+  cli::register_invite(app, ctx);
+  cli::register_review(app, ctx);
+  cli::register_sweep(app, ctx);
   cli::register_history(app, ctx);
   cli::register_outbox(app, ctx);
   cli::register_stats(app, ctx);

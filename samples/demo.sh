@@ -104,6 +104,38 @@ step "Edit the job template" template edit job 研发岗 --employer 911101087493
   --position 算法工程师
 step "Its edit history (查看编辑记录)" template history job 研发岗 \
   --employer 91110108749352307A --format table
+A=91110108749352307A
+B=91370214MA3D2M2T5C
+step "Invitations to six favourites (job template; default archive template; hukou template)" \
+  invite issue --employer $A --to 110108200311050362 --to 320106200304190515 \
+  --to 330106199908120653 --to 650102200211180431 --to 35020320031009074X \
+  --to 65310120030702056X --job-template 研发岗 --hukou-template 集体户 --valid-days 7 \
+  --terms 试用期三个月 --format table
+step "The second employer adds a favourite" favorite add --employer $B --name 张雨涵 \
+  --id 110108200311050362 --school 北京大学
+step "...and invites the same graduate" invite issue --employer $B --to 110108200311050362 \
+  --job-category 工程技术人员 --position 软件工程师 --format table
+step "张雨涵 accepts the first employer's invitation" invite respond 1 --accept
+step_expect 5 "...so the second employer's invitation is view-only" invite respond 7 --accept
+step "Two more accept" invite respond 2 --accept
+step "...and a third" invite respond 3 --accept
+step "One rejects" invite respond 4 --reject
+step "The employer withdraws one still awaiting the graduate (撤回签约)" invite withdraw 5 \
+  --reason 岗位调整 --note "岗位已满"
+step_expect 10 "Withdrawing an accepted one is refused: 请联系学生中止签约" invite withdraw 1 \
+  --reason 其他
+step "The school's review list" review list --school 北京大学 --format table
+step "The school approves two: agreement numbers are assigned" --actor 北京大学就业中心 \
+  review approve 1 2 --format table
+step "...and rejects one" --actor 北京大学就业中心 review reject 3 --reason 岗位信息与实际不符
+step "The employer's invitations" invite list --employer $A --format table
+step "One invitation and its progress" invite show 1 --format table
+step "Three weeks later, cron's sweep expires what was never answered" \
+  --now 2026-06-10T09:00:00+08:00 sweep --format table
+step "A second sweep finds nothing" --now 2026-06-10T09:00:00+08:00 sweep --format table
+step "The dashboard (工作台)" stats --cohort 2026 --format table
+step "An invitation's audit trail" history 1 --format table
+step "The gateway takes the notifications once" outbox export --mark-sent --format csv
 step "Check the database" db check --format table
 
 printf '\nThe demo database is %s; the import report is %s\n' "$NCSSCTL_DB" "$out/导入报告.xlsx"

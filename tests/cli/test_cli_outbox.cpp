@@ -38,9 +38,11 @@ const std::string kId = [] {
 // A graduate whose record changed: two imports leave one update event and one notification.
 void graduate_with_history(Office& o) {
   auto roster = (o.dir / "r.csv").string();
-  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别,专业\n张三," + kId + ",北京大学,2026,法学\n");
+  testkit::write_file(
+      roster, "学生姓名,身份证号,毕业院校,届别,专业\n张三," + kId + ",北京大学,2026,法学\n");
   REQUIRE(o.run({"student", "import", roster}).exit_code == 0);
-  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别,专业\n张三," + kId + ",北京大学,2026,法律\n");
+  testkit::write_file(
+      roster, "学生姓名,身份证号,毕业院校,届别,专业\n张三," + kId + ",北京大学,2026,法律\n");
   REQUIRE(o.run({"student", "import", roster}).exit_code == 0);
 }
 

@@ -1,0 +1,245 @@
+// ncssctl invite issue|withdraw|respond|abort|list|show: the employer's 签约邀请函 and the
+// graduate's response.
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "context.hpp"
+#include "ncss/error.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/invitation.hpp"
+#include "ncss/time.hpp"
+
+namespace cli {
+
+namespace {
+
+constexpr int kExitSomeRefused = 4;  // as in imports: some graduates refused
+constexpr int kExitNoneWritten = 3;  // --all-or-nothing and a graduate was refused
+
+struct InviteOptions {
+  ncss::IssueRequest issue;
+  std::int64_t id = 0;
+  std::string reason;
+  std::string note;
+  bool accept = false;
+  bool reject = false;
+  ncss::InvitationFilter filter;
+  bool unmask = false;
+};
+
+// Stored UTC → shown CST; empty stays empty.
+std::string cst(const std::string& utc) {
+  auto t = ncss::parse_time(utc);
+  return t ? ncss::format_cst(*t) : utc;
+}
+
+std::string read_terms(const std::string& terms) {
+  if (terms.empty() || terms.front() != '@') return terms;
+  std::ifstream in(terms.substr(1), std::ios::binary);
+  if (!in) throw ncss::Error::io("cannot read the terms file '" + terms.substr(1) + "'");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void run_issue(Context& ctx, InviteOptions& o) {
+  o.issue.terms = read_terms(o.issue.terms);
+  auto report = ncss::issue_invitations(ctx.store(), o.issue, ctx.actor());
+  bool mask = ctx.format() == Format::Table;
+  RowWriter w(ctx.out(), ctx.format(),
+              {{"id_number", "证件号码"},
+               {"name", "学生姓名"},
+               {"result", "结果"},
+               {"invitation_id", "邀请函编号", true},
+               {"code", "原因代码"},
+               {"message", "说明"}});
+  for (const auto& r : report.results) {
+    std::string shown = mask ? ncss::mask_resident_id(r.id_number) : r.id_number;
+    if (!r.issued)
+      ctx.error(ncss::mask_resident_id(r.id_number) + ": " + r.code + ": " + r.message);
+    w.row({shown, r.name, r.issued ? "issued" : "refused",
+           r.issued ? std::to_string(r.invitation_id) : "", r.code, r.message});
+  }
+  w.finish();
+  std::string summary =
+      std::to_string(report.issued) + " issued, " + std::to_string(report.refused) + " refused";
+  if (!report.written)
+    summary += o.issue.dry_run ? " (dry run: nothing written)" : " (nothing written)";
+  ctx.note(summary);
+  if (report.refused > 0) {
+    ctx.exit_status =
+        o.issue.all_or_nothing && !o.issue.dry_run ? kExitNoneWritten : kExitSomeRefused;
+  }
+}
+
+const std::vector<Column> kListColumns = {{"invitation_id", "邀请函编号", true},
+                                          {"employer_code", "统一社会信用代码"},
+                                          {"name", "学生姓名"},
+                                          {"id_number", "证件号码"},
+                                          {"school", "毕业院校"},
+                                          {"degree_level", "学历层次"},
+                                          {"major", "专业"},
+                                          {"state", "状态代码"},
+                                          {"state_name", "最新状态"},
+                                          {"updated_at", "最新操作时间"},
+                                          {"deadline", "应约截止时间"}};
+
+std::vector<std::string> list_row(const ncss::Invitation& v, bool mask) {
+  return {std::to_string(v.id),
+          v.employer_code,
+          v.name,
+          mask ? ncss::mask_resident_id(v.id_number) : v.id_number,
+          v.school_name,
+          v.degree_level,
+          v.major,
+          std::string(ncss::signing_state_name(v.state)),
+          ncss::invitation_state_text(v),
+          cst(v.updated_at),
+          cst(v.deadline)};
+}
+
+void run_list(Context& ctx, const InviteOptions& o) {
+  auto rows = ncss::list_invitations(ctx.store(), o.filter);
+  bool mask = ctx.mask_personal_data(o.unmask, "employer", o.filter.employer_code, "invite list");
+  RowWriter w(ctx.out(), ctx.format(), kListColumns);
+  for (const auto& v : rows) w.row(list_row(v, mask));
+}
+
+void run_show(Context& ctx, const InviteOptions& o) {
+  auto v = ncss::get_invitation(ctx.store(), o.id);
+  bool mask = ctx.mask_personal_data(o.unmask, "invitation", std::to_string(o.id), "invite show");
+  using S = ncss::SigningState;
+  bool responded = !v.responded_at.empty();
+  bool reviewed = !v.reviewed_at.empty();
+  bool signed_ = v.state == S::Signed || v.state == S::Terminating || v.state == S::Terminated ||
+                 v.state == S::Voided;
+  std::string wait_time = responded ? cst(v.responded_at) : "";
+  if (!responded && v.state == S::Failed) wait_time = cst(v.updated_at);
+  std::string review_time = reviewed ? cst(v.reviewed_at) : "";
+  RowWriter w(ctx.out(), ctx.format(), {{"field", "项目"}, {"value", "内容"}});
+  auto row = [&](const std::string& k, const std::string& val) { w.row({k, val}); };
+  row("invitation_id", std::to_string(v.id));
+  row("employer", v.employer_code + " " + v.employer_name);
+  row("name", v.name);
+  row("id_number", mask ? ncss::mask_resident_id(v.id_number) : v.id_number);
+  row("school", v.school_name);
+  row("degree_level", v.degree_level);
+  row("major", v.major);
+  row("cohort", std::to_string(v.cohort));
+  row("state", std::string(ncss::signing_state_name(v.state)));
+  row("state_name", ncss::invitation_state_text(v));
+  row("step1 单位已发起邀请", cst(v.issued_at));
+  row("step2 等待学生应约", wait_time);
+  row("step3 学校（院系）审核", review_time);
+  row("step4 签约完成", signed_ ? review_time : "");
+  row("deadline 应约截止时间", cst(v.deadline));
+  row("job_category 拟录用职位类别", v.job_category + " " + v.job_category_name);
+  row("position 拟录用岗位名称", v.position);
+  row("work_location 工作地点", v.work_location);
+  row("contact 签约联系人", v.contact);
+  row("contact_phone 联系电话", v.contact_phone);
+  row("archive 档案接收", v.archive);
+  row("hukou 户口迁移", v.hukou);
+  row("terms 补充条款", v.terms);
+  if (!v.withdraw_reason.empty()) row("withdraw_reason 撤回原因", v.withdraw_reason);
+  if (!v.review_reason.empty()) row("review_reason 审核意见", v.review_reason);
+  if (!v.agreement_no.empty()) row("agreement_no 协议编号", v.agreement_no);
+  row("updated_at 最新操作时间", cst(v.updated_at));
+}
+
+void print_one(Context& ctx, const ncss::Invitation& v) {
+  RowWriter w(ctx.out(), ctx.format(), kListColumns);
+  w.row(list_row(v, ctx.format() == Format::Table));
+}
+
+}  // namespace
+
+void register_invite(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<InviteOptions>();
+  auto* inv = app.add_subcommand(
+      "invite",
+      "签约邀请函: issue invitations, withdraw them, respond as the graduate, list, show");
+  inv->require_subcommand(1);
+
+  auto* issue = inv->add_subcommand(
+      "issue",
+      "send invitations to favourite graduates; exit 0 all issued, 4 some refused, 3 none "
+      "written because of --all-or-nothing, 5 the employer is not verified");
+  auto& r = o->issue;
+  issue->add_option("--employer", r.employer_code, "the employer's 统一社会信用代码")->required();
+  auto* to = issue->add_option("--to", r.id_numbers, "身份证号 of the graduates to invite");
+  auto* all =
+      issue->add_flag("--all-favorites", r.all_favorites, "invite every favourite of --cohort");
+  to->excludes(all);
+  issue->add_option("--cohort", r.cohort, "届别");
+  auto* jt = issue->add_option("--job-template", r.job_template, "a saved job template");
+  auto* jc = issue->add_option("--job-category", r.job_category, "拟录用职位类别, code or name");
+  jt->excludes(jc);
+  issue->add_option("--position", r.position, "拟录用岗位名称");
+  issue->add_option("--work-location", r.work_location, "工作地点");
+  issue->add_option("--contact", r.contact, "签约联系人");
+  issue->add_option("--contact-phone", r.contact_phone, "签约联系人电话");
+  issue->add_option("--archive-template", r.archive_template,
+                    "档案接收 template (default: the employer's default)");
+  issue->add_option("--hukou-template", r.hukou_template,
+                    "户口迁移 template (default: the employer's default)");
+  issue->add_option("--valid-days", r.valid_days, "应约有效期 in days, 1 to 30")
+      ->capture_default_str();
+  issue->add_option("--terms", r.terms, "补充条款: TEXT, or @FILE");
+  issue->add_flag("--dry-run", r.dry_run, "check and report; write nothing");
+  issue->add_flag("--all-or-nothing", r.all_or_nothing, "write nothing if any graduate is refused");
+  issue->callback([&ctx, o] { run_issue(ctx, *o); });
+
+  auto* withdraw = inv->add_subcommand(
+      "withdraw",
+      "撤回签约, only while awaiting the graduate (awaiting review: exit 10, 请联系学生中止签约)");
+  withdraw->add_option("id", o->id, "invitation id")->required();
+  withdraw->add_option("--reason", o->reason, "撤回签约原因, code or name")->required();
+  withdraw->add_option("--note", o->note, "a note of at most 200 characters");
+  withdraw->callback([&ctx, o] {
+    auto v = ncss::withdraw_invitation(ctx.store(), o->id, o->reason, o->note, ctx.actor());
+    ctx.note("withdrew invitation " + std::to_string(v.id));
+    print_one(ctx, v);
+  });
+
+  auto* respond = inv->add_subcommand(
+      "respond", "the graduate accepts or rejects (refused past the deadline, exit 5)");
+  respond->add_option("id", o->id, "invitation id")->required();
+  auto* acc = respond->add_flag("--accept", o->accept, "接受");
+  auto* rej = respond->add_flag("--reject", o->reject, "拒绝");
+  acc->excludes(rej);
+  respond->callback([&ctx, o] {
+    if (!o->accept && !o->reject) throw ncss::Error::usage("give --accept or --reject");
+    auto v = ncss::respond_invitation(ctx.store(), o->id, o->accept, ctx.actor());
+    ctx.note(std::string(o->accept ? "accepted" : "rejected") + " invitation " +
+             std::to_string(v.id));
+    print_one(ctx, v);
+  });
+
+  auto* abort = inv->add_subcommand(
+      "abort", "中止签约: the graduate stops a signing awaiting the school's review");
+  abort->add_option("id", o->id, "invitation id")->required();
+  abort->callback([&ctx, o] {
+    auto v = ncss::abort_invitation(ctx.store(), o->id, ctx.actor());
+    ctx.note("aborted invitation " + std::to_string(v.id));
+    print_one(ctx, v);
+  });
+
+  auto* list = inv->add_subcommand("list", "list invitations (ID numbers masked in tables)");
+  list->add_option("--employer", o->filter.employer_code, "统一社会信用代码");
+  list->add_option("--state", o->filter.state, "a state: awaiting_graduate, signed, failed, ...");
+  list->add_option("--list", o->filter.list,
+                   "a list (栏目): 签约中, 已签约, 签约失败, 解约中, 已解约, 已作废, 失效");
+  list->add_option("--cohort", o->filter.cohort, "届别");
+  list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
+  list->callback([&ctx, o] { run_list(ctx, *o); });
+
+  auto* show = inv->add_subcommand("show", "one invitation with its four progress steps");
+  show->add_option("id", o->id, "invitation id")->required();
+  show->add_flag("--unmask", o->unmask, "show the ID number in full (recorded)");
+  show->callback([&ctx, o] { run_show(ctx, *o); });
+}
+
+}  // namespace cli

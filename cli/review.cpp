@@ -1,0 +1,111 @@
+// ncssctl review list|approve|reject: 院校签约审核 of signings the graduate has accepted.
+#include "ncss/review.hpp"
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "context.hpp"
+#include "ncss/error.hpp"
+#include "ncss/identity.hpp"
+
+namespace cli {
+
+namespace {
+
+struct ReviewOptions {
+  ncss::ReviewFilter filter;
+  std::vector<std::int64_t> ids;
+  std::int64_t id = 0;
+  bool all = false;
+  bool dry_run = false;
+  bool unmask = false;
+  std::string reason;
+};
+
+const std::vector<Column> kReviewColumns = {{"invitation_id", "邀请编号", true},
+                                            {"id_number", "身份证号"},
+                                            {"name", "学生姓名"},
+                                            {"school_code", "院校代码"},
+                                            {"department", "院系"},
+                                            {"degree_level", "学历层次"},
+                                            {"employer", "统一社会信用代码"},
+                                            {"employer_name", "单位名称"},
+                                            {"position", "拟录用岗位名称"},
+                                            {"responded_at", "应约时间"}};
+
+const std::vector<Column> kApprovalColumns = {{"invitation_id", "邀请编号", true},
+                                              {"agreement_no", "协议编号"}};
+
+void run_list(Context& ctx, const ReviewOptions& o) {
+  auto items = ncss::list_awaiting_review(ctx.store(), o.filter);
+  bool mask = ctx.mask_personal_data(o.unmask, "school", o.filter.school, "review list");
+  RowWriter w(ctx.out(), ctx.format(), kReviewColumns);
+  for (const auto& i : items) {
+    w.row({std::to_string(i.invitation_id),
+           mask ? ncss::mask_resident_id(i.id_number) : i.id_number, i.name, i.school_code,
+           i.department, i.degree_level, i.employer, i.employer_name, i.position, i.responded_at});
+  }
+}
+
+void run_approve(Context& ctx, const ReviewOptions& o) {
+  std::vector<ncss::Approval> done;
+  if (o.all) {
+    if (!o.ids.empty()) throw ncss::Error::usage("give invitation IDs or --all, not both");
+    done = ncss::approve_matching(ctx.store(), o.filter, o.dry_run, ctx.actor());
+    ctx.note(std::to_string(done.size()) +
+             (o.dry_run ? " would be approved (dry run)" : " approved"));
+  } else {
+    if (o.ids.empty())
+      throw ncss::Error::usage("give invitation IDs to approve, or --all --school");
+    if (o.dry_run) throw ncss::Error::usage("--dry-run goes with --all");
+    done = ncss::approve_invitations(ctx.store(), o.ids, ctx.actor());
+    ctx.note(std::to_string(done.size()) + " approved");
+  }
+  RowWriter w(ctx.out(), ctx.format(), kApprovalColumns);
+  for (const auto& a : done) w.row({std::to_string(a.invitation_id), a.agreement_no});
+}
+
+void add_filter(CLI::App* cmd, ReviewOptions& o) {
+  cmd->add_option("--school", o.filter.school, "毕业院校: code or name");
+  cmd->add_option("--department", o.filter.department, "院系");
+  cmd->add_option("--cohort", o.filter.cohort, "届别");
+}
+
+}  // namespace
+
+void register_review(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<ReviewOptions>();
+  auto* review = app.add_subcommand(
+      "review", "院校签约审核: list, approve or reject signings the graduate has accepted");
+  review->require_subcommand(1);
+
+  auto* list = review->add_subcommand(
+      "list", "invitations awaiting review (ID numbers masked in tables unless --unmask)");
+  add_filter(list, *o);
+  list->add_option("--employer", o->filter.employer, "the employer's 统一社会信用代码");
+  list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
+  list->callback([&ctx, o] { run_list(ctx, *o); });
+
+  auto* approve = review->add_subcommand(
+      "approve",
+      "approve signings (已签约): assigns the 协议编号 and freezes the employer's and graduate's "
+      "data; all or none");
+  approve->add_option("ids", o->ids, "invitation IDs");
+  approve->add_flag("--all", o->all, "every invitation awaiting review of --school (and filters)");
+  add_filter(approve, *o);
+  approve->add_flag("--dry-run", o->dry_run,
+                    "with --all: list what would be approved; write nothing");
+  approve->callback([&ctx, o] { run_approve(ctx, *o); });
+
+  auto* reject =
+      review->add_subcommand("reject", "reject a signing (学校审核不通过) with a reason");
+  reject->add_option("id", o->id, "invitation ID")->required();
+  reject->add_option("--reason", o->reason, "why (shown to the employer and the graduate)")
+      ->required();
+  reject->callback([&ctx, o] {
+    ncss::reject_invitation(ctx.store(), o->id, o->reason, ctx.actor());
+    ctx.note("rejected invitation " + std::to_string(o->id));
+  });
+}
+
+}  // namespace cli

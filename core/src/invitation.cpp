@@ -1,0 +1,490 @@
+#include "ncss/invitation.hpp"
+
+#include <optional>
+
+#include "audit_impl.hpp"
+#include "employer_impl.hpp"
+#include "ncss/employer.hpp"
+#include "ncss/error.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/invite_template.hpp"
+#include "signing_impl.hpp"
+#include "store_impl.hpp"
+#include "text_rules.hpp"
+
+namespace ncss {
+
+namespace {
+
+constexpr std::int64_t kSecondsPerDay = 86400;
+constexpr std::size_t kMaxNoteChars = 200;
+
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string text_of(SQLite::Column c) { return c.isNull() ? "" : c.getString(); }
+
+struct JobInfo {
+  std::string category;  // code
+  std::string position, work_location, contact, contact_phone;
+};
+
+std::string job_category_code(SQLite::Database& db, const std::string& code_or_name) {
+  SQLite::Statement q(db, "SELECT code FROM job_categories WHERE code = :v OR name = :v");
+  q.bind(":v", trim(code_or_name));
+  if (!q.executeStep()) {
+    throw Error::invalid_input("拟录用职位类别 '" + code_or_name +
+                               "' is not a job category (see ncssctl codes job_category)");
+  }
+  return q.getColumn(0).getString();
+}
+
+std::string field(const TemplateFields& f, const std::string& key) {
+  auto it = f.find(key);
+  return it == f.end() ? "" : it->second;
+}
+
+JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
+                    const std::string& code) {
+  JobInfo j;
+  if (!r.job_template.empty()) {
+    auto t = get_template(store, code, "job", r.job_template);
+    j.category = field(t.fields, "job_category");
+    j.position = field(t.fields, "position");
+    j.work_location = field(t.fields, "work_location");
+    j.contact = field(t.fields, "contact");
+    j.contact_phone = field(t.fields, "contact_phone");
+  } else {
+    if (trim(r.job_category).empty() || trim(r.position).empty()) {
+      throw Error::invalid_input(
+          "job info is missing: give --job-template, or --job-category and --position");
+    }
+    j.category = job_category_code(db, r.job_category);
+    j.position = trim(r.position);
+    j.work_location = trim(r.work_location);
+    j.contact = trim(r.contact);
+    j.contact_phone = trim(r.contact_phone);
+  }
+  return j;
+}
+
+// The archive or hukou info: the named template, else the default, else nothing.
+std::string resolve_block(Store& store, const std::string& code, const std::string& kind,
+                          const std::string& name) {
+  std::optional<InviteTemplate> t;
+  if (!name.empty()) {
+    t = get_template(store, code, kind, name);
+  } else {
+    t = default_template(store, code, kind);
+  }
+  nlohmann::json j = nlohmann::json::object();
+  if (t) {
+    for (const auto& [k, v] : t->fields) j[k] = v;
+  }
+  return j.dump();
+}
+
+struct Candidate {
+  std::int64_t graduate_id = 0;
+  std::string id_number, name, training_mode, status;
+  int cohort = 0;
+};
+
+class IssueRun {
+ public:
+  IssueRun(SQLite::Database& db, const std::string& code)
+      : code_(code),
+        by_id_(db,
+               "SELECT id, id_number, name, training_mode, status, cohort FROM graduates WHERE "
+               "id_number = :id AND (:cohort = 0 OR cohort = :cohort) ORDER BY cohort"),
+        favorite_(db, "SELECT 1 FROM favorites WHERE credit_code = :c AND graduate_id = :g"),
+        open_(db,
+              "SELECT id FROM invitations WHERE employer_code = :c AND graduate_id = :g AND "
+              "state IN ('awaiting_graduate', 'awaiting_review')") {}
+
+  // Finds the graduate of an ID number, or fills the refusal.
+  std::optional<Candidate> find(const std::string& id, int cohort, IssueResult& res) {
+    by_id_.reset();
+    by_id_.bind(":id", id);
+    by_id_.bind(":cohort", cohort);
+    std::vector<Candidate> rows;
+    while (by_id_.executeStep()) {
+      rows.push_back({by_id_.getColumn(0).getInt64(), by_id_.getColumn(1).getString(),
+                      by_id_.getColumn(2).getString(), by_id_.getColumn(3).getString(),
+                      by_id_.getColumn(4).getString(), by_id_.getColumn(5).getInt()});
+    }
+    if (rows.empty()) {
+      res.code = "graduate_not_found";
+      res.message = "no graduate" + (cohort ? " of cohort " + std::to_string(cohort) : "") +
+                    " has the 身份证号 " + mask_resident_id(id);
+      return std::nullopt;
+    }
+    if (rows.size() > 1) {
+      // Several cohorts: the one in this employer's favourites, if only one is.
+      std::vector<Candidate> fav;
+      for (auto& c : rows) {
+        if (is_favorite(c.graduate_id)) fav.push_back(c);
+      }
+      if (fav.size() != 1) {
+        res.code = "cohort_ambiguous";
+        res.message = "the graduate " + mask_resident_id(id) +
+                      " is on several cohorts' rosters; say which with --cohort";
+        return std::nullopt;
+      }
+      return fav.front();
+    }
+    return rows.front();
+  }
+
+  // Why the graduate cannot be invited now, or true.
+  bool check(const Candidate& c, IssueResult& res) {
+    std::string who = "the graduate " + mask_resident_id(c.id_number);
+    if (c.status != "valid") {
+      res.code = "graduate_invalid";
+      res.message = who + " is marked invalid on the roster";
+    } else if (!is_favorite(c.graduate_id)) {
+      res.code = "not_favorite";
+      res.message = who + " is not in the favourites of " + code_;
+    } else if (c.training_mode != "非定向") {
+      res.code = "training_mode";
+      res.message =
+          who + " is " + c.training_mode +
+          " (定向/委培 graduates cannot sign online; they register 定向/委培毕业去向补充登记)";
+    } else {
+      open_.reset();
+      open_.bind(":c", code_);
+      open_.bind(":g", c.graduate_id);
+      if (open_.executeStep()) {
+        res.code = "open_invitation";
+        res.message = code_ + " already has an open invitation (" +
+                      std::to_string(open_.getColumn(0).getInt64()) + ") to " + who;
+      }
+    }
+    return res.code.empty();
+  }
+
+ private:
+  bool is_favorite(std::int64_t graduate_id) {
+    favorite_.reset();
+    favorite_.bind(":c", code_);
+    favorite_.bind(":g", graduate_id);
+    return favorite_.executeStep();
+  }
+
+  std::string code_;
+  RowStatement by_id_;
+  RowStatement favorite_;
+  RowStatement open_;
+};
+
+std::vector<std::pair<std::string, int>> favorite_targets(SQLite::Database& db,
+                                                          const std::string& code, int cohort) {
+  SQLite::Statement q(db,
+                      "SELECT g.id_number, g.cohort FROM favorites f JOIN graduates g ON g.id = "
+                      "f.graduate_id WHERE f.credit_code = :c AND f.cohort = :cohort ORDER BY "
+                      "g.school_code, g.id_number");
+  q.bind(":c", code);
+  q.bind(":cohort", cohort);
+  std::vector<std::pair<std::string, int>> out;
+  while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
+  return out;
+}
+
+const char* kSelectInvitation =
+    "SELECT i.id, i.employer_code, e.name, g.id_number, g.name, g.school_code, s.name, "
+    "coalesce(d.note, ''), g.major, g.cohort, i.state, coalesce(i.fail_reason, 'none'), "
+    "i.job_category, j.name, i.position, i.work_location, i.contact, i.contact_phone, i.archive, "
+    "i.hukou, i.terms, i.valid_days, i.issued_at, i.deadline, i.responded_at, i.reviewed_at, "
+    "i.reviewed_by, i.review_reason, i.withdraw_reason, i.agreement_no, i.updated_at "
+    "FROM invitations i JOIN graduates g ON g.id = i.graduate_id "
+    "JOIN employers e ON e.credit_code = i.employer_code "
+    "JOIN schools s ON s.code = g.school_code "
+    "LEFT JOIN degree_levels d ON d.code = g.degree_level "
+    "LEFT JOIN job_categories j ON j.code = i.job_category ";
+
+Invitation read_invitation(SQLite::Statement& q) {
+  Invitation v;
+  int c = 0;
+  v.id = q.getColumn(c++).getInt64();
+  v.employer_code = q.getColumn(c++).getString();
+  v.employer_name = q.getColumn(c++).getString();
+  v.id_number = q.getColumn(c++).getString();
+  v.name = q.getColumn(c++).getString();
+  v.school_code = q.getColumn(c++).getString();
+  v.school_name = q.getColumn(c++).getString();
+  v.degree_level = q.getColumn(c++).getString();
+  v.major = text_of(q.getColumn(c++));
+  v.cohort = q.getColumn(c++).getInt();
+  v.state = parse_signing_state(q.getColumn(c++).getString()).value_or(SigningState::Invalid);
+  v.fail_reason = parse_fail_reason(q.getColumn(c++).getString()).value_or(FailReason::None);
+  v.job_category = q.getColumn(c++).getString();
+  v.job_category_name = text_of(q.getColumn(c++));
+  v.position = q.getColumn(c++).getString();
+  v.work_location = q.getColumn(c++).getString();
+  v.contact = q.getColumn(c++).getString();
+  v.contact_phone = q.getColumn(c++).getString();
+  v.archive = q.getColumn(c++).getString();
+  v.hukou = q.getColumn(c++).getString();
+  v.terms = q.getColumn(c++).getString();
+  v.valid_days = q.getColumn(c++).getInt();
+  v.issued_at = q.getColumn(c++).getString();
+  v.deadline = q.getColumn(c++).getString();
+  v.responded_at = text_of(q.getColumn(c++));
+  v.reviewed_at = text_of(q.getColumn(c++));
+  v.reviewed_by = text_of(q.getColumn(c++));
+  v.review_reason = text_of(q.getColumn(c++));
+  v.withdraw_reason = text_of(q.getColumn(c++));
+  v.agreement_no = text_of(q.getColumn(c++));
+  v.updated_at = q.getColumn(c++).getString();
+  return v;
+}
+
+Invitation get_in(SQLite::Database& db, std::int64_t id) {
+  SQLite::Statement q(db, std::string(kSelectInvitation) + "WHERE i.id = :id");
+  q.bind(":id", static_cast<std::int64_t>(id));
+  if (!q.executeStep()) throw Error::not_found("invitation", std::to_string(id));
+  return read_invitation(q);
+}
+
+InvitationRow require_invitation(SQLite::Database& db, std::int64_t id) {
+  auto inv = load_invitation(db, id);
+  if (!inv) throw Error::not_found("invitation", std::to_string(id));
+  return *inv;
+}
+
+// Another signing of the same person that is live (awaiting review, signed, terminating).
+std::optional<std::pair<std::int64_t, SigningState>> other_live(SQLite::Database& db,
+                                                                const InvitationRow& inv) {
+  SQLite::Statement q(db,
+                      "SELECT i.id, i.state FROM invitations i JOIN graduates g ON g.id = "
+                      "i.graduate_id WHERE g.id_number = :n AND i.id <> :id ORDER BY i.id");
+  q.bind(":n", inv.id_number);
+  q.bind(":id", static_cast<std::int64_t>(inv.id));
+  while (q.executeStep()) {
+    auto s = parse_signing_state(q.getColumn(1).getString());
+    if (s && is_live(*s)) return std::make_pair(q.getColumn(0).getInt64(), *s);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string invitation_state_text(const Invitation& inv) {
+  std::string s(signing_state_label(inv.state));
+  if (inv.state == SigningState::Failed && inv.fail_reason != FailReason::None) {
+    s += "（" + std::string(fail_reason_label(inv.fail_reason)) + "）";
+  }
+  return s;
+}
+
+IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& actor) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    std::string code = normalize_credit_code(r.employer_code);
+    if (r.valid_days < 1 || r.valid_days > 30) {
+      throw Error::invalid_input("--valid-days (应约有效期) must be 1 to 30 days, not " +
+                                 std::to_string(r.valid_days));
+    }
+    if (r.all_favorites && r.cohort == 0) {
+      throw Error::usage("--all-favorites needs --cohort");
+    }
+    if (!r.all_favorites && r.id_numbers.empty()) {
+      throw Error::usage("name the graduates with --to, or use --all-favorites --cohort");
+    }
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    require_verified_employer_in(db, code, "invite");
+    JobInfo job = resolve_job(store, db, r, code);
+    std::string archive = resolve_block(store, code, "archive", r.archive_template);
+    std::string hukou = resolve_block(store, code, "hukou", r.hukou_template);
+    std::string now = format_utc(actor.now);
+    std::string deadline = format_utc(Timestamp{actor.now.seconds + r.valid_days * kSecondsPerDay});
+
+    std::vector<std::pair<std::string, int>> targets;
+    if (r.all_favorites) {
+      targets = favorite_targets(db, code, r.cohort);
+    } else {
+      for (const auto& id : r.id_numbers) targets.emplace_back(normalize_resident_id(id), r.cohort);
+    }
+
+    IssueRun run(db, code);
+    AuditWriter audit(db, actor);
+    RowStatement insert(
+        db,
+        "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
+        "work_location, contact, contact_phone, archive, hukou, terms, valid_days, issued_at, "
+        "deadline, updated_at) VALUES (:c, :g, 'awaiting_graduate', :cat, :pos, :loc, :contact, "
+        ":phone, :archive, :hukou, :terms, :days, :now, :deadline, :now)");
+    IssueReport report;
+    for (const auto& [id, cohort] : targets) {
+      IssueResult res;
+      res.id_number = id;
+      auto c = run.find(id, cohort, res);
+      if (c) {
+        res.name = c->name;
+        if (run.check(*c, res)) {
+          insert.reset();
+          insert.bind(":c", code);
+          insert.bind(":g", c->graduate_id);
+          insert.bind(":cat", job.category);
+          insert.bind(":pos", job.position);
+          insert.bind(":loc", job.work_location);
+          insert.bind(":contact", job.contact);
+          insert.bind(":phone", job.contact_phone);
+          insert.bind(":archive", archive);
+          insert.bind(":hukou", hukou);
+          insert.bind(":terms", r.terms);
+          insert.bind(":days", r.valid_days);
+          insert.bind(":now", now);
+          insert.bind(":deadline", deadline);
+          insert.exec();
+          res.invitation_id = db.getLastInsertRowid();
+          res.issued = true;
+          std::string subject = std::to_string(res.invitation_id);
+          auto event_id = audit.event("invitation.issued", "invitation", subject, "",
+                                      {{"from", ""},
+                                       {"to", "awaiting_graduate"},
+                                       {"reason", ""},
+                                       {"note", ""},
+                                       {"employer_code", code},
+                                       {"id_number", id},
+                                       {"cohort", c->cohort},
+                                       {"deadline", deadline}});
+          Notification n;
+          n.recipient_type = "graduate";
+          n.recipient_id = id;
+          n.template_name = "invitation_received";
+          n.payload = {{"invitation_id", res.invitation_id},
+                       {"employer_code", code},
+                       {"graduate_name", c->name},
+                       {"position", job.position},
+                       {"deadline", deadline}};
+          audit.notify(event_id, n);
+        }
+      }
+      if (res.issued) {
+        ++report.issued;
+      } else {
+        ++report.refused;
+      }
+      report.results.push_back(std::move(res));
+    }
+    if (!r.dry_run && !(r.all_or_nothing && report.refused > 0)) {
+      tx.commit();
+      report.written = true;
+    }
+    return report;
+  });
+}
+
+Invitation get_invitation(Store& store, std::int64_t id) {
+  return with_storage_errors([&] { return get_in(database(store), id); });
+}
+
+std::vector<Invitation> list_invitations(Store& store, const InvitationFilter& f) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    nlohmann::json states = nlohmann::json::array();
+    if (!f.state.empty() && !parse_signing_state(f.state)) {
+      throw Error::invalid_input("--state '" + f.state + "' is not a signing state");
+    }
+    for (auto s : kSigningStates) {
+      if (!f.state.empty() && signing_state_name(s) != f.state) continue;
+      if (!f.list.empty() && signing_state_list(s) != f.list) continue;
+      states.push_back(signing_state_name(s));
+    }
+    if (!f.list.empty() && states.empty()) {
+      bool known = false;
+      for (auto s : kSigningStates) known |= signing_state_list(s) == f.list;
+      if (!known) throw Error::invalid_input("--list '" + f.list + "' is not a list (栏目)");
+    }
+    std::string code = f.employer_code.empty() ? "" : normalize_credit_code(f.employer_code);
+    SQLite::Statement q(
+        db, std::string(kSelectInvitation) +
+                "WHERE (:c = '' OR i.employer_code = :c) AND (:cohort = 0 OR g.cohort = :cohort) "
+                "AND i.state IN (SELECT value FROM json_each(:states)) ORDER BY i.id");
+    q.bind(":c", code);
+    q.bind(":cohort", f.cohort);
+    q.bind(":states", states.dump());
+    std::vector<Invitation> out;
+    while (q.executeStep()) out.push_back(read_invitation(q));
+    return out;
+  });
+}
+
+Invitation withdraw_invitation(Store& store, std::int64_t id, const std::string& reason,
+                               const std::string& note, const Actor& actor) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::string code;
+    {
+      SQLite::Statement q(db, "SELECT code FROM withdrawal_reasons WHERE code = :v OR name = :v");
+      q.bind(":v", trim(reason));
+      if (!q.executeStep()) {
+        throw Error::invalid_input("撤回签约原因 '" + reason +
+                                   "' is not a withdrawal reason (see ncssctl codes "
+                                   "withdrawal_reason)");
+      }
+      code = q.getColumn(0).getString();
+    }
+    std::string n = trim(note);
+    if (utf8_length(n) > kMaxNoteChars) {
+      throw Error::invalid_input("--note is " + std::to_string(utf8_length(n)) +
+                                 " characters; at most 200");
+    }
+    auto inv = require_invitation(db, id);
+    AuditWriter audit(db, actor);
+    apply_signing_event(db, audit, inv, SigningEvent::Withdraw, code, n);
+    auto out = get_in(db, id);
+    tx.commit();
+    return out;
+  });
+}
+
+Invitation respond_invitation(Store& store, std::int64_t id, bool accept, const Actor& actor) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto inv = require_invitation(db, id);
+    SigningEvent event = accept ? SigningEvent::Accept : SigningEvent::Reject;
+    if (inv.state == SigningState::AwaitingGraduate) {
+      auto deadline = parse_time(inv.deadline);
+      if (deadline && actor.now > *deadline) {
+        throw Error::invalid_transition("invitation " + std::to_string(id) +
+                                        " has expired: its deadline (应约截止时间) passed at " +
+                                        format_cst(*deadline) + "; it can no longer be " +
+                                        (accept ? "accepted" : "rejected"));
+      }
+      if (auto live = other_live(db, inv)) {
+        throw Error::invalid_transition("the graduate " + mask_resident_id(inv.id_number) +
+                                        " already has a live signing (" + "invitation " +
+                                        std::to_string(live->first) + ", " +
+                                        std::string(signing_state_label(live->second)) +
+                                        "): invitation " + std::to_string(id) + " is view-only");
+      }
+    }
+    AuditWriter audit(db, actor);
+    apply_signing_event(db, audit, inv, event, "", "");
+    auto out = get_in(db, id);
+    tx.commit();
+    return out;
+  });
+}
+
+Invitation abort_invitation(Store& store, std::int64_t id, const Actor& actor) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto inv = require_invitation(db, id);
+    AuditWriter audit(db, actor);
+    apply_signing_event(db, audit, inv, SigningEvent::Abort, "", "");
+    auto out = get_in(db, id);
+    tx.commit();
+    return out;
+  });
+}
+
+}  // namespace ncss

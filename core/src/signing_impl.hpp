@@ -1,0 +1,42 @@
+// What the signing use cases (invite, review, sweep) share: loading an invitation with its
+// graduate, and applying one event of the state machine with its event row and notifications.
+// Never included by the CLI.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "audit_impl.hpp"
+#include "ncss/signing_state.hpp"
+
+namespace ncss {
+
+struct InvitationRow {
+  std::int64_t id;
+  std::string employer_code;
+  std::int64_t graduate_id;
+  SigningState state;
+  FailReason reason;
+  std::string deadline;  // UTC, stored form
+  std::string id_number;
+  std::string graduate_name;
+  std::string school_code;
+  int cohort;
+};
+
+// The invitation joined with its graduate, or nullopt.
+std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t id);
+
+// Applies `event` through require_transition (throws its InvalidTransition), updates state,
+// fail_reason and updated_at (responded_at on accept/reject/abort; reviewed_at, reviewed_by,
+// review_reason on approve/school_reject; withdraw_reason = `reason` on withdraw), writes the one
+// event "invitation.<event>" and the notifications the platform would send; returns the new state.
+// Runs inside the caller's transaction; the time and actor are the AuditWriter's.
+SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const InvitationRow& inv,
+                                 SigningEvent event, const std::string& reason,
+                                 const std::string& note);
+
+}  // namespace ncss

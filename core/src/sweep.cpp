@@ -1,0 +1,113 @@
+#include "ncss/sweep.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "ncss/signing_state.hpp"
+#include "store_impl.hpp"
+
+namespace ncss {
+
+namespace {
+
+// The overdue set; the partial index invitations_overdue serves it.
+const char* const kOverdue = "state = 'awaiting_graduate' AND deadline < :now";
+
+std::vector<SweepItem> overdue_in(SQLite::Database& db, const std::string& now) {
+  SQLite::Statement q(
+      db, std::string("SELECT id, employer_code, deadline FROM invitations WHERE ") + kOverdue +
+              " ORDER BY id");
+  q.bind(":now", now);
+  std::vector<SweepItem> out;
+  while (q.executeStep()) {
+    out.push_back(
+        {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+  }
+  return out;
+}
+
+}  // namespace
+
+SweepReport sweep_expired(Store& store, const Actor& actor, bool dry_run) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    const std::string now = format_utc(actor.now);
+    // The state machine decides what expiry means; the SQL below applies it to the whole set.
+    SigningTransition t = require_transition(SigningState::AwaitingGraduate, SigningEvent::Expire);
+    const std::string from(signing_state_name(SigningState::AwaitingGraduate));
+    const std::string to(signing_state_name(t.next));
+    const std::string fail(fail_reason_name(t.reason));
+    const std::string event_name(signing_event_name(SigningEvent::Expire));
+    const std::string reason = "应约截止时间已过 (deadline passed)";
+
+    SweepReport report;
+    if (dry_run) {
+      report.expired = overdue_in(db, now);
+      return report;
+    }
+    // IMMEDIATE: a second sweep waits (busy timeout) and then finds nothing left to expire.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    report.expired = overdue_in(db, now);
+    if (report.expired.empty()) return report;
+    std::int64_t last_event = db.execAndGet("SELECT coalesce(max(id), 0) FROM events").getInt64();
+
+    SQLite::Statement events(
+        db, std::string("INSERT INTO events (at, actor, action, subject_type, subject_id, reason, "
+                        "details) SELECT :at, :actor, :action, 'invitation', CAST(id AS TEXT), "
+                        ":reason, json_object('from', :from, 'to', :to, 'reason', :reason, "
+                        "'note', '', 'fail_reason', :fail, 'deadline', deadline) FROM "
+                        "invitations WHERE ") +
+                kOverdue + " ORDER BY id");
+    events.bind(":at", now);
+    events.bind(":actor", actor.name);
+    events.bind(":action", "invitation." + event_name);
+    events.bind(":reason", reason);
+    events.bind(":from", from);
+    events.bind(":to", to);
+    events.bind(":fail", fail);
+    events.bind(":now", now);
+    events.exec();
+
+    // One notification per recipient kind for each new event; the payload is the one
+    // apply_signing_event writes.
+    const std::string payload =
+        "json_object('invitation_id', i.id, 'employer_code', i.employer_code, 'graduate_name', "
+        "g.name, 'event', :event, 'state', :to, 'state_name', :state_name, 'reason', :reason, "
+        "'fail_reason', :fail, 'fail_reason_name', :fail_name)";
+    // Both recipients in one pass over the new events.
+    SQLite::Statement outbox(
+        db,
+        "INSERT INTO outbox (event_id, created_at, channel, recipient_type, recipient_id, "
+        "template, payload) SELECT e.id, :at, 'sms', r.kind, CASE r.kind WHEN 'employer' THEN "
+        "i.employer_code ELSE g.id_number END, :template, " +
+            payload +
+            " FROM events e JOIN invitations i ON i.id = CAST(e.subject_id AS INTEGER) JOIN "
+            "graduates g ON g.id = i.graduate_id CROSS JOIN (SELECT 'employer' AS kind UNION ALL "
+            "SELECT 'graduate') r WHERE e.id > :last ORDER BY e.id, r.kind");
+    outbox.bind(":at", now);
+    outbox.bind(":template", "invitation_" + event_name);
+    outbox.bind(":event", event_name);
+    outbox.bind(":to", to);
+    outbox.bind(":state_name", std::string(signing_state_label(t.next)));
+    outbox.bind(":reason", reason);
+    outbox.bind(":fail", fail);
+    outbox.bind(":fail_name", std::string(fail_reason_label(t.reason)));
+    outbox.bind(":last", last_event);
+    outbox.exec();
+
+    SQLite::Statement update(db, std::string("UPDATE invitations SET state = :to, fail_reason = "
+                                             ":fail, updated_at = :at WHERE ") +
+                                     kOverdue);
+    update.bind(":to", to);
+    update.bind(":fail", fail);
+    update.bind(":at", now);
+    update.bind(":now", now);
+    if (static_cast<std::size_t>(update.exec()) != report.expired.size()) {
+      throw Error::internal("the overdue set changed inside the sweep's transaction");
+    }
+    tx.commit();
+    report.written = true;
+    return report;
+  });
+}
+
+}  // namespace ncss

@@ -1,0 +1,231 @@
+// End-to-end: ncssctl invite issue|withdraw|respond|abort|list|show and every refusal.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "ncss/identity.hpp"
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+const std::string kV = "91110108749352307A";  // verified
+const std::string kW = "91370214MA3D2M2T5C";  // verified, a second employer
+const std::string kU = "91110108MA01ABCD2X";  // unverified
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+const std::string kD = id("11010520030215003");  // 定向
+const std::string kNow = "2026-05-20T09:00:00+08:00";
+
+struct World {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  World() {
+    REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
+    auto p = dir / "r.csv";
+    testkit::write_file(p, "学生姓名,身份证号,毕业院校,届别,培养方式\n张三," + kA +
+                               ",北京大学,2026,非定向\n李四," + kB +
+                               ",清华大学,2026,非定向\n王五," + kD + ",北京大学,2026,定向\n");
+    REQUIRE(run({"student", "import", p.string()}).exit_code == 0);
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
+        kW + "', '丙公司', '39', 'I', '3', '山东省', '青岛市', 'z', 'verified', 't', 't'), ('" +
+        kU + "', '乙公司', '39', 'I', '3', '北京市', '北京市', 'y', 'unverified', 't', 't')");
+    for (const auto& e : {kV, kW}) {
+      REQUIRE(run({"favorite", "add", "--employer", e, "--name", "张三", "--id", kA, "--school",
+                   "北京大学"})
+                  .exit_code == 0);
+      REQUIRE(run({"favorite", "add", "--employer", e, "--name", "王五", "--id", kD, "--school",
+                   "北京大学"})
+                  .exit_code == 0);
+    }
+  }
+  testkit::RunResult run(std::vector<std::string> args, const std::string& now = kNow) {
+    args.insert(args.begin(), {"--db", db, "--now", now});
+    return run_ncssctl(args);
+  }
+  testkit::RunResult issue(const std::string& employer, const std::string& to,
+                           const std::string& now = kNow) {
+    return run({"--format", "csv", "invite", "issue", "--employer", employer, "--to", to,
+                "--job-category", "13", "--position", "研发工程师"},
+               now);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(sql).getInt();
+  }
+  int invitations() { return count("SELECT count(*) FROM invitations"); }
+  int events() { return count("SELECT count(*) FROM events WHERE action LIKE 'invitation.%'"); }
+};
+
+}  // namespace
+
+TEST_CASE("cli invite: issue, list, show, respond", "[cli][invite]") {
+  World w;
+  auto r = w.issue(kV, kA);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "id_number,name,result,invitation_id,code,message"));
+  CHECK(contains(r.out, kA + ",张三,issued,1,,"));
+  CHECK(w.count("SELECT count(*) FROM outbox WHERE template = 'invitation_received' AND "
+                "recipient_id = '" +
+                kA + "'") == 1);
+
+  auto list = w.run({"--format", "table", "invite", "list", "--employer", kV, "--list", "签约中"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(contains(list.out, "等待学生应约"));
+  CHECK_FALSE(contains(list.out, kA));  // masked in tables
+
+  auto acc = w.run({"invite", "respond", "1", "--accept"});
+  INFO(acc.err);
+  REQUIRE(acc.exit_code == 0);
+  auto show = w.run({"invite", "show", "1"});
+  REQUIRE(show.exit_code == 0);
+  CHECK(contains(show.out, "单位已发起邀请"));
+  CHECK(contains(show.out, "学生已应约提交审核中"));
+  CHECK(contains(show.out, "2026-05-20 09:00:00 +08:00"));
+}
+
+TEST_CASE("cli invite: an unverified employer is refused whole", "[cli][invite]") {
+  World w;
+  auto r = w.issue(kU, kA);
+  CHECK(r.exit_code == 5);
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+}
+
+TEST_CASE("cli invite: each refused graduate is reported with its rule", "[cli][invite]") {
+  World w;
+  SECTION("not a favourite") {
+    auto r = w.issue(kV, kB);
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "not_favorite"));
+    CHECK(contains(r.out, "refused"));
+  }
+  SECTION("定向 cannot sign online") {
+    auto r = w.issue(kV, kD);
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "training_mode"));
+  }
+  SECTION("invalid graduate") {
+    {
+      SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+      raw.exec("UPDATE graduates SET status = 'invalid' WHERE id_number = '" + kA + "'");
+    }
+    auto r = w.issue(kV, kA);
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "graduate_invalid"));
+  }
+  SECTION("unknown graduate") {
+    auto r = w.issue(kV, id("11010519990101001"));
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "graduate_not_found"));
+  }
+  SECTION("an open invitation from this employer") {
+    REQUIRE(w.issue(kV, kA).exit_code == 0);
+    auto r = w.issue(kV, kA);
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "open_invitation"));
+    CHECK(w.invitations() == 1);
+    CHECK(w.events() == 1);
+    return;
+  }
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+}
+
+TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
+  World w;
+  auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",
+                  "工程技术人员", "--position", "研发", "--all-or-nothing"});
+  CHECK(r.exit_code == 3);
+  CHECK(w.invitations() == 0);
+  auto d = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
+                  "--position", "研发", "--dry-run"});
+  CHECK(d.exit_code == 0);
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+}
+
+TEST_CASE("cli invite: withdraw while awaiting review is exit 10", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  REQUIRE(w.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+  int before = w.events();
+  auto r = w.run({"invite", "withdraw", "1", "--reason", "岗位调整"});
+  CHECK(r.exit_code == 10);
+  CHECK(contains(r.err, "请联系学生中止签约"));
+  CHECK(w.events() == before);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_review'") == 1);
+}
+
+TEST_CASE("cli invite: withdraw while awaiting the graduate", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  auto r = w.run({"invite", "withdraw", "1", "--reason", "岗位调整", "--note", "岗位取消"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'failed' AND fail_reason = "
+                "'withdrawn' AND withdraw_reason = '02'") == 1);
+  auto bad = w.run({"invite", "withdraw", "1", "--reason", "不存在"});
+  CHECK(bad.exit_code == 3);
+}
+
+TEST_CASE("cli invite: past the deadline, accept is refused without a sweep", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  auto r = w.run({"invite", "respond", "1", "--accept"}, "2026-05-27T09:00:01+08:00");
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.err, "2026-05-27 09:00:00 +08:00"));
+  auto rej = w.run({"invite", "respond", "1", "--reject"}, "2026-05-28T09:00:00+08:00");
+  CHECK(rej.exit_code == 5);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_graduate'") == 1);
+  CHECK(w.events() == 1);
+  // At the deadline itself it is still in time.
+  CHECK(w.run({"invite", "respond", "1", "--accept"}, "2026-05-27T09:00:00+08:00").exit_code == 0);
+}
+
+TEST_CASE("cli invite: one acceptance only; the others are view-only", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  REQUIRE(w.issue(kW, kA).exit_code == 0);
+  REQUIRE(w.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+  int before = w.events();
+  auto second = w.run({"invite", "respond", "2", "--accept"});
+  CHECK(second.exit_code == 5);
+  CHECK(contains(second.err, "view-only"));
+  auto view_only = w.run({"invite", "respond", "2", "--reject"});
+  CHECK(view_only.exit_code == 5);
+  CHECK(w.events() == before);
+  // Other employers may still invite; it is listed.
+  auto list = w.run({"--format", "csv", "invite", "list", "--employer", kW});
+  CHECK(contains(list.out, "awaiting_graduate"));
+  // After the graduate aborts, the other invitation may be answered.
+  REQUIRE(w.run({"invite", "abort", "1"}).exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE id = 1 AND fail_reason = "
+                "'graduate_aborted'") == 1);
+  CHECK(w.run({"invite", "respond", "2", "--reject"}).exit_code == 0);
+}
+
+TEST_CASE("cli invite: after a failure the employer may invite again", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  REQUIRE(w.run({"invite", "respond", "1", "--reject"}).exit_code == 0);
+  auto r = w.issue(kV, kA);
+  CHECK(r.exit_code == 0);
+  CHECK(w.invitations() == 2);
+  auto list = w.run({"invite", "list", "--list", "签约失败"});
+  CHECK(contains(list.out, "签约失败（学生拒绝签约）"));
+}

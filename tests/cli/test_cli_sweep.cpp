@@ -1,0 +1,94 @@
+// End-to-end: ncssctl sweep, as cron runs it.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+#include <future>
+
+#include "ncss/identity.hpp"
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+const std::string kV = "91110108749352307A";
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+
+struct Sweep {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  Sweep() {
+    REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
+    auto roster = dir / "r.csv";
+    testkit::write_file(roster, "学生姓名,身份证号,毕业院校,学历层次,届别\n张三," + kA +
+                                    ",北京大学,本科,2026\n李四," + kB + ",北京大学,本科,2026\n");
+    REQUIRE(run({"student", "import", roster.string()}).exit_code == 0);
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't')");
+    // 张三: overdue at 2026-05-20; 李四: not yet.
+    raw.exec(
+        "INSERT INTO invitations (employer_code, graduate_id, job_category, position, "
+        "valid_days, issued_at, deadline, updated_at) SELECT '" +
+        kV +
+        "', id, '13', '研发', 7, 't', CASE WHEN name = '张三' THEN '2026-05-19T00:00:00Z' "
+        "ELSE '2026-05-21T00:00:00Z' END, 't' FROM graduates");
+  }
+  testkit::RunResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", "2026-05-20T09:00:00+08:00"});
+    return run_ncssctl(args);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(sql).getInt();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cli sweep: quiet for cron, idempotent, dry run writes nothing", "[cli][sweep]") {
+  Sweep s;
+  auto r = s.run({"sweep", "--dry-run", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "\"invitation_ids\":[1]"));
+  CHECK(s.count("SELECT count(*) FROM invitations WHERE state = 'failed'") == 0);
+  r = s.run({"sweep", "--quiet"});  // stdout is not a terminal: silent
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err.empty());
+  CHECK(s.count("SELECT count(*) FROM invitations WHERE state = 'failed' AND fail_reason = "
+                "'expired'") == 1);
+  CHECK(s.count("SELECT count(*) FROM events WHERE action = 'invitation.expire'") == 1);
+  CHECK(s.count("SELECT count(*) FROM outbox") == 2);
+  r = s.run({"sweep", "--format", "table"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "0 expired"));
+  r = run_ncssctl({"--db", s.db, "--now", "2026-05-22T09:00:00+08:00", "sweep", "--format", "csv"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "invitation_id"));
+  CHECK(contains(r.out, "2,"));
+}
+
+TEST_CASE("cli sweep: two sweeps at once expire each invitation once", "[cli][sweep]") {
+  Sweep s;
+  auto a = std::async(std::launch::async, [&] { return s.run({"sweep", "--format", "json"}); });
+  auto b = std::async(std::launch::async, [&] { return s.run({"sweep", "--format", "json"}); });
+  auto ra = a.get();
+  auto rb = b.get();
+  CHECK(ra.exit_code == 0);
+  CHECK(rb.exit_code == 0);
+  CHECK((contains(ra.out, "\"expired\":1") != contains(rb.out, "\"expired\":1")));
+  CHECK(s.count("SELECT count(*) FROM events WHERE action = 'invitation.expire'") == 1);
+  CHECK(s.count("SELECT count(*) FROM outbox") == 2);
+}

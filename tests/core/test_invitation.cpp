@@ -1,0 +1,128 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "ncss/error.hpp"
+#include "ncss/favorite.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/invitation.hpp"
+#include "ncss/roster.hpp"
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+
+const std::string kV = "91110108749352307A";
+const std::string kA = id("11010520030115001");
+
+struct InviteFixture : testkit::StoreFixture {
+  InviteFixture() {
+    exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', 't', 't')");
+    auto file = dir / "roster.csv";
+    testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n张三," + kA + ",北京大学,2026\n");
+    REQUIRE(ncss::import_roster(store, file, {}, actor).added == 1);
+    ncss::add_favorite(store, kV, {"张三", kA, "北京大学"}, actor);
+  }
+  void exec(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(sql);
+  }
+  std::string text(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getString();
+  }
+  int count(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt();
+  }
+  ncss::IssueReport issue() {
+    ncss::IssueRequest r;
+    r.employer_code = kV;
+    r.id_numbers = {kA};
+    r.job_category = "工程技术人员";
+    r.position = "研发工程师";
+    r.valid_days = 3;
+    r.terms = "试用期三个月";
+    return ncss::issue_invitations(store, r, actor);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("invitation: issue stores the invitation, its event and notification", "[invitation]") {
+  InviteFixture f;
+  auto report = f.issue();
+  REQUIRE(report.issued == 1);
+  REQUIRE(report.written);
+  REQUIRE(report.results.at(0).invitation_id == 1);
+  auto v = ncss::get_invitation(f.store, 1);
+  CHECK(v.state == ncss::SigningState::AwaitingGraduate);
+  CHECK(v.job_category == "13");
+  CHECK(v.position == "研发工程师");
+  CHECK(v.terms == "试用期三个月");
+  CHECK(v.valid_days == 3);
+  CHECK(v.issued_at == "2026-05-20T01:00:00Z");
+  CHECK(v.deadline == "2026-05-23T01:00:00Z");
+  CHECK(v.updated_at == "2026-05-20T01:00:00Z");
+  CHECK(v.archive == "{}");
+  CHECK(f.text("SELECT action || '|' || subject_id || '|' || actor FROM events WHERE action LIKE "
+               "'invitation.%'") == "invitation.issued|1|tester");
+  CHECK(f.text("SELECT recipient_type || '|' || recipient_id || '|' || template FROM outbox") ==
+        "graduate|" + kA + "|invitation_received");
+}
+
+TEST_CASE("invitation: accept, abort, reject and withdraw record their times and events",
+          "[invitation]") {
+  InviteFixture f;
+  f.issue();
+  auto later = f.actor;
+  later.now.seconds += 3600;
+  SECTION("accept then abort") {
+    auto v = ncss::respond_invitation(f.store, 1, true, later);
+    CHECK(v.state == ncss::SigningState::AwaitingReview);
+    CHECK(v.responded_at == "2026-05-20T02:00:00Z");
+    CHECK(f.text("SELECT details FROM events WHERE action = 'invitation.accept'") ==
+          R"({"from":"awaiting_graduate","note":"","reason":"","to":"awaiting_review"})");
+    CHECK(f.text("SELECT recipient_type || '|' || template FROM outbox WHERE template = "
+                 "'invitation_accept'") == "employer|invitation_accept");
+    auto a = ncss::abort_invitation(f.store, 1, later);
+    CHECK(a.state == ncss::SigningState::Failed);
+    CHECK(a.fail_reason == ncss::FailReason::GraduateAborted);
+    CHECK(ncss::invitation_state_text(a) == "签约失败（中止签约）");
+  }
+  SECTION("reject") {
+    auto v = ncss::respond_invitation(f.store, 1, false, later);
+    CHECK(v.fail_reason == ncss::FailReason::GraduateRejected);
+    CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.reject'") == 1);
+  }
+  SECTION("withdraw") {
+    auto v = ncss::withdraw_invitation(f.store, 1, "01", "填错了", later);
+    CHECK(v.fail_reason == ncss::FailReason::Withdrawn);
+    CHECK(v.withdraw_reason == "01");
+    CHECK(f.text("SELECT recipient_type FROM outbox WHERE template = 'invitation_withdraw'") ==
+          "graduate");
+    std::string too_long(201 * 3, 'x');
+    CHECK_THROWS_AS(ncss::withdraw_invitation(f.store, 1, "01", too_long, later), ncss::Error);
+  }
+  CHECK(f.count("SELECT count(*) FROM invitations") == 1);
+}
+
+TEST_CASE("invitation: past its deadline it cannot be accepted", "[invitation]") {
+  InviteFixture f;
+  f.issue();
+  auto late = f.actor;
+  late.now.seconds += 3 * 86400 + 1;
+  try {
+    ncss::respond_invitation(f.store, 1, true, late);
+    FAIL("accepted after the deadline");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidTransition);
+  }
+  CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.accept'") == 0);
+}
