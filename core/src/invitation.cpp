@@ -273,6 +273,18 @@ std::optional<std::pair<std::int64_t, SigningState>> other_live(SQLite::Database
   return std::nullopt;
 }
 
+// The deadline counts at `now`, whether or not a sweep has run: past it, an invitation awaiting
+// the graduate is expired, and neither party can act on it any more.
+void refuse_if_expired(const InvitationRow& inv, const Actor& actor, const char* verb) {
+  auto deadline = parse_time(inv.deadline);
+  if (deadline && actor.now > *deadline) {
+    throw Error::invalid_transition("invitation " + std::to_string(inv.id) +
+                                    " has expired: its deadline (应约截止时间) passed at " +
+                                    format_cst(*deadline) + "; it can no longer be " + verb +
+                                    " (the next sweep marks it 签约失败, expired)");
+  }
+}
+
 }  // namespace
 
 std::string invitation_state_text(const Invitation& inv) {
@@ -439,6 +451,7 @@ Invitation withdraw_invitation(Store& store, std::int64_t id, const std::string&
                                  " characters; at most 200");
     }
     auto inv = require_invitation(db, id);
+    if (inv.state == SigningState::AwaitingGraduate) refuse_if_expired(inv, actor, "withdrawn");
     AuditWriter audit(db, actor);
     apply_signing_event(db, audit, inv, SigningEvent::Withdraw, code, n);
     auto out = get_in(db, id);
@@ -454,13 +467,7 @@ Invitation respond_invitation(Store& store, std::int64_t id, bool accept, const 
     auto inv = require_invitation(db, id);
     SigningEvent event = accept ? SigningEvent::Accept : SigningEvent::Reject;
     if (inv.state == SigningState::AwaitingGraduate) {
-      auto deadline = parse_time(inv.deadline);
-      if (deadline && actor.now > *deadline) {
-        throw Error::invalid_transition("invitation " + std::to_string(id) +
-                                        " has expired: its deadline (应约截止时间) passed at " +
-                                        format_cst(*deadline) + "; it can no longer be " +
-                                        (accept ? "accepted" : "rejected"));
-      }
+      refuse_if_expired(inv, actor, accept ? "accepted" : "rejected");
       if (auto live = other_live(db, inv)) {
         throw Error::invalid_transition("the graduate " + mask_resident_id(inv.id_number) +
                                         " already has a live signing (" + "invitation " +

@@ -79,8 +79,8 @@ SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const
     by = q.getColumn(1).getString();
   }
 
-  const bool responded = event == SigningEvent::Accept || event == SigningEvent::Reject ||
-                         event == SigningEvent::Abort;
+  // The graduate's answer; a later abort (中止签约) keeps the time of the acceptance it undoes.
+  const bool responded = event == SigningEvent::Accept || event == SigningEvent::Reject;
   const bool reviewed = event == SigningEvent::Approve || event == SigningEvent::SchoolReject;
   SQLite::Statement u(
       db,
