@@ -119,41 +119,43 @@ void register_favorite(CLI::App& app, Context& ctx) {
   add->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
   add->callback([&ctx, o] { run_add(ctx, *o); });
 
-  auto* import = fav->add_subcommand(
+  auto* import_cmd = fav->add_subcommand(
       "import",
       "add the graduates of files in the three-column template (.csv, .xlsx); exit 0 all rows "
       "added, 4 some rows rejected, 3 a file refused whole");
-  add_employer(import, *o);
-  import->add_option("files", o->files, "favourite files")->required()->check(CLI::ExistingFile);
-  import->add_option("--cohort", o->cohort, "届别 for ID numbers on several cohorts' rosters");
-  import->add_option("--sheet", o->import.sheet, ".xlsx: the sheet to read (default the first)");
-  import->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
-  import->add_flag("--all-or-nothing", o->import.all_or_nothing,
-                   "write nothing from a file if any of its rows is rejected");
-  import->add_option("--report", o->report,
-                     "write every rejected row and the counts to FILE.csv or FILE.xlsx");
-  import->callback([&ctx, o] { run_import(ctx, *o);
-});
+  add_employer(import_cmd, *o);
+  import_cmd->add_option("files", o->files, "favourite files")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_cmd->add_option("--cohort", o->cohort, "届别 for ID numbers on several cohorts' rosters");
+  import_cmd->add_option("--sheet", o->import.sheet,
+                         ".xlsx: the sheet to read (default the first)");
+  import_cmd->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
+  import_cmd->add_flag("--all-or-nothing", o->import.all_or_nothing,
+                       "write nothing from a file if any of its rows is rejected");
+  import_cmd->add_option("--report", o->report,
+                         "write every rejected row and the counts to FILE.csv or FILE.xlsx");
+  import_cmd->callback([&ctx, o] { run_import(ctx, *o); });
 
-auto* tmpl = fav->add_subcommand("template", "write the .xlsx import template");
-tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
-tmpl->callback([&ctx, o] {
-  ncss::write_favorite_template(o->template_out);
-  ctx.note("wrote the favourites template " + o->template_out);
-});
+  auto* tmpl = fav->add_subcommand("template", "write the .xlsx import template");
+  tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
+  tmpl->callback([&ctx, o] {
+    ncss::write_favorite_template(o->template_out);
+    ctx.note("wrote the favourites template " + o->template_out);
+  });
 
-auto* remove = fav->add_subcommand("remove", "remove a graduate from the favourites");
-add_employer(remove, *o);
-remove->add_option("id_number", o->id_number, "身份证号")->required();
-remove->add_option("--cohort", o->cohort, "届别, when favourites of several cohorts match");
-remove->callback([&ctx, o] { run_remove(ctx, *o); });
+  auto* remove = fav->add_subcommand("remove", "remove a graduate from the favourites");
+  add_employer(remove, *o);
+  remove->add_option("id_number", o->id_number, "身份证号")->required();
+  remove->add_option("--cohort", o->cohort, "届别, when favourites of several cohorts match");
+  remove->callback([&ctx, o] { run_remove(ctx, *o); });
 
-auto* list = fav->add_subcommand(
-    "list", "list the favourites (ID numbers masked in tables unless --unmask)");
-add_employer(list, *o);
-list->add_option("--cohort", o->cohort, "only this 届别");
-list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
-list->callback([&ctx, o] { run_list(ctx, *o); });
-}  // namespace cli
+  auto* list = fav->add_subcommand(
+      "list", "list the favourites (ID numbers masked in tables unless --unmask)");
+  add_employer(list, *o);
+  list->add_option("--cohort", o->cohort, "only this 届别");
+  list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
+  list->callback([&ctx, o] { run_list(ctx, *o); });
+}
 
 }  // namespace cli

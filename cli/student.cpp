@@ -1,4 +1,4 @@
-// ncssctl student import|template|list|show: the graduate rosters.
+// ncssctl student import|template|list|show|correct|remove|restore: the graduate rosters.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "import_report.hpp"
 #include "ncss/error.hpp"
+#include "ncss/graduate_record.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/roster.hpp"
 #include "ncss/roster_template.hpp"
@@ -29,6 +30,8 @@ struct StudentOptions {
   std::string id_number;
   int cohort = 0;
   bool unmask = false;
+  ncss::GraduateCorrection correction;
+  std::string reason;
 };
 
 // Shows rows done and the rate on a terminal, overwriting one line; silent otherwise.
@@ -58,10 +61,20 @@ class TerminalProgress : public ncss::ImportProgress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
+// "2 favourites and 1 invitation made invalid (失效)", or empty when nothing was.
+std::string invalidated_text(std::size_t favorites, std::size_t invitations) {
+  if (favorites == 0 && invitations == 0) return "";
+  return std::to_string(favorites) + (favorites == 1 ? " favourite" : " favourites") + " and " +
+         std::to_string(invitations) + (invitations == 1 ? " invitation" : " invitations") +
+         " made invalid (失效)";
+}
+
 std::string summary_text(const ncss::ImportReport& r) {
-  return std::to_string(r.added) + " new, " + std::to_string(r.updated) + " updated, " +
-         std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.rejected) + " rejected, " +
-         std::to_string(r.blank) + " blank";
+  std::string text = std::to_string(r.added) + " new, " + std::to_string(r.updated) + " updated, " +
+                     std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.rejected) +
+                     " rejected, " + std::to_string(r.blank) + " blank";
+  std::string invalid = invalidated_text(r.invalidated_favorites, r.invalidated_invitations);
+  return invalid.empty() ? text : text + "; " + invalid;
 }
 
 void run_import(Context& ctx, const StudentOptions& o) {
@@ -70,7 +83,9 @@ void run_import(Context& ctx, const StudentOptions& o) {
                  {"updated", "更新", true},
                  {"unchanged", "未变", true},
                  {"rejected", "拒绝", true},
-                 {"blank", "空行", true}},
+                 {"blank", "空行", true},
+                 {"invalidated_favorites", "失效收藏", true},
+                 {"invalidated_invitations", "失效邀请", true}},
                 o.import.dry_run);
   const bool progress_on = !ctx.options.quiet && ::isatty(STDERR_FILENO);
   auto actor = ctx.actor();
@@ -80,7 +95,8 @@ void run_import(Context& ctx, const StudentOptions& o) {
       auto r = ncss::import_roster(ctx.store(), file, o.import, actor, &progress, sink);
       return ImportRun::Outcome{
           {std::to_string(r.added), std::to_string(r.updated), std::to_string(r.unchanged),
-           std::to_string(r.rejected), std::to_string(r.blank)},
+           std::to_string(r.rejected), std::to_string(r.blank),
+           std::to_string(r.invalidated_favorites), std::to_string(r.invalidated_invitations)},
           summary_text(r),
           r.rejected,
           r.written,
@@ -146,6 +162,61 @@ void run_show(Context& ctx, const StudentOptions& o) {
   w.row(row);
 }
 
+// Prints the record after a correction, removal or restoration, and what it made invalid.
+void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::string& done,
+                      bool unmask) {
+  const auto& g = r.graduate;
+  bool mask = ctx.mask_personal_data(unmask, "graduate", g.id_number, "student correct");
+  std::string who = g.name + " " + (mask ? ncss::mask_resident_id(g.id_number) : g.id_number);
+  if (!r.changed) {
+    ctx.note(who + ": nothing to change");
+  } else {
+    std::string invalid = invalidated_text(r.invalidated.favorites, r.invalidated.invitations);
+    ctx.note(who + ": " + done + (invalid.empty() ? "" : "; " + invalid));
+  }
+  if (ctx.format() == Format::Table) return;
+  std::vector<Column> columns = kGraduateColumns;
+  columns.push_back({"changed", "已更改"});
+  columns.push_back({"invalidated_favorites", "失效收藏", true});
+  columns.push_back({"invalidated_invitations", "失效邀请", true});
+  auto row = graduate_row(g, mask);
+  row.push_back(r.changed ? "true" : "false");
+  row.push_back(std::to_string(r.invalidated.favorites));
+  row.push_back(std::to_string(r.invalidated.invitations));
+  RowWriter w(ctx.out(), ctx.format(), columns);
+  w.row(row);
+}
+
+void run_correct(Context& ctx, const StudentOptions& o) {
+  const auto& c = o.correction;
+  if (c.name.empty() && c.id_number.empty() && c.school.empty() && c.department.empty() &&
+      c.degree_level.empty() && c.major.empty() && c.phone.empty() && c.email.empty()) {
+    throw ncss::Error::usage(
+        "say what to correct: --name, --id-number, --school, --department, --level, --major, "
+        "--phone or --email");
+  }
+  auto r = ncss::correct_graduate(ctx.store(), o.id_number, o.cohort, c, o.reason, ctx.actor());
+  print_correction(ctx, r, "corrected", o.unmask);
+}
+
+void run_remove(Context& ctx, const StudentOptions& o) {
+  auto r = ncss::remove_graduate(ctx.store(), o.id_number, o.cohort, o.reason, ctx.actor());
+  print_correction(ctx, r, "removed from the roster (invalid)", o.unmask);
+}
+
+void run_restore(Context& ctx, const StudentOptions& o) {
+  auto r = ncss::restore_graduate(ctx.store(), o.id_number, o.cohort, o.reason, ctx.actor());
+  print_correction(ctx, r, "restored to the roster", o.unmask);
+}
+
+// The graduate a correction names, and why.
+void add_record_options(CLI::App* cmd, StudentOptions& o) {
+  cmd->add_option("id_number", o.id_number, "身份证号 of the record")->required();
+  cmd->add_option("--cohort", o.cohort, "届别, when the person is on several rosters");
+  cmd->add_option("--reason", o.reason, "why (recorded in the event)")->required();
+  cmd->add_flag("--unmask", o.unmask, "show the ID number and phone in full (recorded)");
+}
+
 void add_filters(CLI::App* cmd, StudentOptions& o) {
   cmd->add_option("--school", o.filter.school, "only this school (name, former name or code)");
   cmd->add_option("--department", o.filter.department, "only this 院系");
@@ -159,42 +230,71 @@ void add_filters(CLI::App* cmd, StudentOptions& o) {
 
 void register_student(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<StudentOptions>();
-  auto* student = app.add_subcommand("student", "graduate rosters: import, template, list, show");
+  auto* student = app.add_subcommand(
+      "student", "graduate rosters: import, template, list, show, correct, remove, restore");
   student->require_subcommand(1);
 
-  auto* import = student->add_subcommand(
+  auto* import_cmd = student->add_subcommand(
       "import",
       "import roster files (.csv UTF-8/GBK, .xlsx); exit 0 all rows valid, 4 some rows "
       "rejected and the rest imported, 3 a file refused whole");
-  import->add_option("files", o->files, "roster files")->required()->check(CLI::ExistingFile);
-  import->add_option("--cohort", o->import.cohort, "届别 for rows (or files) that lack it");
-  import->add_option("--school", o->import.school,
-                     "毕业院校 (name or code) for rows (or files) that lack it");
-  import->add_option("--sheet", o->import.sheet, ".xlsx: the sheet to read (default the first)");
-  import->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
-  import->add_flag("--all-or-nothing", o->import.all_or_nothing,
-                   "write nothing from a file if any of its rows is rejected");
-  import->add_option("--report", o->report,
-                     "write every rejected row and the counts to FILE.csv or FILE.xlsx");
-  import->callback([&ctx, o] { run_import(ctx, *o);
-});
+  import_cmd->add_option("files", o->files, "roster files")->required()->check(CLI::ExistingFile);
+  import_cmd->add_option("--cohort", o->import.cohort, "届别 for rows (or files) that lack it");
+  import_cmd->add_option("--school", o->import.school,
+                         "毕业院校 (name or code) for rows (or files) that lack it");
+  import_cmd->add_option("--sheet", o->import.sheet,
+                         ".xlsx: the sheet to read (default the first)");
+  import_cmd->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
+  import_cmd->add_flag("--all-or-nothing", o->import.all_or_nothing,
+                       "write nothing from a file if any of its rows is rejected");
+  import_cmd->add_option("--report", o->report,
+                         "write every rejected row and the counts to FILE.csv or FILE.xlsx");
+  import_cmd->callback([&ctx, o] { run_import(ctx, *o); });
 
-auto* tmpl = student->add_subcommand("template", "write the .xlsx import template");
-tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
-tmpl->callback([&ctx, o] { run_template(ctx, *o); });
+  auto* tmpl = student->add_subcommand("template", "write the .xlsx import template");
+  tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
+  tmpl->callback([&ctx, o] { run_template(ctx, *o); });
 
-auto* list = student->add_subcommand("list",
-                                     "list graduates (ID numbers and phones masked "
-                                     "in tables unless --unmask)");
-add_filters(list, *o);
-list->add_flag("--unmask", o->unmask, "show ID numbers and phones in full (recorded)");
-list->callback([&ctx, o] { run_list(ctx, *o); });
+  auto* list = student->add_subcommand("list",
+                                       "list graduates (ID numbers and phones masked "
+                                       "in tables unless --unmask)");
+  add_filters(list, *o);
+  list->add_flag("--unmask", o->unmask, "show ID numbers and phones in full (recorded)");
+  list->callback([&ctx, o] { run_list(ctx, *o); });
 
-auto* show = student->add_subcommand("show", "show one graduate");
-show->add_option("id_number", o->id_number, "身份证号")->required();
-show->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
-show->add_flag("--unmask", o->unmask, "show the ID number and phone in full (recorded)");
-show->callback([&ctx, o] { run_show(ctx, *o); });
-}  // namespace cli
+  auto* show = student->add_subcommand("show", "show one graduate");
+  show->add_option("id_number", o->id_number, "身份证号")->required();
+  show->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
+  show->add_flag("--unmask", o->unmask, "show the ID number and phone in full (recorded)");
+  show->callback([&ctx, o] { run_show(ctx, *o); });
+
+  auto* correct = student->add_subcommand(
+      "correct",
+      "the school corrects a record; a new 学生姓名, 身份证号 or 毕业院校 makes the graduate's "
+      "favourites and open invitations invalid (失效)");
+  add_record_options(correct, *o);
+  correct->add_option("--name", o->correction.name, "new 学生姓名");
+  correct->add_option("--id-number", o->correction.id_number, "new 身份证号 (性别 follows it)");
+  correct->add_option("--school", o->correction.school, "new 毕业院校 (name, former name or code)");
+  correct->add_option("--department", o->correction.department, "new 院系");
+  correct->add_option("--level", o->correction.degree_level,
+                      "new 学历层次 (博士, 硕士, 本科, 专科)");
+  correct->add_option("--major", o->correction.major, "new 专业");
+  correct->add_option("--phone", o->correction.phone, "new 手机号码");
+  correct->add_option("--email", o->correction.email, "new 电子邮箱");
+  correct->callback([&ctx, o] { run_correct(ctx, *o); });
+
+  auto* remove = student->add_subcommand(
+      "remove",
+      "the school removes a record from the roster (it becomes invalid, its favourites and open "
+      "invitations 失效)");
+  add_record_options(remove, *o);
+  remove->callback([&ctx, o] { run_remove(ctx, *o); });
+
+  auto* restore = student->add_subcommand(
+      "restore", "put a removed record back on the roster (invalidated invitations stay invalid)");
+  add_record_options(restore, *o);
+  restore->callback([&ctx, o] { run_restore(ctx, *o); });
+}
 
 }  // namespace cli

@@ -16,7 +16,7 @@ packages=(
   g++ cmake ninja-build make pkg-config git
   libcli11-dev libsqlitecpp-dev libsqlite3-dev catch2 libfmt-dev nlohmann-json3-dev
   libzip-dev libexpat1-dev libxlsxwriter-dev libssl-dev
-  sqlite3 man-db
+  sqlite3 man-db clang-format
 )
 
 install_missing() {

@@ -127,7 +127,10 @@ class FavoriteWriter {
         insert_(db,
                 "INSERT INTO favorites (credit_code, graduate_id, cohort, created_at, created_by) "
                 "VALUES (:c, :g, :cohort, :now, :by) ON CONFLICT (credit_code, graduate_id) DO "
-                "NOTHING") {}
+                // A favourite made invalid (失效) by a roster correction is added again.
+                "UPDATE SET status = 'valid', cohort = excluded.cohort, created_at = "
+                "excluded.created_at, created_by = excluded.created_by WHERE status = "
+                "'invalid'") {}
 
   bool add(const Match& m, const std::string& id, const std::string& via) {
     insert_.reset();
@@ -398,7 +401,8 @@ std::vector<Favorite> list_favorites(Store& store, const std::string& credit_cod
     SQLite::Statement q(
         db,
         "SELECT g.id_number, g.name, g.gender, g.school_code, s.name, coalesce(d.note, ''), "
-        "g.major, f.cohort, g.status, f.created_at, f.created_by FROM favorites f JOIN graduates "
+        "g.major, f.cohort, CASE WHEN f.status = 'valid' THEN g.status ELSE f.status END, "
+        "f.created_at, f.created_by FROM favorites f JOIN graduates "
         "g ON g.id = f.graduate_id JOIN schools s ON s.code = g.school_code LEFT JOIN "
         "degree_levels d ON d.code = g.degree_level WHERE f.credit_code = :c AND (:cohort = 0 "
         "OR f.cohort = :cohort) ORDER BY f.cohort, g.school_code, g.id_number");

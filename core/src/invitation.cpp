@@ -151,6 +151,11 @@ class IssueRun {
     } else if (!is_favorite(c.graduate_id)) {
       res.code = "not_favorite";
       res.message = who + " is not in the favourites of " + code_;
+      if (favorite_status(c.graduate_id) == "invalid") {
+        res.message +=
+            " (the favourite became invalid (失效) when the school corrected the "
+            "record; add the graduate again)";
+      }
     } else if (c.training_mode != "非定向") {
       res.code = "training_mode";
       res.message =
@@ -170,12 +175,14 @@ class IssueRun {
   }
 
  private:
-  bool is_favorite(std::int64_t graduate_id) {
+  // valid, invalid (失效), or empty when not a favourite.
+  std::string favorite_status(std::int64_t graduate_id) {
     favorite_.reset();
     favorite_.bind(":c", code_);
     favorite_.bind(":g", graduate_id);
-    return favorite_.executeStep();
+    return favorite_.executeStep() ? favorite_.getColumn(0).getString() : std::string();
   }
+  bool is_favorite(std::int64_t graduate_id) { return favorite_status(graduate_id) == "valid"; }
 
   std::string code_;
   RowStatement by_id_;
@@ -185,10 +192,12 @@ class IssueRun {
 
 std::vector<std::pair<std::string, int>> favorite_targets(SQLite::Database& db,
                                                           const std::string& code, int cohort) {
-  SQLite::Statement q(db,
-                      "SELECT g.id_number, g.cohort FROM favorites f JOIN graduates g ON g.id = "
-                      "f.graduate_id WHERE f.credit_code = :c AND f.cohort = :cohort ORDER BY "
-                      "g.school_code, g.id_number");
+  SQLite::Statement q(
+      db,
+      "SELECT g.id_number, g.cohort FROM favorites f JOIN graduates g ON g.id = "
+      "f.graduate_id WHERE f.credit_code = :c AND f.cohort = :cohort AND f.status = "
+      "'valid' ORDER BY "
+      "g.school_code, g.id_number");
   q.bind(":c", code);
   q.bind(":cohort", cohort);
   std::vector<std::pair<std::string, int>> out;

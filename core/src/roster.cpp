@@ -12,6 +12,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
 #include "sheet_header.hpp"
+#include "signing_impl.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
 
@@ -454,6 +455,15 @@ void RosterImport::write(const RowValues& r, std::size_t) {
     note.payload["fields"].push_back(it.key());
   audit_->notify(event, note);
   ++report_.updated;
+  // DOMAIN.md "Invalid (失效)": a corrected 学生姓名 or 毕业院校 voids what was built on the old
+  // record. (A new 身份证号 is a new record here: the key is the ID number.)
+  if (changes.contains("name") || changes.contains("school_code")) {
+    auto count =
+        invalidate_graduate(db_, *audit_, graduate_id,
+                            "毕业生信息已更正 (roster re-import): " + file_.filename().string());
+    report_.invalidated_favorites += count.favorites;
+    report_.invalidated_invitations += count.invitations;
+  }
 }
 
 ImportReport RosterImport::run() {
@@ -549,7 +559,9 @@ ImportReport RosterImport::run() {
                  {"updated", report_.updated},
                  {"unchanged", report_.unchanged},
                  {"rejected", report_.rejected},
-                 {"blank", report_.blank}});
+                 {"blank", report_.blank},
+                 {"invalidated_favorites", report_.invalidated_favorites},
+                 {"invalidated_invitations", report_.invalidated_invitations}});
   select_.reset();
   insert_.reset();
   update_.reset();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ncss/error.hpp"
+#include "ncss/identity.hpp"
 
 namespace ncss {
 
@@ -145,6 +146,61 @@ SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const
     audit.notify(event_id, n);
   }
   return t.next;
+}
+
+InvalidationCount invalidate_graduate(SQLite::Database& db, AuditWriter& audit,
+                                      std::int64_t graduate_id, const std::string& cause) {
+  InvalidationCount count;
+  struct Fav {
+    std::int64_t id;
+    std::string credit_code, id_number;
+    int cohort;
+  };
+  std::vector<Fav> favorites;
+  {
+    SQLite::Statement q(db,
+                        "SELECT f.id, f.credit_code, g.id_number, f.cohort FROM favorites f JOIN "
+                        "graduates g ON g.id = f.graduate_id WHERE f.graduate_id = :g AND "
+                        "f.status = 'valid' ORDER BY f.id");
+    q.bind(":g", static_cast<std::int64_t>(graduate_id));
+    while (q.executeStep()) {
+      favorites.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                           q.getColumn(2).getString(), q.getColumn(3).getInt()});
+    }
+  }
+  SQLite::Statement mark(db, "UPDATE favorites SET status = 'invalid' WHERE id = :id");
+  for (const auto& f : favorites) {
+    mark.reset();
+    mark.bind(":id", static_cast<std::int64_t>(f.id));
+    mark.exec();
+    std::int64_t event_id = audit.event(
+        "favorite.invalidate", "employer", f.credit_code, cause,
+        {{"id_number", f.id_number}, {"cohort", f.cohort}, {"from", "valid"}, {"to", "invalid"}});
+    Notification n;
+    n.recipient_type = "employer";
+    n.recipient_id = f.credit_code;
+    n.template_name = "favorite_invalid";
+    n.payload = {
+        {"id_number", mask_resident_id(f.id_number)}, {"cohort", f.cohort}, {"reason", cause}};
+    audit.notify(event_id, n);
+    ++count.favorites;
+  }
+
+  std::vector<std::int64_t> open;
+  {
+    SQLite::Statement q(db,
+                        "SELECT id FROM invitations WHERE graduate_id = :g AND state IN "
+                        "('awaiting_graduate', 'awaiting_review') ORDER BY id");
+    q.bind(":g", static_cast<std::int64_t>(graduate_id));
+    while (q.executeStep()) open.push_back(q.getColumn(0).getInt64());
+  }
+  for (std::int64_t id : open) {
+    auto inv = load_invitation(db, id);
+    if (!inv || !is_open(inv->state)) continue;
+    apply_signing_event(db, audit, *inv, SigningEvent::Invalidate, cause, "");
+    ++count.invitations;
+  }
+  return count;
 }
 
 }  // namespace ncss

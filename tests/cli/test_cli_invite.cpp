@@ -1,4 +1,5 @@
-// End-to-end: ncssctl invite issue|withdraw|respond|abort|list|show and every refusal.
+// End-to-end: ncssctl invite issue|withdraw|respond|abort|list|show and every refusal, and the
+// school's corrections (student correct|remove|restore) that make invitations invalid (失效).
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
@@ -120,10 +121,7 @@ TEST_CASE("cli invite: each refused graduate is reported with its rule", "[cli][
     CHECK(contains(r.err, "training_mode"));
   }
   SECTION("invalid graduate") {
-    {
-      SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
-      raw.exec("UPDATE graduates SET status = 'invalid' WHERE id_number = '" + kA + "'");
-    }
+    REQUIRE(w.run({"student", "remove", kA, "--reason", "重复录入"}).exit_code == 0);
     auto r = w.issue(kV, kA);
     CHECK(r.exit_code == 4);
     CHECK(contains(r.err, "graduate_invalid"));
@@ -197,6 +195,19 @@ TEST_CASE("cli invite: past the deadline, accept is refused without a sweep", "[
   CHECK(w.run({"invite", "respond", "1", "--accept"}, "2026-05-27T09:00:00+08:00").exit_code == 0);
 }
 
+TEST_CASE("cli invite: past the deadline, withdraw is refused without a sweep", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  auto r = w.run({"invite", "withdraw", "1", "--reason", "岗位调整"}, "2026-05-27T09:00:01+08:00");
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.err, "expired"));
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_graduate'") == 1);
+  CHECK(w.events() == 1);
+  // The sweep then expires it.
+  REQUIRE(w.run({"sweep"}, "2026-05-27T09:00:01+08:00").exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE fail_reason = 'expired'") == 1);
+}
+
 TEST_CASE("cli invite: one acceptance only; the others are view-only", "[cli][invite]") {
   World w;
   REQUIRE(w.issue(kV, kA).exit_code == 0);
@@ -228,4 +239,207 @@ TEST_CASE("cli invite: after a failure the employer may invite again", "[cli][in
   CHECK(w.invitations() == 2);
   auto list = w.run({"invite", "list", "--list", "签约失败"});
   CHECK(contains(list.out, "签约失败（学生拒绝签约）"));
+}
+
+// ----- 失效: the school's corrections
+
+namespace {
+
+int graduate_events(World& w) {
+  return w.count("SELECT count(*) FROM events WHERE action LIKE 'graduate.%'");
+}
+
+}  // namespace
+
+TEST_CASE("cli student correct: a new name makes favourites and open invitations invalid",
+          "[cli][invite][invalid]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);  // 1, awaiting the graduate
+  REQUIRE(w.issue(kW, kA).exit_code == 0);  // 2
+  REQUIRE(w.run({"invite", "respond", "2", "--accept"}).exit_code == 0);  // awaiting review
+  auto r = w.run({"student", "correct", kA, "--name", "张叁", "--reason", "姓名录入错误"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "2 favourites and 2 invitations made invalid (失效)"));
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE name = '张叁'") == 1);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 2);
+  CHECK(w.count("SELECT count(*) FROM favorites f JOIN graduates g ON g.id = f.graduate_id "
+                "WHERE g.id_number = '" +
+                kA + "' AND f.status = 'invalid'") == 2);
+  // One event per change, each with its notifications.
+  CHECK(w.count("SELECT count(*) FROM events WHERE action = 'graduate.correct' AND reason = "
+                "'姓名录入错误'") == 1);
+  CHECK(w.count("SELECT count(*) FROM events WHERE action = 'favorite.invalidate'") == 2);
+  CHECK(w.count("SELECT count(*) FROM events WHERE action = 'invitation.invalidate'") == 2);
+  CHECK(w.count("SELECT count(*) FROM outbox WHERE template = 'favorite_invalid' AND "
+                "recipient_type = 'employer'") == 2);
+  CHECK(w.count("SELECT count(*) FROM outbox o JOIN events e ON e.id = o.event_id WHERE "
+                "e.action = 'invitation.invalidate'") == 4);  // employer and graduate, twice
+  CHECK(w.count("SELECT count(*) FROM outbox WHERE template = 'graduate_record_changed'") == 1);
+  // Invalid is final: no answer, no withdrawal, no review.
+  CHECK(w.run({"invite", "respond", "1", "--accept"}).exit_code == 5);
+  CHECK(w.run({"invite", "withdraw", "1", "--reason", "岗位调整"}).exit_code == 5);
+  CHECK(w.run({"review", "approve", "2"}).exit_code != 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 2);
+  // The favourite is gone (失效) until the employer adds the graduate again.
+  auto again = w.issue(kV, kA);
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "not_favorite"));
+  CHECK(contains(again.err, "失效"));
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "张叁", "--id", kA, "--school",
+                 "北京大学"})
+              .exit_code == 0);
+  CHECK(w.issue(kV, kA).exit_code == 0);
+  // The history of an invalidated invitation says why.
+  auto h = w.run({"--format", "csv", "history", "1"});
+  CHECK(contains(h.out, "invitation.invalidate"));
+  CHECK(contains(h.out, "姓名录入错误"));
+}
+
+TEST_CASE("cli student correct: other fields and signed agreements are left alone",
+          "[cli][invite][invalid]") {
+  World w;
+  // The roster lacked 学历层次, which approval needs: the school adds it first.
+  auto level = w.run({"student", "correct", kA, "--level", "本科", "--reason", "补录学历层次"});
+  INFO(level.err);
+  REQUIRE(level.exit_code == 0);
+  CHECK_FALSE(contains(level.err, "made invalid"));
+  CHECK(w.run({"student", "correct", kA, "--level", "学士", "--reason", "x"}).exit_code == 3);
+  REQUIRE(w.issue(kV, kA).exit_code == 0);  // 1
+  REQUIRE(w.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+  auto approved = w.run({"review", "approve", "1"});
+  INFO(approved.err);
+  REQUIRE(approved.exit_code == 0);         // signed
+  REQUIRE(w.issue(kW, kA).exit_code == 0);  // 2: view-only, still open
+  auto r = w.run({"student", "correct", kA, "--department", "信息学院", "--major", "软件工程",
+                  "--reason", "院系调整"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_FALSE(contains(r.err, "made invalid"));
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 0);
+  CHECK(w.count("SELECT count(*) FROM favorites WHERE status = 'invalid'") == 0);
+  // A new 毕业院校 makes the open one invalid; the signed agreement is a final record.
+  auto s = w.run({"student", "correct", kA, "--school", "清华大学", "--reason", "院校录入错误"});
+  INFO(s.err);
+  REQUIRE(s.exit_code == 0);
+  CHECK(contains(s.err, "1 invitation made invalid"));
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE id = 1 AND state = 'signed'") == 1);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE id = 2 AND state = 'invalid'") == 1);
+  // Nothing to change: no event.
+  int before = graduate_events(w);
+  auto same = w.run({"student", "correct", kA, "--major", "软件工程", "--reason", "核对"});
+  CHECK(same.exit_code == 0);
+  CHECK(contains(same.err, "nothing to change"));
+  CHECK(graduate_events(w) == before);
+}
+
+TEST_CASE("cli student correct: a new ID number re-derives 性别 and keeps the history",
+          "[cli][invite][invalid]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  const std::string fixed = id("11010520030115002");  // 17th digit even: 女
+  auto r = w.run({"--format", "csv", "student", "correct", kA, "--id-number", fixed, "--reason",
+                  "身份证号录入错误", "--unmask"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, fixed + ",张三,女,2026"));
+  CHECK(contains(r.out, ",true,2,1"));  // changed, two favourites, one invitation
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE id_number = '" + kA + "'") == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
+  auto show = w.run({"--format", "csv", "student", "show", fixed, "--unmask"});
+  CHECK(show.exit_code == 0);
+}
+
+TEST_CASE("cli student correct|remove|restore: each refusal changes nothing",
+          "[cli][invite][invalid]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  int events = w.count("SELECT count(*) FROM events");
+  auto unchanged = [&] {
+    CHECK(w.count("SELECT count(*) FROM events") == events);
+    CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_graduate'") == 1);
+    CHECK(w.count("SELECT count(*) FROM graduates WHERE name = '张三' AND status = 'valid'") == 1);
+  };
+  SECTION("no reason") {
+    CHECK(w.run({"student", "correct", kA, "--name", "张叁"}).exit_code == 2);
+    CHECK(w.run({"student", "correct", kA, "--name", "张叁", "--reason", "  "}).exit_code == 3);
+    CHECK(w.run({"student", "remove", kA, "--reason", ""}).exit_code == 3);
+  }
+  SECTION("nothing to correct named") {
+    auto r = w.run({"student", "correct", kA, "--reason", "x"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "--name"));
+  }
+  SECTION("a bad ID number") {
+    std::string bad = kA;
+    bad.back() = bad.back() == '0' ? '1' : '0';  // the wrong check character
+    auto r = w.run({"student", "correct", kA, "--id-number", bad, "--reason", "x"});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "--id-number"));
+  }
+  SECTION("an ID number already on the cohort's roster") {
+    auto r = w.run({"student", "correct", kA, "--id-number", kB, "--reason", "x"});
+    CHECK(r.exit_code == 6);
+  }
+  SECTION("an unknown school") {
+    CHECK(w.run({"student", "correct", kA, "--school", "不存在大学", "--reason", "x"}).exit_code ==
+          2);
+  }
+  SECTION("a bad phone or email") {
+    CHECK(w.run({"student", "correct", kA, "--phone", "2381234567", "--reason", "x"}).exit_code ==
+          3);
+    CHECK(w.run({"student", "correct", kA, "--email", "a@b", "--reason", "x"}).exit_code == 3);
+  }
+  SECTION("an unknown graduate") {
+    CHECK(w.run({"student", "remove", id("11010519990101001"), "--reason", "x"}).exit_code == 2);
+  }
+  SECTION("restoring a record that is not removed") {
+    CHECK(w.run({"student", "restore", kA, "--reason", "x"}).exit_code == 6);
+  }
+  unchanged();
+}
+
+TEST_CASE("cli student remove: the record, its favourites and invitations become invalid",
+          "[cli][invite][invalid]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  auto r = w.run({"student", "remove", kA, "--reason", "重复录入"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "2 favourites and 1 invitation made invalid"));
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE status = 'invalid'") == 1);
+  // Removed twice, corrected while removed: refused.
+  int events = w.count("SELECT count(*) FROM events");
+  CHECK(w.run({"student", "remove", kA, "--reason", "x"}).exit_code == 6);
+  CHECK(w.run({"student", "correct", kA, "--name", "x", "--reason", "x"}).exit_code == 5);
+  CHECK(w.count("SELECT count(*) FROM events") == events);
+  // No favourites or invitations for a removed record.
+  auto fav = w.run(
+      {"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school", "北京大学"});
+  CHECK(fav.exit_code != 0);
+  // Restored: the employer adds and invites again.
+  REQUIRE(w.run({"student", "restore", kA, "--reason", "误删"}).exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school",
+                 "北京大学"})
+              .exit_code == 0);
+  CHECK(w.issue(kV, kA).exit_code == 0);
+}
+
+TEST_CASE("cli student import: a re-import with a new name makes invitations invalid",
+          "[cli][invite][invalid]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  REQUIRE(w.issue(kV, kB).exit_code == 4);  // not a favourite: nothing open for 李四
+  auto p = w.dir / "fix.csv";
+  testkit::write_file(p, "学生姓名,身份证号,毕业院校,届别,培养方式\n张叁," + kA +
+                             ",北京大学,2026,非定向\n李四," + kB + ",清华大学,2026,非定向\n");
+  auto r = w.run({"student", "import", p.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "1 updated"));
+  CHECK(contains(r.err, "2 favourites and 1 invitation made invalid"));
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
+  auto csv = w.run({"--format", "csv", "student", "import", p.string()});
+  CHECK(contains(csv.out, "invalidated_favorites,invalidated_invitations"));
 }

@@ -33,7 +33,9 @@ struct Favorite {
   std::string degree_level;  // the roster word (本科), empty when unknown
   std::string major;
   int cohort = 0;
-  std::string status;  // the graduate's status: valid, invalid
+  // valid; invalid when the graduate was removed from the roster or the favourite became
+  // invalid (失效) when the school corrected the record (add it again to revive it).
+  std::string status;
   std::string added_at;
   std::string added_by;
 };

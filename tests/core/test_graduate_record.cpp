@@ -1,0 +1,154 @@
+// The school's corrections (ncss/graduate_record.hpp) and the invalidation (失效) they cause.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "ncss/error.hpp"
+#include "ncss/favorite.hpp"
+#include "ncss/graduate_record.hpp"
+#include "ncss/identity.hpp"
+#include "ncss/invitation.hpp"
+#include "ncss/roster.hpp"
+
+namespace {
+
+std::string id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+
+const std::string kV = "91110108749352307A";
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+
+struct RecordFixture : testkit::StoreFixture {
+  RecordFixture() {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+        "province, city, street, verification, created_at, updated_at) VALUES ('" +
+        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', 't', 't')");
+    auto file = dir / "roster.csv";
+    testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别,学历层次\n张三," + kA +
+                                  ",北京大学,2026,本科\n李四," + kB + ",清华大学,2026,本科\n");
+    REQUIRE(ncss::import_roster(store, file, {}, actor).added == 2);
+    ncss::add_favorite(store, kV, {"张三", kA, "北京大学"}, actor);
+    ncss::IssueRequest r;
+    r.employer_code = kV;
+    r.id_numbers = {kA};
+    r.job_category = "13";
+    r.position = "研发工程师";
+    REQUIRE(ncss::issue_invitations(store, r, actor).issued == 1);
+  }
+  std::string text(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getString();
+  }
+  int count(const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt();
+  }
+  // Everything a refused correction must leave as it was.
+  std::string snapshot() {
+    return text(
+        "SELECT (SELECT group_concat(name || id_number || school_code || coalesce(degree_level, "
+        "'') || status, ';') FROM graduates) || '|' || (SELECT group_concat(status) FROM "
+        "favorites) || '|' || (SELECT group_concat(state) FROM invitations) || '|' || (SELECT "
+        "count(*) FROM events) || '|' || (SELECT count(*) FROM outbox)");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("graduate record: a corrected name records old and new and invalidates",
+          "[graduate_record][invalid]") {
+  RecordFixture f;
+  ncss::GraduateCorrection c;
+  c.name = " 张叁 ";
+  auto r = ncss::correct_graduate(f.store, kA, 0, c, "姓名录入错误", f.actor);
+  CHECK(r.changed);
+  CHECK(r.graduate.name == "张叁");
+  CHECK(r.invalidated.favorites == 1);
+  CHECK(r.invalidated.invitations == 1);
+  CHECK(f.text("SELECT details FROM events WHERE action = 'graduate.correct'") ==
+        R"({"changes":{"name":{"new":"张叁","old":"张三"}},"cohort":2026})");
+  CHECK(f.text("SELECT state FROM invitations") == "invalid");
+  CHECK(f.text("SELECT status FROM favorites") == "invalid");
+  // The invitation's event carries the cause.
+  CHECK(f.text("SELECT reason FROM events WHERE action = 'invitation.invalidate'") ==
+        "毕业生信息已更正 (record corrected): 姓名录入错误");
+}
+
+TEST_CASE("graduate record: 院系, 专业, 学历层次, phone and email do not invalidate",
+          "[graduate_record][invalid]") {
+  RecordFixture f;
+  ncss::GraduateCorrection c;
+  c.department = "信息学院";
+  c.major = "软件工程";
+  c.degree_level = "硕士";
+  c.phone = "13800138000";
+  c.email = "zhang@example.cn";
+  auto r = ncss::correct_graduate(f.store, kA, 2026, c, "核对", f.actor);
+  CHECK(r.changed);
+  CHECK(r.invalidated.favorites == 0);
+  CHECK(r.invalidated.invitations == 0);
+  CHECK(r.graduate.degree_level == "11");
+  CHECK(f.text("SELECT state FROM invitations") == "awaiting_graduate");
+}
+
+TEST_CASE("graduate record: refusals leave everything as it was", "[graduate_record][invalid]") {
+  RecordFixture f;
+  const std::string before = f.snapshot();
+  ncss::GraduateCorrection c;
+  auto refused = [&](ncss::ErrorCode code, auto&& op) {
+    try {
+      op();
+      FAIL("it was not refused");
+    } catch (const ncss::Error& e) {
+      CHECK(ncss::error_code_name(e.code()) == ncss::error_code_name(code));
+    }
+    CHECK(f.snapshot() == before);
+  };
+  c.name = "张叁";
+  refused(ncss::ErrorCode::InvalidInput,
+          [&] { ncss::correct_graduate(f.store, kA, 0, c, " ", f.actor); });
+  c = {};
+  c.id_number = kB;  // 李四's
+  refused(ncss::ErrorCode::Conflict,
+          [&] { ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor); });
+  c = {};
+  c.id_number = id("11010520300115001");  // born in 2030
+  refused(ncss::ErrorCode::InvalidInput,
+          [&] { ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor); });
+  c = {};
+  c.school = "不存在大学";
+  refused(ncss::ErrorCode::NotFound,
+          [&] { ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor); });
+  c = {};
+  c.degree_level = "学士";
+  refused(ncss::ErrorCode::InvalidInput,
+          [&] { ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor); });
+  refused(ncss::ErrorCode::NotFound,
+          [&] { ncss::remove_graduate(f.store, id("11010519990101001"), 0, "x", f.actor); });
+  refused(ncss::ErrorCode::NotFound,
+          [&] { ncss::remove_graduate(f.store, kA, 2025, "x", f.actor); });
+  refused(ncss::ErrorCode::Conflict, [&] { ncss::restore_graduate(f.store, kA, 0, "x", f.actor); });
+}
+
+TEST_CASE("graduate record: remove and restore", "[graduate_record][invalid]") {
+  RecordFixture f;
+  auto removed = ncss::remove_graduate(f.store, kA, 0, "重复录入", f.actor);
+  CHECK(removed.graduate.status == "invalid");
+  CHECK(removed.invalidated.invitations == 1);
+  CHECK_THROWS_AS(ncss::remove_graduate(f.store, kA, 0, "x", f.actor), ncss::Error);
+  ncss::GraduateCorrection c;
+  c.name = "张叁";
+  CHECK_THROWS_AS(ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor), ncss::Error);
+  auto restored = ncss::restore_graduate(f.store, kA, 0, "误删", f.actor);
+  CHECK(restored.graduate.status == "valid");
+  // What was invalidated stays invalid.
+  CHECK(f.text("SELECT state FROM invitations") == "invalid");
+  CHECK(f.text("SELECT status FROM favorites") == "invalid");
+  CHECK(f.count("SELECT count(*) FROM events WHERE action IN ('graduate.remove', "
+                "'graduate.restore')") == 2);
+}
