@@ -54,13 +54,16 @@ void run_issue(Context& ctx, InviteOptions& o) {
                {"result", "结果"},
                {"invitation_id", "邀请函编号", true},
                {"code", "原因代码"},
-               {"message", "说明"}});
+               {"message", "说明"},
+               {"row", "文件行号", true}});
+  for (const auto& warning : report.warnings) ctx.warn(o.issue.from_file + ": " + warning);
   for (const auto& r : report.results) {
     std::string shown = mask ? ncss::mask_resident_id(r.id_number) : r.id_number;
     if (!r.issued)
       ctx.error(ncss::mask_resident_id(r.id_number) + ": " + r.code + ": " + r.message);
     w.row({shown, r.name, r.issued ? "issued" : "refused",
-           r.issued ? std::to_string(r.invitation_id) : "", r.code, r.message});
+           r.issued ? std::to_string(r.invitation_id) : "", r.code, r.message,
+           r.row ? std::to_string(r.row) : ""});
   }
   w.finish();
   std::string summary =
@@ -172,7 +175,14 @@ void register_invite(CLI::App& app, Context& ctx) {
   auto* to = issue->add_option("--to", r.id_numbers, "身份证号 of the graduates to invite");
   auto* all =
       issue->add_flag("--all-favorites", r.all_favorites, "invite every favourite of --cohort");
+  auto* from = issue->add_option("--from-file", r.from_file,
+                                 "a .csv or .xlsx list with a 身份证号 column (optional 届别, "
+                                 "学生姓名, checked against the roster)");
+  from->check(CLI::ExistingFile);
   to->excludes(all);
+  from->excludes(to);
+  from->excludes(all);
+  issue->add_option("--sheet", r.sheet, "--from-file .xlsx: the sheet to read (default the first)");
   issue->add_option("--cohort", r.cohort, "届别");
   auto* jt = issue->add_option("--job-template", r.job_template, "a saved job template");
   auto* jc = issue->add_option("--job-category", r.job_category, "拟录用职位类别, code or name");

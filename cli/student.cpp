@@ -163,11 +163,12 @@ void run_show(Context& ctx, const StudentOptions& o) {
 }
 
 // Prints the record after a correction, removal or restoration, and what it made invalid.
-void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::string& done,
-                      bool unmask) {
+void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::string& command,
+                      const std::string& done, bool unmask) {
   const auto& g = r.graduate;
-  bool mask = ctx.mask_personal_data(unmask, "graduate", g.id_number, "student correct");
-  std::string who = g.name + " " + (mask ? ncss::mask_resident_id(g.id_number) : g.id_number);
+  bool mask = ctx.mask_personal_data(unmask, "graduate", g.id_number, "student " + command);
+  // The note is for a person at any format: masked unless --unmask.
+  std::string who = g.name + " " + (unmask ? g.id_number : ncss::mask_resident_id(g.id_number));
   if (!r.changed) {
     ctx.note(who + ": nothing to change");
   } else {
@@ -196,17 +197,17 @@ void run_correct(Context& ctx, const StudentOptions& o) {
         "--phone or --email");
   }
   auto r = ncss::correct_graduate(ctx.store(), o.id_number, o.cohort, c, o.reason, ctx.actor());
-  print_correction(ctx, r, "corrected", o.unmask);
+  print_correction(ctx, r, "correct", "corrected", o.unmask);
 }
 
 void run_remove(Context& ctx, const StudentOptions& o) {
   auto r = ncss::remove_graduate(ctx.store(), o.id_number, o.cohort, o.reason, ctx.actor());
-  print_correction(ctx, r, "removed from the roster (invalid)", o.unmask);
+  print_correction(ctx, r, "remove", "removed from the roster (invalid)", o.unmask);
 }
 
 void run_restore(Context& ctx, const StudentOptions& o) {
   auto r = ncss::restore_graduate(ctx.store(), o.id_number, o.cohort, o.reason, ctx.actor());
-  print_correction(ctx, r, "restored to the roster", o.unmask);
+  print_correction(ctx, r, "restore", "restored to the roster", o.unmask);
 }
 
 // The graduate a correction names, and why.

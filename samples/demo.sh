@@ -115,6 +115,9 @@ step "The second employer adds a favourite" favorite add --employer $B --name �
   --id 110108200311050362 --school 北京大学
 step "...and invites the same graduate" invite issue --employer $B --to 110108200311050362 \
   --job-category 工程技术人员 --position 软件工程师 --format table
+step_expect 4 "Inviting from a list file (dry run): every row answered with its rule" \
+  invite issue --employer $B --from-file "$top/samples/favorites-2026.csv" \
+  --job-category 工程技术人员 --position 软件工程师 --dry-run --format table
 step "张雨涵 accepts the first employer's invitation" invite respond 1 --accept
 step_expect 5 "...so the second employer's invitation is view-only" invite respond 7 --accept
 step "Two more accept" invite respond 2 --accept
@@ -124,6 +127,9 @@ step "The employer withdraws one still awaiting the graduate (撤回签约)" inv
   --reason 岗位调整 --note "岗位已满"
 step_expect 10 "Withdrawing an accepted one is refused: 请联系学生中止签约" invite withdraw 1 \
   --reason 其他
+step "The school corrects a misspelt name: her favourite and open invitation become 失效" \
+  --actor 新疆大学就业中心 student correct 65310120030702056X --name 古丽娜尔·买买提江 \
+  --reason 姓名录入错误 --format table
 step "The school's review list" review list --school 北京大学 --format table
 step "The school approves two: agreement numbers are assigned" --actor 北京大学就业中心 \
   review approve 1 2 --format table

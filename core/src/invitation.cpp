@@ -1,6 +1,8 @@
 #include "ncss/invitation.hpp"
 
+#include <filesystem>
 #include <optional>
+#include <unordered_map>
 
 #include "audit_impl.hpp"
 #include "employer_impl.hpp"
@@ -8,6 +10,8 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invite_template.hpp"
+#include "ncss/sheet.hpp"
+#include "sheet_header.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
@@ -205,6 +209,98 @@ std::vector<std::pair<std::string, int>> favorite_targets(SQLite::Database& db,
   return out;
 }
 
+// One graduate to invite: from --to, the favourites, or a row of --from-file. A row that is
+// already refused (a bad ID number, say) carries its code and message.
+struct Target {
+  std::string id;
+  int cohort = 0;
+  std::size_t row = 0;
+  std::string name;  // 学生姓名 as the file gives it, checked against the roster
+  std::string code, message;
+};
+
+// The columns --from-file reads: the roster's own headers and aliases.
+enum FileField : std::size_t { kFileId, kFileName, kFileCohort };
+const std::vector<RosterField>& file_fields() {
+  static const std::vector<RosterField> fields = [] {
+    std::vector<RosterField> out;
+    for (const char* key : {"id_number", "name", "cohort"}) {
+      for (const auto& f : roster_fields()) {
+        if (f.key == key) out.push_back(f);
+      }
+    }
+    out[kFileName].required = false;
+    return out;
+  }();
+  return fields;
+}
+
+// Reads the graduates of --from-file, row by row, before the transaction starts. Blank rows are
+// skipped; an ID number on an earlier row is refused as duplicate_in_file.
+std::vector<Target> file_targets(const IssueRequest& r, std::vector<std::string>& warnings,
+                                 Timestamp now) {
+  SheetOptions options;
+  options.sheet_name = r.sheet;
+  const std::filesystem::path file(r.from_file);
+  auto reader = open_sheet(file, options);
+  SheetRow row;
+  HeaderRow header = find_header_row(*reader, row, file_fields(), {kFileId}, file);
+  warnings = header.warnings;
+  std::vector<Target> out;
+  std::unordered_map<std::string, std::size_t> seen;  // ID number → its first row
+  while (reader->next(row)) {
+    std::string v[3];
+    bool any = false;
+    for (std::size_t f = 0; f < 3; ++f) {
+      if (const Cell* c = header.cell(row, f)) v[f] = trim(c->text);
+      any |= !v[f].empty();
+    }
+    if (!any) continue;
+    Target t;
+    t.row = row.number;
+    t.name = v[kFileName];
+    t.cohort = r.cohort;
+    auto refuse = [&](std::size_t field, const std::string& code, const std::string& message) {
+      if (!t.code.empty()) return;  // the first defect of the row is its answer
+      RowProblem p = header.problem(row.number, field, file_fields(), code, message);
+      t.code = code;
+      t.message = file.filename().string() + " row " + std::to_string(p.row) + ", column " +
+                  p.column + " (" + p.header + "): " + message;
+    };
+    const Cell* id_cell = header.cell(row, kFileId);
+    if (v[kFileId].empty()) {
+      refuse(kFileId, "id_missing", "身份证号 is empty");
+    } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(v[kFileId])) {
+      t.id = v[kFileId];
+      refuse(kFileId, "id_excel_number",
+             "身份证号 '" + v[kFileId] +
+                 "' was stored as a number, so Excel dropped its last digits; format the column "
+                 "as text and type the ID number again");
+    } else {
+      t.id = normalize_resident_id(v[kFileId]);
+      for (const auto& d : id_refusals(t.id, now)) refuse(kFileId, d.code, d.message);
+    }
+    if (!v[kFileCohort].empty()) {
+      if (v[kFileCohort].size() == 4 && all_ascii_digits(v[kFileCohort])) {
+        t.cohort = std::stoi(v[kFileCohort]);
+      } else {
+        refuse(kFileCohort, "cohort_invalid",
+               "届别 '" + v[kFileCohort] + "' is not a four-digit year");
+      }
+    }
+    if (t.code.empty()) {
+      auto [it, fresh] = seen.emplace(t.id + "/" + std::to_string(t.cohort), t.row);
+      if (!fresh) {
+        refuse(kFileId, "duplicate_in_file",
+               "the graduate is on row " + std::to_string(it->second) +
+                   " already (one invitation each)");
+      }
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 const char* kSelectInvitation =
     "SELECT i.id, i.employer_code, e.name, g.id_number, g.name, g.school_code, s.name, "
     "coalesce(d.note, ''), g.major, g.cohort, i.state, coalesce(i.fail_reason, 'none'), "
@@ -315,9 +411,18 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
     if (r.all_favorites && r.cohort == 0) {
       throw Error::usage("--all-favorites needs --cohort");
     }
-    if (!r.all_favorites && r.id_numbers.empty()) {
-      throw Error::usage("name the graduates with --to, or use --all-favorites --cohort");
+    const int sources =
+        (r.all_favorites ? 1 : 0) + (r.id_numbers.empty() ? 0 : 1) + (r.from_file.empty() ? 0 : 1);
+    if (sources == 0) {
+      throw Error::usage(
+          "name the graduates with --to or --from-file, or use --all-favorites --cohort");
     }
+    if (sources > 1) {
+      throw Error::usage("--to, --from-file and --all-favorites are alternatives: give one");
+    }
+    IssueReport report;
+    std::vector<Target> targets;
+    if (!r.from_file.empty()) targets = file_targets(r, report.warnings, actor.now);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     require_verified_employer_in(db, code, "invite");
     JobInfo job = resolve_job(store, db, r, code);
@@ -326,11 +431,20 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
     std::string now = format_utc(actor.now);
     std::string deadline = format_utc(Timestamp{actor.now.seconds + r.valid_days * kSecondsPerDay});
 
-    std::vector<std::pair<std::string, int>> targets;
     if (r.all_favorites) {
-      targets = favorite_targets(db, code, r.cohort);
-    } else {
-      for (const auto& id : r.id_numbers) targets.emplace_back(normalize_resident_id(id), r.cohort);
+      for (auto& [id, cohort] : favorite_targets(db, code, r.cohort)) {
+        Target t;
+        t.id = std::move(id);
+        t.cohort = cohort;
+        targets.push_back(std::move(t));
+      }
+    } else if (r.from_file.empty()) {
+      for (const auto& id : r.id_numbers) {
+        Target t;
+        t.id = normalize_resident_id(id);
+        t.cohort = r.cohort;
+        targets.push_back(std::move(t));
+      }
     }
 
     IssueRun run(db, code);
@@ -341,14 +455,22 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
         "work_location, contact, contact_phone, archive, hukou, terms, valid_days, issued_at, "
         "deadline, updated_at) VALUES (:c, :g, 'awaiting_graduate', :cat, :pos, :loc, :contact, "
         ":phone, :archive, :hukou, :terms, :days, :now, :deadline, :now)");
-    IssueReport report;
-    for (const auto& [id, cohort] : targets) {
+    for (const auto& t : targets) {
+      const std::string& id = t.id;
       IssueResult res;
       res.id_number = id;
-      auto c = run.find(id, cohort, res);
+      res.row = t.row;
+      res.code = t.code;
+      res.message = t.message;
+      auto c = res.code.empty() ? run.find(id, t.cohort, res) : std::nullopt;
       if (c) {
         res.name = c->name;
-        if (run.check(*c, res)) {
+        if (!t.name.empty() && t.name != c->name) {
+          res.code = "name_mismatch";
+          res.message = std::filesystem::path(r.from_file).filename().string() + " row " +
+                        std::to_string(t.row) + ": the file says " + t.name + ", the roster has " +
+                        c->name + " for " + mask_resident_id(id);
+        } else if (run.check(*c, res)) {
           insert.reset();
           insert.bind(":c", code);
           insert.bind(":g", c->graduate_id);

@@ -144,6 +144,61 @@ TEST_CASE("cli invite: each refused graduate is reported with its rule", "[cli][
   CHECK(w.events() == 0);
 }
 
+TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each row",
+          "[cli][invite][from_file]") {
+  World w;
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "李四", "--id", kB, "--school",
+                 "清华大学"})
+              .exit_code == 0);
+  std::string bad = kB;
+  bad.back() = bad.back() == '0' ? '1' : '0';
+  auto list = w.dir / "list.csv";
+  // A title row above the header, columns in any order, a blank row, an unknown column.
+  testkit::write_file(list, "2026届拟签约名单,,,\n届别,备注,身份证号,学生姓名\n2026,," + kA +
+                                ",张三\n,,,\n2026,,1.10105E+17,\n2026,," + bad + ",李四\n2026,,\"" +
+                                kA + "\",张三\n2026,," + kD + ",王五\n2026,x," + kB + ",李肆\n");
+  auto issue = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--format",       "csv", "invite",      "issue",
+                                     "--employer",     kV,    "--from-file", list.string(),
+                                     "--job-category", "13",  "--position",  "研发工程师"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return w.run(args);
+  };
+  auto dry = issue({"--dry-run"});
+  INFO(dry.err);
+  CHECK(dry.exit_code == 4);
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+
+  auto r = issue({});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.out, "id_number,name,result,invitation_id,code,message,row"));
+  CHECK(contains(r.out, kA + ",张三,issued,1,,,3"));
+  CHECK(contains(r.out, "id_excel_number"));
+  CHECK(contains(r.out, "list.csv row 5, column C (身份证号)"));
+  CHECK(contains(r.out, "id_checksum"));
+  CHECK(contains(r.out, "duplicate_in_file"));
+  CHECK(contains(r.out, "training_mode"));
+  CHECK(contains(r.out, "name_mismatch"));
+  CHECK(contains(r.err, "备注"));  // the unknown column, ignored with a warning
+  CHECK(contains(r.err, "1 issued, 5 refused"));
+  CHECK(w.invitations() == 1);
+  CHECK(w.events() == 1);
+
+  // --to, --from-file and --all-favorites are alternatives.
+  CHECK(issue({"--to", kA}).exit_code == 2);
+  CHECK(issue({"--all-favorites", "--cohort", "2026"}).exit_code == 2);
+  // A file without a 身份证号 header is refused whole, naming the file.
+  auto none = w.dir / "none.csv";
+  testkit::write_file(none, "学生姓名\n张三\n");
+  auto refused = w.run({"invite", "issue", "--employer", kV, "--from-file", none.string(),
+                        "--job-category", "13", "--position", "研发工程师"});
+  CHECK(refused.exit_code == 3);
+  CHECK(contains(refused.err, "none.csv"));
+  CHECK(w.invitations() == 1);
+}
+
 TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
   World w;
   auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",

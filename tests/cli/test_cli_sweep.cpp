@@ -2,6 +2,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <future>
 
 #include "ncss/identity.hpp"
@@ -91,4 +92,31 @@ TEST_CASE("cli sweep: two sweeps at once expire each invitation once", "[cli][sw
   CHECK((contains(ra.out, "\"expired\":1") != contains(rb.out, "\"expired\":1")));
   CHECK(s.count("SELECT count(*) FROM events WHERE action = 'invitation.expire'") == 1);
   CHECK(s.count("SELECT count(*) FROM outbox") == 2);
+}
+
+TEST_CASE("cli sweep: beside another writer it waits for the lock instead of failing",
+          "[cli][sweep]") {
+  Sweep s;
+  // Another command (an import, a review) holds the write lock for a second.
+  SQLite::Database other(s.db, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  other.exec("UPDATE graduates SET department = '信息学院'");
+  auto sweep = std::async(std::launch::async, [&] { return s.run({"sweep", "--format", "json"}); });
+  CHECK(sweep.wait_for(std::chrono::milliseconds(800)) == std::future_status::timeout);
+  other.exec("COMMIT");
+  auto r = sweep.get();
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "\"expired\":1"));
+  CHECK(s.count("SELECT count(*) FROM graduates WHERE department = '信息学院'") == 2);
+
+  // With a wait shorter than the other writer's transaction it fails, as storage (7), having
+  // written nothing.
+  other.exec("BEGIN IMMEDIATE");
+  auto late = run_ncssctl(
+      {"--db", s.db, "--busy-timeout", "200", "--now", "2026-05-22T09:00:00+08:00", "sweep"});
+  other.exec("ROLLBACK");
+  CHECK(late.exit_code == 7);
+  CHECK(contains(late.err, "locked"));
+  CHECK(s.count("SELECT count(*) FROM invitations WHERE state = 'failed'") == 1);
 }

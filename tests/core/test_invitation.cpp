@@ -1,4 +1,5 @@
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <xlsxwriter.h>
 
 #include <catch2/catch.hpp>
 
@@ -125,4 +126,52 @@ TEST_CASE("invitation: past its deadline it cannot be accepted", "[invitation]")
     CHECK(e.code() == ncss::ErrorCode::InvalidTransition);
   }
   CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.accept'") == 0);
+}
+
+TEST_CASE("invitation: --from-file reads an .xlsx list by its header", "[invitation][from_file]") {
+  InviteFixture f;
+  auto path = f.dir / "list.xlsx";
+  {
+    lxw_workbook* wb = workbook_new(path.c_str());
+    workbook_add_worksheet(wb, "说明");
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "名单");
+    worksheet_write_string(ws, 0, 0, "签约名单", nullptr);
+    worksheet_write_string(ws, 2, 0, "证件号码", nullptr);  // an alias of 身份证号
+    worksheet_write_string(ws, 2, 1, "届别", nullptr);
+    worksheet_write_string(ws, 3, 0, kA.c_str(), nullptr);
+    worksheet_write_number(ws, 3, 1, 2026, nullptr);
+    worksheet_write_string(ws, 4, 0, kA.c_str(), nullptr);
+    worksheet_write_number(ws, 4, 1, 2025, nullptr);  // not on the 2025 roster
+    worksheet_write_string(ws, 5, 0, kA.c_str(), nullptr);
+    worksheet_write_string(ws, 5, 1, "26届", nullptr);
+    REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+  }
+  ncss::IssueRequest r;
+  r.employer_code = kV;
+  r.from_file = path.string();
+  r.sheet = "名单";
+  r.job_category = "13";
+  r.position = "研发工程师";
+  auto report = ncss::issue_invitations(f.store, r, f.actor);
+  REQUIRE(report.results.size() == 3);
+  CHECK(report.results[0].issued);
+  CHECK(report.results[0].row == 4);
+  CHECK(report.results[1].code == "graduate_not_found");
+  CHECK(report.results[1].row == 5);
+  CHECK(report.results[2].code == "cohort_invalid");
+  CHECK(report.results[2].message.find("list.xlsx row 6, column B (届别)") != std::string::npos);
+  CHECK(report.issued == 1);
+  CHECK(report.written);
+
+  // The first sheet has no header row: refused whole, naming the file; nothing written.
+  r.sheet.clear();
+  int before = f.count("SELECT count(*) FROM events");
+  try {
+    ncss::issue_invitations(f.store, r, f.actor);
+    FAIL("a list without a 身份证号 header was accepted");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+    CHECK(std::string(e.what()).find("list.xlsx") != std::string::npos);
+  }
+  CHECK(f.count("SELECT count(*) FROM events") == before);
 }

@@ -15,8 +15,12 @@ namespace ncss {
 struct IssueRequest {
   std::string employer_code;
   std::vector<std::string> id_numbers;  // --to
-  bool all_favorites = false;           // every favourite of `cohort`
-  int cohort = 0;                       // 0: the graduate's only cohort
+  // --from-file: a .csv or .xlsx with a 身份证号 column (header found as in roster import), and
+  // optionally 届别 (else `cohort`) and 学生姓名 (checked against the roster when given).
+  std::string from_file;
+  std::string sheet;           // .xlsx: the sheet to read (default the first)
+  bool all_favorites = false;  // every favourite of `cohort`
+  int cohort = 0;              // 0: the graduate's only cohort
   // Job info: a template, or the fields themselves (category by code or name).
   std::string job_template;
   std::string job_category;
@@ -34,10 +38,13 @@ struct IssueRequest {
 };
 
 // One graduate's outcome. Codes of refusals: not_favorite, open_invitation, training_mode,
-// graduate_invalid, graduate_not_found, cohort_ambiguous.
+// graduate_invalid, graduate_not_found, cohort_ambiguous; for --from-file rows also the ID
+// number's defects (id_missing, id_excel_number, id_length, id_chars, id_checksum, id_birthdate,
+// id_birth_future), cohort_invalid, name_mismatch and duplicate_in_file.
 struct IssueResult {
   std::string id_number;
   std::string name;
+  std::size_t row = 0;  // --from-file: the row in the file, as a spreadsheet shows it
   bool issued = false;
   std::int64_t invitation_id = 0;  // when issued (and not a dry run: the id it would have had)
   std::string code;
@@ -46,6 +53,7 @@ struct IssueResult {
 
 struct IssueReport {
   std::vector<IssueResult> results;
+  std::vector<std::string> warnings;  // --from-file: unknown columns, ignored
   int issued = 0;
   int refused = 0;
   bool written = false;
@@ -53,8 +61,9 @@ struct IssueReport {
 
 // Issues one invitation per graduate in one transaction. Throws NotFound for an unknown employer
 // or template, InvalidTransition when the employer is not verified, InvalidInput for bad job
-// info or valid_days; refusals of single graduates are in the report. Writes nothing on a dry
-// run, or with all_or_nothing when any graduate is refused.
+// info or valid_days, or a --from-file that cannot be read as a list (no header row, a hostile
+// or corrupt file: the message names the file); refusals of single graduates are in the report.
+// Writes nothing on a dry run, or with all_or_nothing when any graduate is refused.
 IssueReport issue_invitations(Store& store, const IssueRequest& request, const Actor& actor);
 
 struct Invitation {
