@@ -191,6 +191,30 @@ void register_invite(CLI::App& app, Context& ctx) {
   issue->add_option("--work-location", r.work_location, "工作地点");
   issue->add_option("--contact", r.contact, "签约联系人");
   issue->add_option("--contact-phone", r.contact_phone, "签约联系人电话");
+  // Typed archive and hukou info (the template fields of invite_template.hpp).
+  struct Typed {
+    const char* option;
+    ncss::TemplateFields ncss::IssueRequest::*block;
+    const char* key;
+    const char* help;
+  };
+  static const Typed kTyped[] = {
+      {"--archive-receipt-type", &ncss::IssueRequest::archive, "receipt_type",
+       "档案接收类型, code or name (ncssctl codes archive_receipt)"},
+      {"--archive-forward-unit", &ncss::IssueRequest::archive, "forward_unit",
+       "档案转寄单位名称 (with receipt type 2)"},
+      {"--archive-address", &ncss::IssueRequest::archive, "address", "档案接收地址"},
+      {"--archive-contact", &ncss::IssueRequest::archive, "contact", "档案接收联系人"},
+      {"--archive-phone", &ncss::IssueRequest::archive, "phone", "档案接收联系电话"},
+      {"--archive-postcode", &ncss::IssueRequest::archive, "postcode", "档案接收邮编, 6 digits"},
+      {"--hukou-address", &ncss::IssueRequest::hukou, "address", "户口迁移地址"},
+  };
+  for (const auto& t : kTyped) {
+    issue->add_option_function<std::string>(
+        t.option, [o, t](const std::string& v) { (o->issue.*t.block)[t.key] = v; },
+        std::string(t.help) +
+            "; the first typed becomes the employer's default (else a template is used)");
+  }
   issue->add_option("--archive-template", r.archive_template,
                     "档案接收 template (default: the employer's default)");
   issue->add_option("--hukou-template", r.hukou_template,

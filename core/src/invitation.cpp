@@ -6,6 +6,7 @@
 
 #include "audit_impl.hpp"
 #include "employer_impl.hpp"
+#include "invite_template_impl.hpp"
 #include "ncss/employer.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
@@ -75,9 +76,24 @@ JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
   return j;
 }
 
-// The archive or hukou info: the named template, else the default, else nothing.
-std::string resolve_block(Store& store, const std::string& code, const std::string& kind,
-                          const std::string& name) {
+// The archive or hukou info: typed fields, else the named template, else the default, else
+// nothing. Typed info becomes the employer's default when it has none of the kind.
+std::string resolve_block(Store& store, SQLite::Database& db, const std::string& code,
+                          const std::string& kind, const TemplateFields& typed,
+                          const std::string& name, const Actor& actor) {
+  bool any_typed = false;
+  for (const auto& [k, v] : typed) any_typed |= !trim(v).empty();
+  if (any_typed) {
+    if (!name.empty()) {
+      throw Error::usage("give the " + kind + " info typed or as --" + kind +
+                         "-template, not both");
+    }
+    TemplateFields valid = validate_template_fields(store, kind, typed);
+    save_first_as_default_in(db, code, kind, valid, actor);
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : valid) j[k] = v;
+    return j.dump();
+  }
   std::optional<InviteTemplate> t;
   if (!name.empty()) {
     t = get_template(store, code, kind, name);
@@ -426,8 +442,9 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     require_verified_employer_in(db, code, "invite");
     JobInfo job = resolve_job(store, db, r, code);
-    std::string archive = resolve_block(store, code, "archive", r.archive_template);
-    std::string hukou = resolve_block(store, code, "hukou", r.hukou_template);
+    std::string archive =
+        resolve_block(store, db, code, "archive", r.archive, r.archive_template, actor);
+    std::string hukou = resolve_block(store, db, code, "hukou", r.hukou, r.hukou_template, actor);
     std::string now = format_utc(actor.now);
     std::string deadline = format_utc(Timestamp{actor.now.seconds + r.valid_days * kSecondsPerDay});
 

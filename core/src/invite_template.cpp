@@ -5,6 +5,7 @@
 
 #include "audit_impl.hpp"
 #include "employer_impl.hpp"
+#include "invite_template_impl.hpp"
 #include "ncss/codes.hpp"
 #include "ncss/identity.hpp"
 #include "store_impl.hpp"
@@ -411,6 +412,27 @@ std::optional<InviteTemplate> default_template(Store& store, const std::string& 
   });
 }
 
+TemplateFields validate_template_fields(Store& store, const std::string& kind,
+                                        const TemplateFields& fields) {
+  return validate(store, kind, fields);
+}
+
+bool save_first_as_default_in(SQLite::Database& db, const std::string& credit_code,
+                              const std::string& kind, const TemplateFields& fields,
+                              const Actor& actor) {
+  SQLite::Statement q(db,
+                      "SELECT 1 FROM invite_templates WHERE credit_code = :c AND kind = :k "
+                      "AND is_default = 1 AND removed = 0");
+  q.bind(":c", credit_code);
+  q.bind(":k", kind);
+  if (q.executeStep()) return false;
+  std::string name = "默认";
+  for (int i = 2; find(db, credit_code, kind, name); ++i) name = "默认" + std::to_string(i);
+  add_in(db, credit_code, kind, name, fields, true, actor,
+         "the first information typed into an invitation becomes the default");
+  return true;
+}
+
 bool save_first_as_default(Store& store, const std::string& credit_code_raw,
                            const std::string& kind, const TemplateFields& fields,
                            const Actor& actor) {
@@ -419,21 +441,10 @@ bool save_first_as_default(Store& store, const std::string& credit_code_raw,
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     std::string credit_code = normalize_credit_code(credit_code_raw);
     require_employer(db, credit_code);
-    {
-      SQLite::Statement q(db,
-                          "SELECT 1 FROM invite_templates WHERE credit_code = :c AND kind = :k "
-                          "AND is_default = 1 AND removed = 0");
-      q.bind(":c", credit_code);
-      q.bind(":k", kind);
-      if (q.executeStep()) return false;
-    }
     auto valid = validate(store, kind, fields);
-    std::string name = "默认";
-    for (int i = 2; find(db, credit_code, kind, name); ++i) name = "默认" + std::to_string(i);
-    add_in(db, credit_code, kind, name, valid, true, actor,
-           "the first information typed into an invitation becomes the default");
-    tx.commit();
-    return true;
+    bool saved = save_first_as_default_in(db, credit_code, kind, valid, actor);
+    if (saved) tx.commit();
+    return saved;
   });
 }
 

@@ -199,6 +199,48 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
   CHECK(w.invitations() == 1);
 }
 
+TEST_CASE("cli invite: typed archive and hukou info; the first typed becomes the default",
+          "[cli][invite][template]") {
+  World w;
+  auto issue = [&](const std::string& to, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--format",       "csv", "invite",     "issue",
+                                     "--employer",     kV,    "--to",       to,
+                                     "--job-category", "13",  "--position", "研发工程师"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return w.run(args);
+  };
+  // Refused before anything is written: a receipt type not in the code table; typed info and a
+  // template together.
+  auto bad = issue(kA, {"--archive-receipt-type", "邮寄"});
+  CHECK(bad.exit_code == 3);
+  CHECK(contains(bad.err, "档案接收类型"));
+  auto both = issue(kA, {"--hukou-address", "北京市海淀区", "--hukou-template", "集体户"});
+  CHECK(both.exit_code == 2);
+  auto forward = issue(kA, {"--archive-receipt-type", "2"});  // 转寄 needs unit and address
+  CHECK(forward.exit_code == 3);
+  CHECK(w.invitations() == 0);
+  CHECK(w.count("SELECT count(*) FROM invite_templates") == 0);
+
+  auto r = issue(kA, {"--archive-receipt-type", "转寄其他单位", "--archive-forward-unit",
+                      "北京市海淀区人才服务中心", "--archive-address", "北京市海淀区中关村大街1号",
+                      "--archive-postcode", "100080", "--hukou-address", "北京市海淀区集体户"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE json_extract(archive, '$.receipt_type') "
+                "= '2' AND json_extract(hukou, '$.address') = '北京市海淀区集体户'") == 1);
+  CHECK(w.count("SELECT count(*) FROM invite_templates WHERE name = '默认' AND is_default = 1") ==
+        2);  // one archive, one hukou
+  // The next invitation with nothing typed uses those defaults; typing again changes no default.
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "李四", "--id", kB, "--school",
+                 "清华大学"})
+              .exit_code == 0);
+  REQUIRE(issue(kB, {"--hukou-address", "上海市"}).exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE id = 2 AND json_extract(archive, "
+                "'$.forward_unit') = '北京市海淀区人才服务中心' AND json_extract(hukou, "
+                "'$.address') = '上海市'") == 1);
+  CHECK(w.count("SELECT count(*) FROM invite_templates") == 2);
+}
+
 TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
   World w;
   auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ncss/audit.hpp"
+#include "ncss/invite_template.hpp"
 #include "ncss/signing_state.hpp"
 #include "ncss/store.hpp"
 
@@ -28,7 +29,12 @@ struct IssueRequest {
   std::string work_location;
   std::string contact;
   std::string contact_phone;
-  // Empty: the employer's default template of the kind, if any.
+  // Archive (档案接收) and hukou (户口迁移) info: typed fields (keys as in invite_template.hpp),
+  // or a named template, or, when neither is given, the employer's default template of the kind,
+  // if any. Typed info is checked as a template is, and the first an employer types becomes its
+  // default template of the kind (the 2022 guide), in the same transaction.
+  TemplateFields archive;
+  TemplateFields hukou;
   std::string archive_template;
   std::string hukou_template;
   int valid_days = 7;  // 应约有效期, 1 to 30
