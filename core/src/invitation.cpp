@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "audit_impl.hpp"
+#include "destination_impl.hpp"
 #include "employer_impl.hpp"
 #include "invite_template_impl.hpp"
 #include "ncss/employer.hpp"
@@ -380,20 +381,6 @@ InvitationRow require_invitation(SQLite::Database& db, std::int64_t id) {
 }
 
 // Another signing of the same person that is live (awaiting review, signed, terminating).
-std::optional<std::pair<std::int64_t, SigningState>> other_live(SQLite::Database& db,
-                                                                const InvitationRow& inv) {
-  SQLite::Statement q(db,
-                      "SELECT i.id, i.state FROM invitations i JOIN graduates g ON g.id = "
-                      "i.graduate_id WHERE g.id_number = :n AND i.id <> :id ORDER BY i.id");
-  q.bind(":n", inv.id_number);
-  q.bind(":id", static_cast<std::int64_t>(inv.id));
-  while (q.executeStep()) {
-    auto s = parse_signing_state(q.getColumn(1).getString());
-    if (s && is_live(*s)) return std::make_pair(q.getColumn(0).getInt64(), *s);
-  }
-  return std::nullopt;
-}
-
 // The deadline counts at `now`, whether or not a sweep has run: past it, an invitation awaiting
 // the graduate is expired, and neither party can act on it any more.
 void refuse_if_expired(const InvitationRow& inv, const Actor& actor, const char* verb) {
@@ -616,12 +603,11 @@ Invitation respond_invitation(Store& store, std::int64_t id, bool accept, const 
     SigningEvent event = accept ? SigningEvent::Accept : SigningEvent::Reject;
     if (inv.state == SigningState::AwaitingGraduate) {
       refuse_if_expired(inv, actor, accept ? "accepted" : "rejected");
-      if (auto live = other_live(db, inv)) {
-        throw Error::invalid_transition("the graduate " + mask_resident_id(inv.id_number) +
-                                        " already has a live signing (" + "invitation " +
-                                        std::to_string(live->first) + ", " +
-                                        std::string(signing_state_label(live->second)) +
-                                        "): invitation " + std::to_string(id) + " is view-only");
+      // One live destination at a time: with another (a signing, a paper agreement, an
+      // approved registration) this invitation is view-only.
+      if (auto live = live_destination(db, inv.graduate_id, inv.id)) {
+        throw Error::invalid_transition(live_destination_message(inv.id_number, *live) +
+                                        "; invitation " + std::to_string(id) + " is view-only");
       }
     }
     AuditWriter audit(db, actor);
