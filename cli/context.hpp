@@ -76,5 +76,7 @@ void register_sweep(CLI::App& app, Context& ctx);
 void register_history(CLI::App& app, Context& ctx);
 void register_outbox(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
+void register_terminate(CLI::App& app, Context& ctx);
+void register_void(CLI::App& app, Context& ctx);
 
 }  // namespace cli

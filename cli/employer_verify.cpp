@@ -53,12 +53,6 @@ std::string verification_name(const std::string& v) {
   return v;
 }
 
-std::string shown_time(const std::string& stored) {
-  if (stored.empty()) return "";
-  auto t = ncss::parse_time(stored);
-  return t ? ncss::format_cst(*t) : stored;
-}
-
 std::vector<std::string> attempt_row(const ncss::VerificationAttempt& a, bool human) {
   std::string files;
   for (const auto& f : a.files) {

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "ncss/error.hpp"
+#include "ncss/time.hpp"
 
 namespace cli {
 
@@ -61,6 +62,12 @@ std::size_t display_width(const std::string& s) {
     width += is_wide(c) ? 2 : 1;
   }
   return width;
+}
+
+std::string shown_time(const std::string& stored) {
+  if (stored.empty()) return "";
+  auto t = ncss::parse_time(stored);
+  return t ? ncss::format_cst(*t) : stored;
 }
 
 std::string csv_field(const std::string& v) {

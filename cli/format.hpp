@@ -40,6 +40,9 @@ class RowWriter {
 
 // Terminal columns a UTF-8 string takes: wide (CJK, full-width) characters count two.
 std::size_t display_width(const std::string& text);
+// A stored UTC time as people read it (China Standard Time); empty stays empty, and text that is
+// not a time is shown as it is.
+std::string shown_time(const std::string& stored);
 std::string csv_field(const std::string& value);
 std::string json_string(const std::string& value);
 

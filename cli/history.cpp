@@ -1,4 +1,5 @@
-// ncssctl history (ID | --graduate ID | --employer USCC): the audit trail, oldest first.
+// ncssctl history (ID | T<id> | R<id> | --graduate ID | --employer USCC): the audit trail,
+// oldest first.
 #include <CLI/CLI.hpp>
 #include <memory>
 
@@ -12,20 +13,37 @@ namespace cli {
 namespace {
 
 struct HistoryOptions {
-  std::int64_t invitation = 0;
+  std::string item;  // an invitation ID, T<id> a termination, R<id> a registration
   std::string graduate;
   std::string employer;
 };
 
 void run_history(Context& ctx, const HistoryOptions& o) {
-  int given = (o.invitation != 0) + !o.graduate.empty() + !o.employer.empty();
+  int given = !o.item.empty() + !o.graduate.empty() + !o.employer.empty();
   if (given != 1) {
     throw ncss::Error::usage(
-        "history needs exactly one of: an invitation ID, --graduate, --employer");
+        "history needs exactly one of: an invitation ID (or T<id>, R<id>), --graduate, "
+        "--employer");
   }
-  auto events = o.invitation != 0     ? ncss::history_of_invitation(ctx.store(), o.invitation)
-                : !o.graduate.empty() ? ncss::history_of_graduate(ctx.store(), o.graduate)
-                                      : ncss::history_of_employer(ctx.store(), o.employer);
+  std::vector<ncss::EventRecord> events;
+  if (!o.item.empty()) {
+    char kind = o.item.front() == 't' ? 'T' : o.item.front() == 'r' ? 'R' : o.item.front();
+    std::string digits = (kind == 'T' || kind == 'R') ? o.item.substr(1) : o.item;
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw ncss::Error::usage("'" + o.item +
+                               "' is not an invitation ID (12), a termination (T12) or a "
+                               "registration (R12)");
+    }
+    std::int64_t id = std::stoll(digits);
+    events = kind == 'T'   ? ncss::history_of_termination(ctx.store(), id)
+             : kind == 'R' ? ncss::history_of_registration(ctx.store(), id)
+                           : ncss::history_of_invitation(ctx.store(), id);
+  } else if (!o.graduate.empty()) {
+    events = ncss::history_of_graduate(ctx.store(), o.graduate);
+  } else {
+    events = ncss::history_of_employer(ctx.store(), o.employer);
+  }
   const bool human = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(),
               {{"event_id", "编号", true},
@@ -53,12 +71,15 @@ void register_history(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "history",
       "the audit trail (who, what, when, why) of an invitation, a graduate or an employer");
-  cmd->add_option("invitation", o->invitation, "invitation ID");
-  cmd->add_option("--graduate", o->graduate,
-                  "a graduate's ID number: their record and invitations");
+  cmd->add_option("item", o->item,
+                  "an invitation ID (with its terminations), T<id> a termination, R<id> a "
+                  "registration (with its offline terminations)");
+  cmd->add_option(
+      "--graduate", o->graduate,
+      "a graduate's ID number: their record, invitations, registrations and terminations");
   cmd->add_option("--employer", o->employer,
-                  "an employer's credit code: its record, verification, favourites, templates and "
-                  "invitations");
+                  "an employer's credit code: its record, verification, favourites, templates, "
+                  "invitations and their terminations");
   cmd->callback([&ctx, o] { run_history(ctx, *o); });
 }
 

@@ -29,12 +29,6 @@ struct InviteOptions {
   bool unmask = false;
 };
 
-// Stored UTC → shown CST; empty stays empty.
-std::string cst(const std::string& utc) {
-  auto t = ncss::parse_time(utc);
-  return t ? ncss::format_cst(*t) : utc;
-}
-
 std::string read_terms(const std::string& terms) {
   if (terms.empty() || terms.front() != '@') return terms;
   std::ifstream in(terms.substr(1), std::ios::binary);
@@ -99,8 +93,8 @@ std::vector<std::string> list_row(const ncss::Invitation& v, bool mask) {
           v.major,
           std::string(ncss::signing_state_name(v.state)),
           ncss::invitation_state_text(v),
-          cst(v.updated_at),
-          cst(v.deadline)};
+          shown_time(v.updated_at),
+          shown_time(v.deadline)};
 }
 
 void run_list(Context& ctx, const InviteOptions& o) {
@@ -118,9 +112,9 @@ void run_show(Context& ctx, const InviteOptions& o) {
   bool reviewed = !v.reviewed_at.empty();
   bool signed_ = v.state == S::Signed || v.state == S::Terminating || v.state == S::Terminated ||
                  v.state == S::Voided;
-  std::string wait_time = responded ? cst(v.responded_at) : "";
-  if (!responded && v.state == S::Failed) wait_time = cst(v.updated_at);
-  std::string review_time = reviewed ? cst(v.reviewed_at) : "";
+  std::string wait_time = responded ? shown_time(v.responded_at) : "";
+  if (!responded && v.state == S::Failed) wait_time = shown_time(v.updated_at);
+  std::string review_time = reviewed ? shown_time(v.reviewed_at) : "";
   RowWriter w(ctx.out(), ctx.format(), {{"field", "项目"}, {"value", "内容"}});
   auto row = [&](const std::string& k, const std::string& val) { w.row({k, val}); };
   row("invitation_id", std::to_string(v.id));
@@ -133,11 +127,11 @@ void run_show(Context& ctx, const InviteOptions& o) {
   row("cohort", std::to_string(v.cohort));
   row("state", std::string(ncss::signing_state_name(v.state)));
   row("state_name", ncss::invitation_state_text(v));
-  row("step1 单位已发起邀请", cst(v.issued_at));
+  row("step1 单位已发起邀请", shown_time(v.issued_at));
   row("step2 等待学生应约", wait_time);
   row("step3 学校（院系）审核", review_time);
   row("step4 签约完成", signed_ ? review_time : "");
-  row("deadline 应约截止时间", cst(v.deadline));
+  row("deadline 应约截止时间", shown_time(v.deadline));
   row("job_category 拟录用职位类别", v.job_category + " " + v.job_category_name);
   row("position 拟录用岗位名称", v.position);
   row("work_location 工作地点", v.work_location);
@@ -149,7 +143,7 @@ void run_show(Context& ctx, const InviteOptions& o) {
   if (!v.withdraw_reason.empty()) row("withdraw_reason 撤回原因", v.withdraw_reason);
   if (!v.review_reason.empty()) row("review_reason 审核意见", v.review_reason);
   if (!v.agreement_no.empty()) row("agreement_no 协议编号", v.agreement_no);
-  row("updated_at 最新操作时间", cst(v.updated_at));
+  row("updated_at 最新操作时间", shown_time(v.updated_at));
 }
 
 void print_one(Context& ctx, const ncss::Invitation& v) {

@@ -1,4 +1,5 @@
-// ncssctl review list|approve|reject: 院校签约审核 of signings the graduate has accepted.
+// ncssctl review list|approve|reject|return: 院校审核 of signings the graduate has accepted, and
+// (as T<id>) of terminations.
 #include "ncss/review.hpp"
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include "context.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "review_items.hpp"
 
 namespace cli {
 
@@ -14,8 +16,8 @@ namespace {
 
 struct ReviewOptions {
   ncss::ReviewFilter filter;
-  std::vector<std::int64_t> ids;
-  std::int64_t id = 0;
+  std::vector<std::string> items;  // invitation IDs, T<id> terminations
+  std::string item;
   bool all = false;
   bool dry_run = false;
   bool unmask = false;
@@ -47,18 +49,52 @@ void run_list(Context& ctx, const ReviewOptions& o) {
   }
 }
 
+// An item of the school's review: a signing (its invitation ID) or a termination (T12).
+struct Item {
+  bool termination = false;
+  std::int64_t id = 0;
+};
+
+Item parse_item(const std::string& text) {
+  Item item;
+  std::string digits = text;
+  if (!digits.empty() && (digits.front() == 'T' || digits.front() == 't')) {
+    item.termination = true;
+    digits.erase(0, 1);
+  }
+  if (digits.empty() || digits.size() > 18 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    throw ncss::Error::usage("'" + text +
+                             "' is not a review item: an invitation ID (12) or a termination "
+                             "(T12)");
+  }
+  item.id = std::stoll(digits);
+  return item;
+}
+
 void run_approve(Context& ctx, const ReviewOptions& o) {
   std::vector<ncss::Approval> done;
+  std::vector<std::int64_t> ids;
+  for (const auto& text : o.items) {
+    Item item = parse_item(text);
+    if (item.termination) {
+      if (o.items.size() != 1) {
+        throw ncss::Error::usage("approve one termination at a time (" + text + ")");
+      }
+      review_termination(ctx, item.id, ReviewAction::Approve, "");
+      return;
+    }
+    ids.push_back(item.id);
+  }
   if (o.all) {
-    if (!o.ids.empty()) throw ncss::Error::usage("give invitation IDs or --all, not both");
+    if (!ids.empty()) throw ncss::Error::usage("give invitation IDs or --all, not both");
     done = ncss::approve_matching(ctx.store(), o.filter, o.dry_run, ctx.actor());
     ctx.note(std::to_string(done.size()) +
              (o.dry_run ? " would be approved (dry run)" : " approved"));
   } else {
-    if (o.ids.empty())
-      throw ncss::Error::usage("give invitation IDs to approve, or --all --school");
+    if (ids.empty()) throw ncss::Error::usage("give invitation IDs to approve, or --all --school");
     if (o.dry_run) throw ncss::Error::usage("--dry-run goes with --all");
-    done = ncss::approve_invitations(ctx.store(), o.ids, ctx.actor());
+    done = ncss::approve_invitations(ctx.store(), ids, ctx.actor());
     ctx.note(std::to_string(done.size()) + " approved");
   }
   RowWriter w(ctx.out(), ctx.format(), kApprovalColumns);
@@ -90,7 +126,7 @@ void register_review(CLI::App& app, Context& ctx) {
       "approve",
       "approve signings (已签约): assigns the 协议编号 and freezes the employer's and graduate's "
       "data; all or none");
-  approve->add_option("ids", o->ids, "invitation IDs");
+  approve->add_option("items", o->items, "invitation IDs, or one termination as T<id>");
   approve->add_flag("--all", o->all, "every invitation awaiting review of --school (and filters)");
   add_filter(approve, *o);
   approve->add_flag("--dry-run", o->dry_run,
@@ -99,12 +135,29 @@ void register_review(CLI::App& app, Context& ctx) {
 
   auto* reject =
       review->add_subcommand("reject", "reject a signing (学校审核不通过) with a reason");
-  reject->add_option("id", o->id, "invitation ID")->required();
+  reject->add_option("item", o->item, "invitation ID, or a termination as T<id>")->required();
   reject->add_option("--reason", o->reason, "why (shown to the employer and the graduate)")
       ->required();
   reject->callback([&ctx, o] {
-    ncss::reject_invitation(ctx.store(), o->id, o->reason, ctx.actor());
-    ctx.note("rejected invitation " + std::to_string(o->id));
+    Item item = parse_item(o->item);
+    if (item.termination) {
+      review_termination(ctx, item.id, ReviewAction::Reject, o->reason);
+      return;
+    }
+    ncss::reject_invitation(ctx.store(), item.id, o->reason, ctx.actor());
+    ctx.note("rejected invitation " + std::to_string(item.id));
+  });
+
+  auto* ret = review->add_subcommand(
+      "return", "return an offline termination (T<id>) for modification (退回修改)");
+  ret->add_option("item", o->item, "a termination as T<id>")->required();
+  ret->add_option("--reason", o->reason, "what to modify")->required();
+  ret->callback([&ctx, o] {
+    Item item = parse_item(o->item);
+    if (!item.termination) {
+      throw ncss::Error::usage("a signing is approved or rejected, not returned; return T<id>");
+    }
+    review_termination(ctx, item.id, ReviewAction::Return, o->reason);
   });
 }
 

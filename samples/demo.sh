@@ -139,6 +139,18 @@ step "One invitation and its progress" invite show 1 --format table
 step "Three weeks later, cron's sweep expires what was never answered" \
   --now 2026-06-10T09:00:00+08:00 sweep --format table
 step "A second sweep finds nothing" --now 2026-06-10T09:00:00+08:00 sweep --format table
+step "The employer asks to end 张雨涵's agreement (线上解约)" --now 2026-06-12T10:00:00+08:00 \
+  terminate request 1 --by employer --reason 协商一致 --note "岗位调整，双方协商一致解约" \
+  --format table
+step "She agrees; it goes to the school" --now 2026-06-12T15:00:00+08:00 \
+  terminate respond 1 --by graduate --accept --format table
+step "The school approves: 已解约, she is free to sign again" --now 2026-06-13T09:00:00+08:00 \
+  --actor 北京大学就业中心 review approve T1 --format table
+step "李浩然 asks to end his" --now 2026-06-13T10:00:00+08:00 terminate request 2 \
+  --by graduate --reason 个人发展 --note "希望回家乡发展" --format table
+step "The employer refuses: 解约失败, the agreement stays signed" \
+  --now 2026-06-13T16:00:00+08:00 terminate respond 2 --by employer --reject --format table
+step "The termination lists (解约中 / 已解约 / 解约失败)" terminate list --format table
 step "The dashboard (工作台)" stats --cohort 2026 --format table
 step "An invitation's audit trail" history 1 --format table
 step "The gateway takes the notifications once" outbox export --mark-sent --format csv

@@ -25,12 +25,6 @@ namespace {
 constexpr std::int64_t kSecondsPerDay = 86400;
 constexpr std::size_t kMaxNoteChars = 200;
 
-std::size_t utf8_length(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string text_of(SQLite::Column c) { return c.isNull() ? "" : c.getString(); }
 
 struct JobInfo {
@@ -380,7 +374,6 @@ InvitationRow require_invitation(SQLite::Database& db, std::int64_t id) {
   return *inv;
 }
 
-// Another signing of the same person that is live (awaiting review, signed, terminating).
 // The deadline counts at `now`, whether or not a sweep has run: past it, an invitation awaiting
 // the graduate is expired, and neither party can act on it any more.
 void refuse_if_expired(const InvitationRow& inv, const Actor& actor, const char* verb) {

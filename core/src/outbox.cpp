@@ -95,9 +95,12 @@ std::vector<EventRecord> history_of_invitation(Store& store, std::int64_t invita
     SQLite::Statement exists(db, "SELECT 1 FROM invitations WHERE id = :id");
     exists.bind(":id", invitation_id);
     if (!exists.executeStep()) throw Error::not_found("invitation", std::to_string(invitation_id));
+    // The signing and its terminations.
     SQLite::Statement q(db, std::string(kEventColumns) +
-                                "WHERE subject_type = 'invitation' AND subject_id = :id "
-                                "ORDER BY id");
+                                "WHERE (subject_type = 'invitation' AND subject_id = :id) OR "
+                                "(subject_type = 'termination' AND subject_id IN (SELECT "
+                                "CAST(id AS TEXT) FROM terminations WHERE invitation_id = "
+                                "CAST(:id AS INTEGER))) ORDER BY id");
     q.bind(":id", std::to_string(invitation_id));
     return read_events(q);
   });
@@ -114,7 +117,14 @@ std::vector<EventRecord> history_of_graduate(Store& store, const std::string& id
         db, std::string(kEventColumns) +
                 "WHERE (subject_type = 'graduate' AND subject_id = :id) OR (subject_type = "
                 "'invitation' AND subject_id IN (SELECT CAST(i.id AS TEXT) FROM invitations i "
-                "JOIN graduates g ON g.id = i.graduate_id WHERE g.id_number = :id)) ORDER BY id");
+                "JOIN graduates g ON g.id = i.graduate_id WHERE g.id_number = :id)) OR "
+                "(subject_type = 'registration' AND subject_id IN (SELECT CAST(r.id AS TEXT) "
+                "FROM registrations r JOIN graduates g ON g.id = r.graduate_id WHERE "
+                "g.id_number = :id)) OR (subject_type = 'termination' AND subject_id IN (SELECT "
+                "CAST(t.id AS TEXT) FROM terminations t LEFT JOIN invitations i ON i.id = "
+                "t.invitation_id LEFT JOIN registrations r ON r.id = t.registration_id JOIN "
+                "graduates g ON g.id = coalesce(i.graduate_id, r.graduate_id) WHERE g.id_number "
+                "= :id)) ORDER BY id");
     q.bind(":id", id);
     return read_events(q);
   });
@@ -131,8 +141,45 @@ std::vector<EventRecord> history_of_employer(Store& store, const std::string& co
         db, std::string(kEventColumns) +
                 "WHERE (subject_type = 'employer' AND subject_id = :c) OR (subject_type = "
                 "'invitation' AND subject_id IN (SELECT CAST(id AS TEXT) FROM invitations WHERE "
-                "employer_code = :c)) ORDER BY id");
+                "employer_code = :c)) OR (subject_type = 'termination' AND subject_id IN (SELECT "
+                "CAST(t.id AS TEXT) FROM terminations t JOIN invitations i ON i.id = "
+                "t.invitation_id WHERE i.employer_code = :c)) ORDER BY id");
     q.bind(":c", code);
+    return read_events(q);
+  });
+}
+
+std::vector<EventRecord> history_of_termination(Store& store, std::int64_t termination_id) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Statement exists(db, "SELECT 1 FROM terminations WHERE id = :id");
+    exists.bind(":id", termination_id);
+    if (!exists.executeStep()) {
+      throw Error::not_found("termination", std::to_string(termination_id));
+    }
+    SQLite::Statement q(db, std::string(kEventColumns) +
+                                "WHERE subject_type = 'termination' AND subject_id = :id ORDER "
+                                "BY id");
+    q.bind(":id", std::to_string(termination_id));
+    return read_events(q);
+  });
+}
+
+std::vector<EventRecord> history_of_registration(Store& store, std::int64_t registration_id) {
+  return with_storage_errors([&] {
+    auto& db = database(store);
+    SQLite::Statement exists(db, "SELECT 1 FROM registrations WHERE id = :id");
+    exists.bind(":id", registration_id);
+    if (!exists.executeStep()) {
+      throw Error::not_found("registration", std::to_string(registration_id));
+    }
+    // The registration and its offline terminations.
+    SQLite::Statement q(db, std::string(kEventColumns) +
+                                "WHERE (subject_type = 'registration' AND subject_id = :id) OR "
+                                "(subject_type = 'termination' AND subject_id IN (SELECT "
+                                "CAST(id AS TEXT) FROM terminations WHERE registration_id = "
+                                "CAST(:id AS INTEGER))) ORDER BY id");
+    q.bind(":id", std::to_string(registration_id));
     return read_events(q);
   });
 }

@@ -42,6 +42,12 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string column_letter(std::size_t index) {
   std::string s;
   ++index;

@@ -15,6 +15,8 @@ namespace ncss {
 
 // Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
 std::string trim(const std::string& s);
+// Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").
+std::size_t utf8_length(const std::string& s);
 // A, B, ..., Z, AA, ... for a 0-based column index, as spreadsheets name columns.
 std::string column_letter(std::size_t index);
 // A header cell as matched: trimmed, required-field asterisks dropped, ASCII lower-cased.

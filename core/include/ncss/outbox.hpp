@@ -35,5 +35,8 @@ std::vector<OutboxMessage> take_outbox(Store& store, bool mark_sent, const Actor
 std::vector<EventRecord> history_of_invitation(Store& store, std::int64_t invitation_id);
 std::vector<EventRecord> history_of_graduate(Store& store, const std::string& id_number);
 std::vector<EventRecord> history_of_employer(Store& store, const std::string& credit_code);
+// A termination's events; a registration's, with its offline terminations'.
+std::vector<EventRecord> history_of_termination(Store& store, std::int64_t termination_id);
+std::vector<EventRecord> history_of_registration(Store& store, std::int64_t registration_id);
 
 }  // namespace ncss
