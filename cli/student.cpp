@@ -61,19 +61,27 @@ class TerminalProgress : public ncss::ImportProgress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-// "2 favourites and 1 invitation made invalid (失效)", or empty when nothing was.
-std::string invalidated_text(std::size_t favorites, std::size_t invitations) {
-  if (favorites == 0 && invitations == 0) return "";
-  return std::to_string(favorites) + (favorites == 1 ? " favourite" : " favourites") + " and " +
-         std::to_string(invitations) + (invitations == 1 ? " invitation" : " invitations") +
-         " made invalid (失效)";
+// "2 favourites and 1 invitation made invalid (失效)", or "2 favourites, 1 invitation and 2
+// registrations made invalid (失效)" when registrations were too; empty when nothing was.
+std::string invalidated_text(std::size_t favorites, std::size_t invitations,
+                             std::size_t registrations = 0) {
+  if (favorites == 0 && invitations == 0 && registrations == 0) return "";
+  std::string text = std::to_string(favorites) + (favorites == 1 ? " favourite" : " favourites") +
+                     (registrations == 0 ? " and " : ", ") + std::to_string(invitations) +
+                     (invitations == 1 ? " invitation" : " invitations");
+  if (registrations != 0) {
+    text += " and " + std::to_string(registrations) +
+            (registrations == 1 ? " registration" : " registrations");
+  }
+  return text + " made invalid (失效)";
 }
 
 std::string summary_text(const ncss::ImportReport& r) {
   std::string text = std::to_string(r.added) + " new, " + std::to_string(r.updated) + " updated, " +
                      std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.rejected) +
                      " rejected, " + std::to_string(r.blank) + " blank";
-  std::string invalid = invalidated_text(r.invalidated_favorites, r.invalidated_invitations);
+  std::string invalid = invalidated_text(r.invalidated_favorites, r.invalidated_invitations,
+                                         r.invalidated_registrations);
   return invalid.empty() ? text : text + "; " + invalid;
 }
 
@@ -85,7 +93,8 @@ void run_import(Context& ctx, const StudentOptions& o) {
                  {"rejected", "拒绝", true},
                  {"blank", "空行", true},
                  {"invalidated_favorites", "失效收藏", true},
-                 {"invalidated_invitations", "失效邀请", true}},
+                 {"invalidated_invitations", "失效邀请", true},
+                 {"invalidated_registrations", "失效登记", true}},
                 o.import.dry_run);
   const bool progress_on = !ctx.options.quiet && ::isatty(STDERR_FILENO);
   auto actor = ctx.actor();
@@ -96,7 +105,8 @@ void run_import(Context& ctx, const StudentOptions& o) {
       return ImportRun::Outcome{
           {std::to_string(r.added), std::to_string(r.updated), std::to_string(r.unchanged),
            std::to_string(r.rejected), std::to_string(r.blank),
-           std::to_string(r.invalidated_favorites), std::to_string(r.invalidated_invitations)},
+           std::to_string(r.invalidated_favorites), std::to_string(r.invalidated_invitations),
+           std::to_string(r.invalidated_registrations)},
           summary_text(r),
           r.rejected,
           r.written,
@@ -172,7 +182,8 @@ void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::
   if (!r.changed) {
     ctx.note(who + ": nothing to change");
   } else {
-    std::string invalid = invalidated_text(r.invalidated.favorites, r.invalidated.invitations);
+    std::string invalid = invalidated_text(r.invalidated.favorites, r.invalidated.invitations,
+                                           r.invalidated.registrations);
     ctx.note(who + ": " + done + (invalid.empty() ? "" : "; " + invalid));
   }
   if (ctx.format() == Format::Table) return;
@@ -180,10 +191,12 @@ void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::
   columns.push_back({"changed", "已更改"});
   columns.push_back({"invalidated_favorites", "失效收藏", true});
   columns.push_back({"invalidated_invitations", "失效邀请", true});
+  columns.push_back({"invalidated_registrations", "失效登记", true});
   auto row = graduate_row(g, mask);
   row.push_back(r.changed ? "true" : "false");
   row.push_back(std::to_string(r.invalidated.favorites));
   row.push_back(std::to_string(r.invalidated.invitations));
+  row.push_back(std::to_string(r.invalidated.registrations));
   RowWriter w(ctx.out(), ctx.format(), columns);
   w.row(row);
 }
@@ -272,7 +285,7 @@ void register_student(CLI::App& app, Context& ctx) {
   auto* correct = student->add_subcommand(
       "correct",
       "the school corrects a record; a new 学生姓名, 身份证号 or 毕业院校 makes the graduate's "
-      "favourites and open invitations invalid (失效)");
+      "favourites, open invitations and unfinished registrations invalid (失效)");
   add_record_options(correct, *o);
   correct->add_option("--name", o->correction.name, "new 学生姓名");
   correct->add_option("--id-number", o->correction.id_number, "new 身份证号 (性别 follows it)");
@@ -287,8 +300,8 @@ void register_student(CLI::App& app, Context& ctx) {
 
   auto* remove = student->add_subcommand(
       "remove",
-      "the school removes a record from the roster (it becomes invalid, its favourites and open "
-      "invitations 失效)");
+      "the school removes a record from the roster (it becomes invalid, its favourites, open "
+      "invitations and unfinished registrations 失效)");
   add_record_options(remove, *o);
   remove->callback([&ctx, o] { run_remove(ctx, *o); });
 

@@ -151,6 +151,26 @@ step "李浩然 asks to end his" --now 2026-06-13T10:00:00+08:00 terminate reque
 step "The employer refuses: 解约失败, the agreement stays signed" \
   --now 2026-06-13T16:00:00+08:00 terminate respond 2 --by employer --reject --format table
 step "The termination lists (解约中 / 已解约 / 解约失败)" terminate list --format table
+step "赵一诺 registers the paper agreement she signed (已签纸质就业协议登记; a sample scan)" \
+  --now 2026-06-14T09:00:00+08:00 register paper --graduate 120104200401030249 \
+  --employer-name 上海示例教育科技有限公司 --credit-code 91310115MA1K3BTP2B --nature 39 \
+  --job-category 24 --position 课程研发 --work-location 上海市浦东新区 \
+  --scan "$top/samples/files/authorisation.jpg" --format table
+step "The school returns it for modification (退回修改)" --now 2026-06-15T09:00:00+08:00 \
+  --actor 北京大学就业中心 register return 1 --reason "扫描件不清晰，请重新上传" --format table
+step "She resubmits with a new scan" --now 2026-06-15T20:00:00+08:00 register resubmit 1 \
+  --scan "$top/samples/files/authorisation.png" --format table
+step "The school approves: the agreement number is assigned" --now 2026-06-16T09:00:00+08:00 \
+  --actor 北京大学就业中心 register approve 1 --format table
+step "周博文 registers further study (境内升学, 考研)" --now 2026-06-14T10:00:00+08:00 \
+  register destination --graduate 410105200306210132 --code 考研 --study-school 北京大学 \
+  --proof "$top/samples/files/licence.png" --format table
+step "The school approves it" --now 2026-06-16T10:00:00+08:00 --actor 清华大学就业中心 \
+  register approve 2 --format table
+step "He gives up the place and voids it himself (no review; the school sees it)" \
+  --now 2026-06-20T10:00:00+08:00 register void 2 --reason "放弃入学，准备就业" --format table
+step "Its history" register history 2 --format table
+step "The registrations" register list --format table
 step "The dashboard (工作台)" stats --cohort 2026 --format table
 step "An invitation's audit trail" history 1 --format table
 step "The gateway takes the notifications once" outbox export --mark-sent --format csv

@@ -200,7 +200,7 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
         if (changes_identity(changes)) {
           auto count = invalidate_graduate(db, audit, s.id,
                                            "毕业生信息已更正 (record corrected): " + reason);
-          result.invalidated = {count.favorites, count.invitations};
+          result.invalidated = {count.favorites, count.invitations, count.registrations};
         }
         return next.id_number;
       });
@@ -226,7 +226,7 @@ CorrectionResult remove_graduate(Store& store, const std::string& id_number, int
         auto count =
             invalidate_graduate(db, audit, s.id, "毕业生信息已删除 (record removed): " + reason);
         result.changed = true;
-        result.invalidated = {count.favorites, count.invitations};
+        result.invalidated = {count.favorites, count.invitations, count.registrations};
         return s.id_number;
       });
 }

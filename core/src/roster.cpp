@@ -463,6 +463,7 @@ void RosterImport::write(const RowValues& r, std::size_t) {
                             "毕业生信息已更正 (roster re-import): " + file_.filename().string());
     report_.invalidated_favorites += count.favorites;
     report_.invalidated_invitations += count.invitations;
+    report_.invalidated_registrations += count.registrations;
   }
 }
 
@@ -561,7 +562,8 @@ ImportReport RosterImport::run() {
                  {"rejected", report_.rejected},
                  {"blank", report_.blank},
                  {"invalidated_favorites", report_.invalidated_favorites},
-                 {"invalidated_invitations", report_.invalidated_invitations}});
+                 {"invalidated_invitations", report_.invalidated_invitations},
+                 {"invalidated_registrations", report_.invalidated_registrations}});
   select_.reset();
   insert_.reset();
   update_.reset();

@@ -5,6 +5,7 @@
 
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "registration_impl.hpp"
 
 namespace ncss {
 
@@ -200,6 +201,7 @@ InvalidationCount invalidate_graduate(SQLite::Database& db, AuditWriter& audit,
     apply_signing_event(db, audit, *inv, SigningEvent::Invalidate, cause, "");
     ++count.invitations;
   }
+  count.registrations = invalidate_registrations(db, audit, graduate_id, cause);
   return count;
 }
 

@@ -40,12 +40,14 @@ SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const
                                  const std::string& note);
 
 // DOMAIN.md "Invalid (失效)": the school corrected or removed the graduate's record, so every
-// valid favourite of the graduate and every invitation still open (awaiting the graduate or the
+// valid favourite of the graduate, every invitation still open (awaiting the graduate or the
+// review) and every unfinished registration (pending, returned, awaiting its scan, in scan
 // review) becomes invalid, each with its own event and notifications. `cause` says why (it is the
 // events' reason). Runs inside the caller's transaction.
 struct InvalidationCount {
   int favorites = 0;
   int invitations = 0;
+  int registrations = 0;
 };
 InvalidationCount invalidate_graduate(SQLite::Database& db, AuditWriter& audit,
                                       std::int64_t graduate_id, const std::string& cause);

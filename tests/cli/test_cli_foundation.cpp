@@ -42,7 +42,7 @@ std::vector<std::vector<std::string>> matches(const std::string& text, const std
 
 }  // namespace
 
-TEST_CASE("cli: init creates the database and says so; a second init keeps it", "[cli]") {
+TEST_CASE("cli: init creates the database and says so, a second init keeps it", "[cli]") {
   TempDir dir;
   std::string db = (dir / "ncss.db").string();
   auto r = run_ncssctl({"--db", db, "init"});
@@ -320,7 +320,7 @@ TEST_CASE("cli: the man page renders with man -l", "[cli][man]") {
   CHECK(warnings.empty());
 }
 
-TEST_CASE("cli: --quiet silences notes; errors still appear", "[cli]") {
+TEST_CASE("cli: --quiet silences notes, errors still appear", "[cli]") {
   TempDir dir;
   std::string db = (dir / "ncss.db").string();
   auto r = run_ncssctl({"--db", db, "--quiet", "init"});

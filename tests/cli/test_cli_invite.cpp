@@ -199,7 +199,7 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
   CHECK(w.invitations() == 1);
 }
 
-TEST_CASE("cli invite: typed archive and hukou info; the first typed becomes the default",
+TEST_CASE("cli invite: typed archive and hukou info, the first typed becomes the default",
           "[cli][invite][template]") {
   World w;
   auto issue = [&](const std::string& to, std::vector<std::string> extra) {
@@ -305,7 +305,7 @@ TEST_CASE("cli invite: past the deadline, withdraw is refused without a sweep", 
   CHECK(w.count("SELECT count(*) FROM invitations WHERE fail_reason = 'expired'") == 1);
 }
 
-TEST_CASE("cli invite: one acceptance only; the others are view-only", "[cli][invite]") {
+TEST_CASE("cli invite: one acceptance only, the others are view-only", "[cli][invite]") {
   World w;
   REQUIRE(w.issue(kV, kA).exit_code == 0);
   REQUIRE(w.issue(kW, kA).exit_code == 0);
@@ -528,6 +528,10 @@ TEST_CASE("cli student import: a re-import with a new name makes invitations inv
   World w;
   REQUIRE(w.issue(kV, kA).exit_code == 0);
   REQUIRE(w.issue(kV, kB).exit_code == 4);  // not a favourite: nothing open for 李四
+  // 张三 has also filed a destination (待就业 needs no proof); it is unfinished.
+  auto reg = w.run({"register", "destination", "--graduate", kA, "--code", "70"});
+  INFO(reg.err);
+  REQUIRE(reg.exit_code == 0);
   auto p = w.dir / "fix.csv";
   testkit::write_file(p, "学生姓名,身份证号,毕业院校,届别,培养方式\n张叁," + kA +
                              ",北京大学,2026,非定向\n李四," + kB + ",清华大学,2026,非定向\n");
@@ -535,8 +539,10 @@ TEST_CASE("cli student import: a re-import with a new name makes invitations inv
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.err, "1 updated"));
-  CHECK(contains(r.err, "2 favourites and 1 invitation made invalid"));
+  CHECK(contains(r.err, "2 favourites, 1 invitation and 1 registration made invalid"));
   CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
+  CHECK(w.count("SELECT count(*) FROM registrations WHERE state = 'invalid'") == 1);
   auto csv = w.run({"--format", "csv", "student", "import", p.string()});
-  CHECK(contains(csv.out, "invalidated_favorites,invalidated_invitations"));
+  CHECK(
+      contains(csv.out, "invalidated_favorites,invalidated_invitations,invalidated_registrations"));
 }

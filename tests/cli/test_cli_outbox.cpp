@@ -73,7 +73,7 @@ TEST_CASE("cli outbox: export --mark-sent hands each message out once", "[cli][o
   CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("cli history: a graduate's trail; exactly one subject is required", "[cli][history]") {
+TEST_CASE("cli history: a graduate's trail, exactly one subject is required", "[cli][history]") {
   Office o;
   graduate_with_history(o);
   auto r = o.run({"history", "--graduate", kId, "--format", "json"});
@@ -106,7 +106,12 @@ TEST_CASE("cli stats: graduates and every state, zeros included", "[cli][stats]"
   auto r = o.run({"stats", "--format", "json"});
   CHECK(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
-  REQUIRE(j.size() == 9);
+  // Then registrations per kind and state (test_cli_register) and terminations per mode and
+  // phase: online 4, offline 4.
+  REQUIRE(j.size() == 9 + 28 + 8);
+  CHECK(j[9 + 28]["state"] == "termination.online.awaiting_party");
+  CHECK(j[9 + 28]["list"] == "解约中");
+  CHECK(j[9 + 28 + 7]["state"] == "termination.offline.failed");
   CHECK(j[0]["state"] == "graduates");
   CHECK(j[0]["count"] == 1);
   CHECK(j[1]["state"] == "awaiting_graduate");

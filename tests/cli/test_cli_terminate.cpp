@@ -135,6 +135,9 @@ TEST_CASE("cli terminate: request, the other party accepts, the school approves"
   // invitation) and the graduate accepts.
   REQUIRE(w.issue(kW, kA).exit_code == 0);  // 4
   CHECK(w.run({"invite", "respond", "4", "--accept"}).exit_code == 0);
+  auto stats = w.run({"--format", "csv", "stats"});
+  CHECK(contains(stats.out, "termination.online.approved,已解约,已解约,1"));
+  CHECK(contains(stats.out, "terminated,已解约,已解约,1"));
   auto list = w.run({"--format", "csv", "terminate", "list", "--list", "已解约"});
   CHECK(contains(list.out, "\n1,online,1,"));
   auto history = w.run({"--format", "csv", "history", "1"});

@@ -115,7 +115,7 @@ TEST_CASE("cli verify: remittance, reveal, confirm with the right amount", "[cli
   CHECK(contains(r.err, "already verified"));
 }
 
-TEST_CASE("cli verify: three wrong amounts lock; the fourth is refused even if right",
+TEST_CASE("cli verify: three wrong amounts lock, the fourth is refused even if right",
           "[cli][verify]") {
   Office o;
   REQUIRE(o.remit().exit_code == 0);

@@ -127,7 +127,7 @@ TEST_CASE("favorite: refusals say which field did not match and write nothing", 
   CHECK(f.count("SELECT count(*) FROM events WHERE action LIKE 'favorite.%'") == 0);
 }
 
-TEST_CASE("favorite: a cohort picks one of several rosters; twice is a conflict", "[favorite]") {
+TEST_CASE("favorite: a cohort picks one of several rosters, twice is a conflict", "[favorite]") {
   FavoriteFixture f;
   auto fav = ncss::add_favorite(f.store, kVerified, {"王五", kC, "北京大学", 2025}, f.actor);
   CHECK(fav.cohort == 2025);
@@ -179,7 +179,7 @@ TEST_CASE("favorite: a file without the header is refused whole", "[favorite]") 
   CHECK(f.count("SELECT count(*) FROM favorites") == 0);
 }
 
-TEST_CASE("favorite: remove deletes one and records it; unknown is NotFound", "[favorite]") {
+TEST_CASE("favorite: remove deletes one and records it, unknown is NotFound", "[favorite]") {
   FavoriteFixture f;
   ncss::add_favorite(f.store, kVerified, {"张三", kA, "北京大学"}, f.actor);
   ncss::remove_favorite(f.store, kVerified, kA, 0, f.actor);

@@ -106,7 +106,7 @@ TEST_CASE("template: another employer can neither see nor edit it", "[template]"
   ncss::add_template(f.store, kB, "hukou", "集体户", {{"address", "深圳"}}, false, f.actor);
 }
 
-TEST_CASE("template: one default per kind; the first typed info becomes the default",
+TEST_CASE("template: one default per kind, the first typed info becomes the default",
           "[template]") {
   TemplateFixture f;
   CHECK_FALSE(ncss::default_template(f.store, kA, "archive"));

@@ -208,7 +208,7 @@ TEST_CASE("roster: a row with several defects reports all of them", "[roster]") 
   CHECK(r.rejected == 1);
 }
 
-TEST_CASE("roster: re-import is unchanged; a changed field updates with an event", "[roster]") {
+TEST_CASE("roster: re-import is unchanged, a changed field updates with an event", "[roster]") {
   RosterFixture f;
   std::string a = id("11010520030115001");
   std::string text = kHeader + "张三," + a + ",北京大学,法学院,本科,法学,2026,,,,13812345678,\n";

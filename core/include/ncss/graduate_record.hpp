@@ -1,7 +1,8 @@
 // The school's corrections to a graduate's record after import: correct fields, remove the record
 // (it becomes invalid) and restore it. DOMAIN.md "Invalid (失效)": when the school corrects a
-// graduate's 学生姓名, 身份证号 or 毕业院校, or removes the record, the graduate's favourites and
-// every invitation not yet decided (awaiting the graduate or the review) become invalid, with an
+// graduate's 学生姓名, 身份证号 or 毕业院校, or removes the record, the graduate's favourites,
+// every invitation not yet decided (awaiting the graduate or the review) and every registration
+// not yet final (pending, returned, awaiting its scan, in scan review) become invalid, with an
 // event and notifications for each. Signed agreements are final records and stay as they are.
 #pragma once
 
@@ -29,6 +30,7 @@ struct GraduateCorrection {
 struct Invalidation {
   int favorites = 0;
   int invitations = 0;
+  int registrations = 0;
 };
 
 struct CorrectionResult {

@@ -54,9 +54,9 @@ struct ImportReport {
   std::string sheet;
   std::size_t header_row = 0;
   std::size_t added = 0, updated = 0, unchanged = 0, rejected = 0, blank = 0;
-  // Favourites and open invitations made invalid (失效) because an update changed a graduate's
-  // 学生姓名 or 毕业院校 (DOMAIN.md "Invalid").
-  std::size_t invalidated_favorites = 0, invalidated_invitations = 0;
+  // Favourites, open invitations and unfinished registrations made invalid (失效) because an
+  // update changed a graduate's 学生姓名 or 毕业院校 (DOMAIN.md "Invalid").
+  std::size_t invalidated_favorites = 0, invalidated_invitations = 0, invalidated_registrations = 0;
   std::vector<RowProblem> problems;   // when no ProblemSink was given
   std::vector<std::string> warnings;  // unknown columns, ...
   bool written = false;               // the file's transaction was committed
