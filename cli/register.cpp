@@ -9,6 +9,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/registration.hpp"
+#include "review_items.hpp"
 
 namespace cli {
 
@@ -241,6 +242,21 @@ ncss::RegistrationChange change_of(const RegisterOptions& o) {
 }
 
 }  // namespace
+
+void review_registration(Context& ctx, std::int64_t id, ReviewAction action,
+                         const std::string& reason) {
+  switch (action) {
+    case ReviewAction::Approve:
+      print_one(ctx, "approved", ncss::approve_registration(ctx.store(), id, {}, ctx.actor()));
+      return;
+    case ReviewAction::Reject:
+      print_one(ctx, "rejected", ncss::reject_registration(ctx.store(), id, reason, ctx.actor()));
+      return;
+    case ReviewAction::Return:
+      print_one(ctx, "returned", ncss::return_registration(ctx.store(), id, reason, ctx.actor()));
+      return;
+  }
+}
 
 void register_register(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RegisterOptions>();

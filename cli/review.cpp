@@ -1,8 +1,9 @@
 // ncssctl review list|approve|reject|return: 院校审核 of signings the graduate has accepted, and
-// (as T<id>) of terminations.
+// of terminations (T<id>) and registrations (R<id>).
 #include "ncss/review.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <memory>
 
 #include "context.hpp"
@@ -49,24 +50,34 @@ void run_list(Context& ctx, const ReviewOptions& o) {
   }
 }
 
-// An item of the school's review: a signing (its invitation ID) or a termination (T12).
+// An item of the school's review: a signing (its invitation ID), a termination (T12) or a
+// registration (R12).
 struct Item {
-  bool termination = false;
+  char kind = 'S';  // S signing, T termination, R registration
   std::int64_t id = 0;
 };
+
+// Approve, reject or return a termination or registration.
+void review_other(Context& ctx, const Item& item, ReviewAction action, const std::string& reason) {
+  if (item.kind == 'T') {
+    review_termination(ctx, item.id, action, reason);
+  } else {
+    review_registration(ctx, item.id, action, reason);
+  }
+}
 
 Item parse_item(const std::string& text) {
   Item item;
   std::string digits = text;
-  if (!digits.empty() && (digits.front() == 'T' || digits.front() == 't')) {
-    item.termination = true;
+  if (!digits.empty() && std::string("TtRr").find(digits.front()) != std::string::npos) {
+    item.kind = static_cast<char>(std::toupper(static_cast<unsigned char>(digits.front())));
     digits.erase(0, 1);
   }
   if (digits.empty() || digits.size() > 18 ||
       digits.find_first_not_of("0123456789") != std::string::npos) {
     throw ncss::Error::usage("'" + text +
-                             "' is not a review item: an invitation ID (12) or a termination "
-                             "(T12)");
+                             "' is not a review item: an invitation ID (12), a termination (T12) "
+                             "or a registration (R12)");
   }
   item.id = std::stoll(digits);
   return item;
@@ -77,11 +88,12 @@ void run_approve(Context& ctx, const ReviewOptions& o) {
   std::vector<std::int64_t> ids;
   for (const auto& text : o.items) {
     Item item = parse_item(text);
-    if (item.termination) {
+    if (item.kind != 'S') {
       if (o.items.size() != 1) {
-        throw ncss::Error::usage("approve one termination at a time (" + text + ")");
+        throw ncss::Error::usage("approve one termination or registration at a time (" + text +
+                                 ")");
       }
-      review_termination(ctx, item.id, ReviewAction::Approve, "");
+      review_other(ctx, item, ReviewAction::Approve, "");
       return;
     }
     ids.push_back(item.id);
@@ -126,7 +138,8 @@ void register_review(CLI::App& app, Context& ctx) {
       "approve",
       "approve signings (已签约): assigns the 协议编号 and freezes the employer's and graduate's "
       "data; all or none");
-  approve->add_option("items", o->items, "invitation IDs, or one termination as T<id>");
+  approve->add_option("items", o->items,
+                      "invitation IDs, or one termination (T<id>) or registration (R<id>)");
   approve->add_flag("--all", o->all, "every invitation awaiting review of --school (and filters)");
   add_filter(approve, *o);
   approve->add_flag("--dry-run", o->dry_run,
@@ -135,29 +148,34 @@ void register_review(CLI::App& app, Context& ctx) {
 
   auto* reject =
       review->add_subcommand("reject", "reject a signing (学校审核不通过) with a reason");
-  reject->add_option("item", o->item, "invitation ID, or a termination as T<id>")->required();
+  reject
+      ->add_option("item", o->item,
+                   "invitation ID, a termination (T<id>) or a registration (R<id>)")
+      ->required();
   reject->add_option("--reason", o->reason, "why (shown to the employer and the graduate)")
       ->required();
   reject->callback([&ctx, o] {
     Item item = parse_item(o->item);
-    if (item.termination) {
-      review_termination(ctx, item.id, ReviewAction::Reject, o->reason);
+    if (item.kind != 'S') {
+      review_other(ctx, item, ReviewAction::Reject, o->reason);
       return;
     }
     ncss::reject_invitation(ctx.store(), item.id, o->reason, ctx.actor());
     ctx.note("rejected invitation " + std::to_string(item.id));
   });
 
-  auto* ret = review->add_subcommand(
-      "return", "return an offline termination (T<id>) for modification (退回修改)");
-  ret->add_option("item", o->item, "a termination as T<id>")->required();
+  auto* ret = review->add_subcommand("return",
+                                     "return an offline termination (T<id>) or a registration "
+                                     "(R<id>) for modification (退回修改)");
+  ret->add_option("item", o->item, "a termination as T<id> or a registration as R<id>")->required();
   ret->add_option("--reason", o->reason, "what to modify")->required();
   ret->callback([&ctx, o] {
     Item item = parse_item(o->item);
-    if (!item.termination) {
-      throw ncss::Error::usage("a signing is approved or rejected, not returned; return T<id>");
+    if (item.kind == 'S') {
+      throw ncss::Error::usage(
+          "a signing is approved or rejected, not returned; return T<id> or R<id>");
     }
-    review_termination(ctx, item.id, ReviewAction::Return, o->reason);
+    review_other(ctx, item, ReviewAction::Return, o->reason);
   });
 }
 

@@ -14,5 +14,9 @@ enum class ReviewAction { Approve, Reject, Return };
 // Approve, refuse or return termination `id`, printing the result as `terminate` does.
 void review_termination(Context& ctx, std::int64_t id, ReviewAction action,
                         const std::string& reason);
+// Approve (as filed: a new destination code goes through `register approve --code`), reject or
+// return registration `id`, printing the result as `register` does.
+void review_registration(Context& ctx, std::int64_t id, ReviewAction action,
+                         const std::string& reason);
 
 }  // namespace cli

@@ -335,3 +335,20 @@ TEST_CASE("cli terminate offline: the school refuses, the agreement stays", "[cl
                "--letter", sample("licence.png")})
             .exit_code == 0);
 }
+
+TEST_CASE("cli review: registrations as R<id>", "[cli][terminate][review]") {
+  Signed w;
+  auto filed = w.run({"register", "destination", "--graduate", kB, "--code", "70"});
+  INFO(filed.err);
+  REQUIRE(filed.exit_code == 0);
+  CHECK(w.run({"review", "return", "R1"}).exit_code == 2);  // --reason is required
+  REQUIRE(w.run({"review", "return", "R1", "--reason", "请补充说明"}).exit_code == 0);
+  CHECK(w.text("SELECT state FROM registrations WHERE id = 1") == "returned");
+  CHECK(w.run({"review", "approve", "R1"}).exit_code == 5);  // returned: the graduate acts
+  REQUIRE(w.run({"register", "resubmit", "1", "--note", "暂不就业"}).exit_code == 0);
+  CHECK(w.run({"review", "approve", "R1", "2"}).exit_code == 2);  // one at a time
+  REQUIRE(w.run({"review", "approve", "r1"}).exit_code == 0);
+  CHECK(w.text("SELECT state FROM registrations WHERE id = 1") == "approved");
+  CHECK(w.run({"review", "reject", "R1", "--reason", "x"}).exit_code == 5);
+  CHECK(w.run({"review", "approve", "R9"}).exit_code == 2);
+}
