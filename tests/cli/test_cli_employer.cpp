@@ -16,9 +16,7 @@ const std::string kCode = "91110108749352307A";
 const std::string kCode2 = "91370214MA3D2M2T5C";
 const std::string kCode3 = "91310115MA1K3BTP2B";
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 
 struct Office {
   TempDir dir;

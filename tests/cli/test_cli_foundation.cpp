@@ -17,9 +17,7 @@ using testkit::TempDir;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testkit::contains;
 
 std::string init_db(const TempDir& dir) {
   std::string db = (dir / "ncss.db").string();

@@ -12,12 +12,8 @@ using testkit::TempDir;
 
 namespace {
 
-std::string id(const std::string& first17) {
-  return first17 + ncss::resident_id_check_char(first17);
-}
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+const auto id = testkit::resident_id;
+using testkit::contains;
 
 const std::string kV = "91110108749352307A";
 const std::string kA = id("11010520030115001");

@@ -13,13 +13,9 @@ using testkit::TempDir;
 
 namespace {
 
-std::string id(const std::string& first17) {
-  return first17 + ncss::resident_id_check_char(first17);
-}
+const auto id = testkit::resident_id;
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 
 struct Office {
   TempDir dir;

@@ -10,9 +10,7 @@ using testkit::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 const std::string kA = "91110108749352307A";
 const std::string kB = "91110108MA01ABCD2X";
 

@@ -14,9 +14,7 @@ namespace {
 const std::string kCode = "91110108749352307A";
 const std::string kAccount = "110060224018800044454";
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 
 std::string sample(const std::string& name) {
   return (testkit::source_dir() / "samples/files" / name).string();

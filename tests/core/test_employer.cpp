@@ -59,9 +59,7 @@ std::pair<ncss::ErrorCode, std::string> refusal(Fn&& fn) {
   return {};
 }
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 
 }  // namespace
 

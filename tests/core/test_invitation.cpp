@@ -12,9 +12,7 @@
 
 namespace {
 
-std::string id(const std::string& first17) {
-  return first17 + ncss::resident_id_check_char(first17);
-}
+const auto id = testkit::resident_id;
 
 const std::string kV = "91110108749352307A";
 const std::string kA = id("11010520030115001");

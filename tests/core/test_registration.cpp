@@ -24,12 +24,8 @@ using A = ncss::RegistrationAction;
 
 namespace {
 
-std::string id(const std::string& first17) {
-  return first17 + ncss::resident_id_check_char(first17);
-}
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+const auto id = testkit::resident_id;
+using testkit::contains;
 
 const std::string kEmployer = "91110108749352307A";
 const std::string kA = id("11010520030115001");         // 非定向, 本科, 北京大学

@@ -15,9 +15,7 @@ using ncss::ImportReport;
 namespace {
 
 // An ID number with its right check digit: 17 digits in, 18 characters out.
-std::string id(const std::string& first17) {
-  return first17 + ncss::resident_id_check_char(first17);
-}
+const auto id = testkit::resident_id;
 
 const std::string kHeader =
     "学生姓名,身份证号,毕业院校,院系,学历层次,专业,届别,培养方式,学号,性别,手机号码,电子邮箱\n";

@@ -10,9 +10,7 @@ namespace {
 
 const std::string kPngHead("\x89PNG\r\n\x1A\n", 8);
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 
 int count(testkit::StoreFixture& f, const std::string& sql) {
   return ncss::database(f.store).execAndGet(sql).getInt();

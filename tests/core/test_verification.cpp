@@ -49,9 +49,7 @@ std::string refusal(Fn&& fn, ncss::ErrorCode expected) {
   return "";
 }
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testkit::contains;
 
 }  // namespace
 

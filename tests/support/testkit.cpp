@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ncss/identity.hpp"
+
 extern char** environ;
 
 namespace testkit {
@@ -126,6 +128,14 @@ RunResult run_ncssctl(const std::vector<std::string>& args,
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+std::string resident_id(const std::string& first17) {
+  return first17 + ncss::resident_id_check_char(first17);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
 }  // namespace testkit

@@ -40,4 +40,8 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 // The repository's top directory (for data/, schema/, samples/).
 std::filesystem::path source_dir();
 
+// A resident ID number from its first 17 digits, with the right check character.
+std::string resident_id(const std::string& first17);
+bool contains(const std::string& text, const std::string& part);
+
 }  // namespace testkit
