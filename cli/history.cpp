@@ -1,5 +1,7 @@
 // ncssctl history (ID | T<id> | R<id> | --graduate ID | --employer USCC): the audit trail,
 // oldest first.
+#include "history.hpp"
+
 #include <CLI/CLI.hpp>
 #include <memory>
 
@@ -44,6 +46,12 @@ void run_history(Context& ctx, const HistoryOptions& o) {
   } else {
     events = ncss::history_of_employer(ctx.store(), o.employer);
   }
+  print_events(ctx, events);
+}
+
+}  // namespace
+
+void print_events(Context& ctx, const std::vector<ncss::EventRecord>& events) {
   const bool human = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(),
               {{"event_id", "编号", true},
@@ -55,16 +63,10 @@ void run_history(Context& ctx, const HistoryOptions& o) {
                {"reason", "原因"},
                {"details", "详情"}});
   for (const auto& e : events) {
-    std::string at = e.at;
-    if (human) {
-      if (auto t = ncss::parse_time(e.at)) at = ncss::format_cst(*t);
-    }
-    w.row({std::to_string(e.id), at, e.actor, e.action, e.subject_type, e.subject_id, e.reason,
-           e.details.dump()});
+    w.row({std::to_string(e.id), human ? shown_time(e.at) : e.at, e.actor, e.action, e.subject_type,
+           e.subject_id, e.reason, e.details.dump()});
   }
 }
-
-}  // namespace
 
 void register_history(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<HistoryOptions>();

@@ -5,9 +5,11 @@
 #include <memory>
 
 #include "context.hpp"
+#include "history.hpp"
 #include "ncss/audit.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "ncss/outbox.hpp"
 #include "ncss/registration.hpp"
 #include "review_items.hpp"
 
@@ -163,20 +165,8 @@ void run_show(Context& ctx, const RegisterOptions& o) {
 }
 
 void run_history(Context& ctx, const RegisterOptions& o) {
-  ncss::get_registration(ctx.store(), o.id);  // NotFound for an unknown one
-  auto events = ncss::list_events(ctx.store(), "registration", std::to_string(o.id));
-  const bool human = ctx.format() == Format::Table;
-  RowWriter w(ctx.out(), ctx.format(),
-              {{"event_id", "编号", true},
-               {"at", "时间"},
-               {"actor", "操作人"},
-               {"action", "操作"},
-               {"reason", "原因"},
-               {"details", "详情"}});
-  for (const auto& e : events) {
-    w.row({std::to_string(e.id), human ? shown_time(e.at) : e.at, e.actor, e.action, e.reason,
-           e.details.dump()});
-  }
+  // The registration's events and those of its offline terminations.
+  print_events(ctx, ncss::history_of_registration(ctx.store(), o.id));
 }
 
 using Options = std::shared_ptr<RegisterOptions>;

@@ -1,7 +1,9 @@
 // The signing lifecycle as a property: random sequences of issue, respond, withdraw, abort, review
-// and sweep at random times over a small population, with the lifecycle's invariants checked on
-// the database after every step. A model of the invitations predicts which operations the rules
-// allow; a refused operation must leave the database exactly as it was.
+// and sweep, and of the online termination (解约: request, the other party's answer, the school's
+// review) and void (作废) of signed agreements, at random times over a small population, with the
+// lifecycle's invariants checked on the database after every step. A model of the invitations and
+// terminations predicts which operations the rules allow; a refused operation must leave the
+// database exactly as it was.
 //
 // Deterministic by default (fixed seeds). To replay a failure, run with the seed and step it
 // prints: NCSS_PROPERTY_SEED=<seed> NCSS_PROPERTY_STEPS=<step> ncss_tests "[property]".
@@ -31,6 +33,7 @@
 #include "ncss/roster.hpp"
 #include "ncss/signing_state.hpp"
 #include "ncss/sweep.hpp"
+#include "ncss/termination.hpp"
 #include "ncss/time.hpp"
 #include "store_impl.hpp"
 
@@ -103,7 +106,22 @@ struct ModelInvitation {
   std::int64_t deadline = 0;      // seconds
   std::int64_t accepted_at = -1;  // when the graduate accepted it, -1 if never
   std::string agreement_no;
-  int events = 0;  // state changes so far, the issue included
+  // Transitions of the table so far, the issue included (the other party's acceptance of a
+  // termination is one, though it keeps the invitation terminating).
+  int events = 0;
+};
+
+// What the model knows of one online termination request. Its phases: awaiting_party,
+// awaiting_review, approved, failed (with fail_reason party_rejected or school_rejected).
+struct ModelTermination {
+  std::int64_t invitation = 0;
+  std::string by;      // employer or graduate
+  std::string reason;  // the termination_reasons code
+  std::string note;    // as stored: trimmed
+  std::string phase = "awaiting_party";
+  std::string fail_reason;
+  std::string review_reason;
+  int events = 0;  // phase changes so far, the request included
 };
 
 // What the rules say of an operation about to run.
@@ -134,9 +152,23 @@ const char* const kRowText =
     "quote(employer_code) || quote(graduate_id) || quote(state) || quote(fail_reason) || "
     "quote(deadline) || quote(issued_at) || quote(responded_at) || quote(reviewed_at) || "
     "quote(reviewed_by) || quote(review_reason) || quote(withdraw_reason) || "
-    "quote(agreement_no) || quote(snapshot) || quote(updated_at)";
+    "quote(agreement_no) || quote(snapshot) || quote(void_reason) || quote(updated_at)";
+
+// Every column of a termination row.
+const char* const kTerminationText =
+    "quote(mode) || quote(invitation_id) || quote(registration_id) || quote(requested_by) || "
+    "quote(reason) || quote(note) || quote(phase) || quote(fail_reason) || quote(requested_at) || "
+    "quote(responded_at) || quote(responded_by) || quote(reviewed_at) || quote(reviewed_by) || "
+    "quote(review_reason) || quote(updated_at)";
 
 std::string name_of(SigningState s) { return std::string(ncss::signing_state_name(s)); }
+
+// UTF-8 characters, as the 200-character limits count them.
+std::size_t characters(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
 
 std::string join(const std::vector<std::string>& lines) {
   std::string out;
@@ -155,6 +187,10 @@ class LifecycleRun : public testkit::StoreFixture {
   const std::string& last_operation() const { return last_; }
   const std::map<std::string, int>& coverage() const { return coverage_; }
   void exec(const std::string& sql) { db().exec(sql); }
+  // For the coverage counts: a step after which some agreement is signed (to terminate or void).
+  void count_signed() {
+    if (!ids_in(SigningState::Signed).empty()) ++coverage_["steps with a signed agreement"];
+  }
   std::int64_t scalar(const std::string& sql) { return db().execAndGet(sql).getInt64(); }
   std::string text(const std::string& sql) { return db().execAndGet(sql).getString(); }
 
@@ -187,26 +223,34 @@ class LifecycleRun : public testkit::StoreFixture {
     now_.seconds += dt;
   }
 
+  // One operation, drawn by weight. The way to a signed agreement (accept, approve) weighs more
+  // than the ways out of it, so that terminations and voids have signed agreements to work on.
   void random_operation() {
-    int r = uniform(1, 100);
-    if (r <= 20) {
-      issue();
-    } else if (r <= 40) {
-      respond(true);
-    } else if (r <= 46) {
-      respond(false);
-    } else if (r <= 54) {
-      withdraw();
-    } else if (r <= 62) {
-      abort();
-    } else if (r <= 69) {
-      approve();
-    } else if (r <= 76) {
-      school_reject();
-    } else if (r <= 79) {
-      approve_matching();
-    } else {
-      sweep();
+    using Op = void (*)(LifecycleRun&);
+    static const std::pair<int, Op> kOps[] = {
+        {16, [](LifecycleRun& r) { r.issue(); }},
+        {20, [](LifecycleRun& r) { r.respond(true); }},
+        {2, [](LifecycleRun& r) { r.respond(false); }},
+        {4, [](LifecycleRun& r) { r.withdraw(); }},
+        {2, [](LifecycleRun& r) { r.abort(); }},
+        {11, [](LifecycleRun& r) { r.approve(); }},
+        {2, [](LifecycleRun& r) { r.school_reject(); }},
+        {3, [](LifecycleRun& r) { r.approve_matching(); }},
+        {9, [](LifecycleRun& r) { r.sweep(); }},
+        {10, [](LifecycleRun& r) { r.request_termination(); }},
+        {7, [](LifecycleRun& r) { r.respond_termination(true); }},
+        {3, [](LifecycleRun& r) { r.respond_termination(false); }},
+        {5, [](LifecycleRun& r) { r.approve_termination(); }},
+        {3, [](LifecycleRun& r) { r.reject_termination(); }},
+        {1, [](LifecycleRun& r) { r.return_termination(); }},
+        {4, [](LifecycleRun& r) { r.void_signing(); }},
+    };
+    int total = 0;
+    for (const auto& [weight, op] : kOps) total += weight;
+    int r = uniform(1, total);
+    for (const auto& [weight, op] : kOps) {
+      if (r <= weight) return op(*this);
+      r -= weight;
     }
   }
 
@@ -220,6 +264,9 @@ class LifecycleRun : public testkit::StoreFixture {
     check_agreement_numbers(problems);
     check_training_mode(problems);
     check_outbox(problems);
+    check_terminations_against_model(problems);
+    check_unfinished_terminations(problems);
+    check_termination_events(problems);
     return problems;
   }
 
@@ -286,6 +333,19 @@ class LifecycleRun : public testkit::StoreFixture {
     return pick(all);
   }
 
+  // A termination for an operation, as pick_invitation picks an invitation.
+  std::int64_t pick_termination(const std::string& preferred) {
+    std::int64_t last = terms_.empty() ? 0 : terms_.rbegin()->first;
+    if (terms_.empty() || chance(3)) return last + uniform(1, 3);
+    std::vector<std::int64_t> candidates, all;
+    for (const auto& [id, t] : terms_) {
+      if (t.phase == preferred) candidates.push_back(id);
+      all.push_back(id);
+    }
+    if (!candidates.empty() && chance(85)) return pick(candidates);
+    return pick(all);
+  }
+
   // Another live signing (awaiting review, signed, terminating) of this graduate.
   std::optional<std::int64_t> live_of(int graduate, std::int64_t except) const {
     for (const auto& [id, m] : invs_) {
@@ -302,8 +362,14 @@ class LifecycleRun : public testkit::StoreFixture {
                         "coalesce(group_concat(school_code || cohort || ':' || last), '') "
                         "FROM agreement_sequences) || '/' || (SELECT "
                         "coalesce(group_concat(r, ';'), '') FROM (SELECT id || ':' || ") +
-            kRowText + " AS r FROM invitations ORDER BY id))")
+            kRowText + " AS r FROM invitations ORDER BY id)) || '/' || " + terminations_text())
         .getString();
+  }
+
+  // Every termination row, as SQL (an expression) for the fingerprint.
+  static std::string terminations_text() {
+    return std::string("(SELECT coalesce(group_concat(r, ';'), '') FROM (SELECT id || ':' || ") +
+           kTerminationText + " AS r FROM terminations ORDER BY id))";
   }
 
   std::map<std::int64_t, RowSnapshot> rows() {
@@ -473,6 +539,16 @@ class LifecycleRun : public testkit::StoreFixture {
       return;
     }
     auto& m = invs_.at(id);
+    if (accept) {
+      // The graduate was free to accept: an agreement they had is terminated or voided.
+      for (const auto& [other, o] : invs_) {
+        if (o.graduate == m.graduate &&
+            (o.state == SigningState::Terminated || o.state == SigningState::Voided)) {
+          ++coverage_["accept: free again after 解约 or 作废"];
+          break;
+        }
+      }
+    }
     transition(id, accept ? SigningState::AwaitingReview : SigningState::Failed,
                accept ? FailReason::None : FailReason::GraduateRejected);
     if (accept) m.accepted_at = now_.seconds;
@@ -669,6 +745,278 @@ class LifecycleRun : public testkit::StoreFixture {
     transition(id, SigningState::Failed, FailReason::SchoolRejected);
   }
 
+  // ----- terminations (解约) and voids (作废)
+
+  static std::string other_party(const std::string& by) {
+    return by == "employer" ? "graduate" : "employer";
+  }
+
+  // The actor of a party to an invitation: the employer's code, or the graduate.
+  ncss::Actor party_of(std::int64_t invitation, const std::string& by) const {
+    auto it = invs_.find(invitation);
+    if (by == "employer" && it != invs_.end()) return as(kEmployers[it->second.employer].code);
+    return as(by);
+  }
+
+  static std::string repeated(const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  }
+
+  // Checks what the core returned of a termination against the model.
+  void require_termination(const ncss::Termination& out, std::int64_t id) {
+    const auto& t = terms_.at(id);
+    const auto& m = invs_.at(t.invitation);
+    REQUIRE(out.id == id);
+    REQUIRE(out.mode == "online");
+    REQUIRE(out.invitation_id == t.invitation);
+    REQUIRE(out.registration_id == 0);
+    REQUIRE(out.requested_by == t.by);
+    REQUIRE(out.reason == t.reason);
+    REQUIRE(out.note == t.note);
+    REQUIRE(out.phase == t.phase);
+    REQUIRE(out.fail_reason == t.fail_reason);
+    REQUIRE(out.agreement_no == m.agreement_no);
+    REQUIRE(out.employer_code == kEmployers[m.employer].code);
+    REQUIRE(out.id_number == id_number(kGraduates[m.graduate].first17));
+    REQUIRE(out.updated_at == ncss::format_utc(now_));
+  }
+
+  void request_termination() {
+    // Mostly a signed agreement; now and then one already terminating (one request at a time).
+    auto id = pick_invitation(chance(15) ? SigningState::Terminating : SigningState::Signed);
+    const std::string by = chance(4) ? "school" : chance(50) ? "employer" : "graduate";
+    static const std::vector<std::string> kReasons = {"01", "02", "03", "04",
+                                                      "05", "06", "99", "协商一致"};
+    std::string reason = chance(5) ? (chance(50) ? "07" : "") : pick(kReasons);
+    const std::string code = reason == "协商一致" ? "01" : reason;
+    std::string note = " 个人发展原因，协商解约 ";  // stored trimmed
+    std::string stored = "个人发展原因，协商解约";
+    int n = uniform(1, 100);
+    if (n <= 4) {
+      note = chance(50) ? "" : "　 ";  // nothing but an ideographic and an ASCII space
+      stored.clear();
+    } else if (n <= 8) {
+      note = repeated("解", 201);
+    } else if (n <= 20) {
+      note = stored = repeated("解", 200);  // at the limit
+    }
+    const std::size_t chars = characters(note);
+    describe("termination of invitation " + std::to_string(id) + " requested by " + by + " for '" +
+             reason + "', note of " + std::to_string(chars) + " characters");
+    INFO(last_);
+    Expectation expect = allowed("request termination by " + by);
+    auto it = invs_.find(id);
+    if (by != "employer" && by != "graduate") {
+      expect = refused(ErrorCode::InvalidInput, "only the employer or the graduate asks",
+                       "request termination: bad party");
+    } else if (reason.empty() || reason == "07") {
+      expect = refused(ErrorCode::InvalidInput, "'" + reason + "' is not a termination reason",
+                       "request termination: bad reason");
+    } else if (stored.empty()) {
+      expect =
+          refused(ErrorCode::InvalidInput, "a note is required", "request termination: no note");
+    } else if (chars > ncss::kMaxTerminationNoteChars) {
+      expect = refused(ErrorCode::InvalidInput, "the note is over 200 characters",
+                       "request termination: long note");
+    } else if (it == invs_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such invitation",
+                       "request termination: not found");
+    } else if (it->second.state == SigningState::Terminating) {
+      expect = refused(ErrorCode::InvalidTransition, "one termination request at a time",
+                       "request termination: already terminating");
+    } else if (it->second.state != SigningState::Signed) {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "only a signed agreement is terminated, not " + name_of(it->second.state),
+                       "request termination: not signed");
+    }
+    ncss::Termination out;
+    if (!run(expect, [&] {
+          out = ncss::request_termination(store, {id, by, reason, note}, party_of(id, by));
+        })) {
+      return;
+    }
+    REQUIRE(terms_.count(out.id) == 0);
+    if (chars == ncss::kMaxTerminationNoteChars) {
+      ++coverage_["request termination: note of 200 characters"];
+    }
+    for (const auto& [other, o] : terms_) {
+      if (o.invitation == id) {
+        // A failed termination (解约失败) may be followed by another request.
+        ++coverage_["request termination: again after 解约失败"];
+        break;
+      }
+    }
+    transition(id, SigningState::Terminating, FailReason::None);
+    ModelTermination t;
+    t.invitation = id;
+    t.by = by;
+    t.reason = code;
+    t.note = stored;
+    t.events = 1;
+    terms_[out.id] = t;
+    require_termination(out, out.id);
+  }
+
+  void respond_termination(bool accept) {
+    auto id = pick_termination("awaiting_party");
+    auto it = terms_.find(id);
+    // Mostly the other party; now and then the one who asked, or no party at all.
+    std::string by = chance(50) ? "employer" : "graduate";
+    int r = uniform(1, 100);
+    if (r <= 4) {
+      by = "school";
+    } else if (r <= 80 && it != terms_.end()) {
+      by = other_party(it->second.by);
+    }
+    const std::string verb = accept ? "termination accept" : "termination reject";
+    describe(verb + "ed by " + by + ": termination " + std::to_string(id));
+    INFO(last_);
+    Expectation expect = allowed(verb);
+    if (by != "employer" && by != "graduate") {
+      expect = refused(ErrorCode::InvalidInput, "only the employer or the graduate answers",
+                       "termination respond: bad party");
+    } else if (it == terms_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such termination",
+                       "termination respond: not found");
+    } else if (it->second.phase != "awaiting_party") {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "it is " + it->second.phase + ", not awaiting the other party",
+                       "termination respond: not awaiting the party");
+    } else if (by == it->second.by) {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "the " + by + " asked: only the other party answers",
+                       "termination respond: own request");
+    }
+    const std::int64_t invitation = it == terms_.end() ? 0 : it->second.invitation;
+    ncss::Termination out;
+    if (!run(expect, [&] {
+          out = ncss::respond_termination(store, id, by, accept, party_of(invitation, by));
+        })) {
+      return;
+    }
+    auto& t = terms_.at(id);
+    ++t.events;
+    if (accept) {
+      // To the school; the signing stays terminating (its own event says so).
+      t.phase = "awaiting_review";
+      transition(invitation, SigningState::Terminating, FailReason::None);
+    } else {
+      // 解约失败: the agreement stands.
+      t.phase = "failed";
+      t.fail_reason = "party_rejected";
+      transition(invitation, SigningState::Signed, FailReason::None);
+    }
+    require_termination(out, id);
+    REQUIRE(out.responded_at == ncss::format_utc(now_));
+    REQUIRE(out.reviewed_at.empty());
+  }
+
+  void approve_termination() {
+    auto id = pick_termination("awaiting_review");
+    describe("school approves termination " + std::to_string(id));
+    INFO(last_);
+    Expectation expect = allowed("approve termination");
+    auto it = terms_.find(id);
+    if (it == terms_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such termination",
+                       "approve termination: not found");
+    } else if (it->second.phase != "awaiting_review") {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "it is " + it->second.phase + ", not awaiting the school's review",
+                       "approve termination: not awaiting review");
+    }
+    ncss::Termination out;
+    if (!run(expect, [&] { out = ncss::approve_termination(store, id, as("school")); })) return;
+    auto& t = terms_.at(id);
+    ++t.events;
+    t.phase = "approved";
+    // 已解约: the graduate is free to sign again.
+    transition(t.invitation, SigningState::Terminated, FailReason::None);
+    require_termination(out, id);
+    REQUIRE(out.reviewed_at == ncss::format_utc(now_));
+  }
+
+  void reject_termination() {
+    auto id = pick_termination("awaiting_review");
+    const std::string reason = chance(10) ? (chance(50) ? "" : " 　") : "解约理由不充分";
+    describe("school rejects termination " + std::to_string(id) + " for '" + reason + "'");
+    INFO(last_);
+    Expectation expect = allowed("reject termination");
+    auto it = terms_.find(id);
+    if (reason != "解约理由不充分") {
+      expect =
+          refused(ErrorCode::InvalidInput, "a reason is required", "reject termination: no reason");
+    } else if (it == terms_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such termination",
+                       "reject termination: not found");
+    } else if (it->second.phase != "awaiting_review") {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "it is " + it->second.phase + ", not awaiting the school's review",
+                       "reject termination: not awaiting review");
+    }
+    ncss::Termination out;
+    if (!run(expect, [&] { out = ncss::reject_termination(store, id, reason, as("school")); })) {
+      return;
+    }
+    auto& t = terms_.at(id);
+    ++t.events;
+    t.phase = "failed";
+    t.fail_reason = "school_rejected";
+    t.review_reason = reason;
+    // 解约失败: the agreement stands.
+    transition(t.invitation, SigningState::Signed, FailReason::None);
+    require_termination(out, id);
+    REQUIRE(out.review_reason == reason);
+  }
+
+  // 退回修改 is for offline terminations only: every one here is online.
+  void return_termination() {
+    auto id = pick_termination("awaiting_review");
+    const std::string reason = chance(20) ? "" : "请补充解约函";
+    describe("school returns termination " + std::to_string(id) + " for '" + reason + "'");
+    INFO(last_);
+    Expectation expect =
+        refused(ErrorCode::InvalidTransition, "an online termination is never returned",
+                "return termination: online");
+    if (reason.empty()) {
+      expect =
+          refused(ErrorCode::InvalidInput, "a reason is required", "return termination: no reason");
+    } else if (!terms_.count(id)) {
+      expect = refused(ErrorCode::NotFound, "there is no such termination",
+                       "return termination: not found");
+    }
+    run(expect, [&] { ncss::return_termination(store, id, reason, as("school")); });
+  }
+
+  void void_signing() {
+    auto id = pick_invitation(chance(15) ? SigningState::Terminating : SigningState::Signed);
+    const std::string reason = chance(8) ? (chance(50) ? "" : "  ") : "与单位协商作废";
+    describe("school voids invitation " + std::to_string(id) + " for '" + reason + "'");
+    INFO(last_);
+    Expectation expect = allowed("void");
+    auto it = invs_.find(id);
+    if (reason != "与单位协商作废") {
+      expect = refused(ErrorCode::InvalidInput, "a reason is required", "void: no reason");
+    } else if (it == invs_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such invitation", "void: not found");
+    } else if (it->second.state == SigningState::Terminating) {
+      expect = refused(ErrorCode::InvalidTransition, "only a signed agreement is voided",
+                       "void: terminating");
+    } else if (it->second.state != SigningState::Signed) {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "only a signed agreement is voided, not " + name_of(it->second.state),
+                       "void: not signed");
+    }
+    ncss::Invitation out;
+    if (!run(expect, [&] { out = ncss::void_signing(store, id, reason, as("school")); })) return;
+    transition(id, SigningState::Voided, FailReason::None);
+    REQUIRE(out.state == SigningState::Voided);
+    REQUIRE(out.agreement_no == invs_.at(id).agreement_no);
+    REQUIRE(text("SELECT void_reason FROM invitations WHERE id = " + std::to_string(id)) == reason);
+  }
+
   // ----- the sweep
 
   void sweep() {
@@ -684,6 +1032,7 @@ class LifecycleRun : public testkit::StoreFixture {
       }
     }
     auto before = rows();
+    const std::string terminations_before = text("SELECT " + terminations_text());
     ncss::SweepReport report;
     run(allowed(dry ? "sweep: dry run" : "sweep"),
         [&] { report = ncss::sweep_expired(store, as("cron"), dry); });
@@ -711,6 +1060,9 @@ class LifecycleRun : public testkit::StoreFixture {
       REQUIRE(a.fail_reason == "expired");
     }
     REQUIRE(changed == reported);
+    // No time limit on a termination: the sweep leaves every one of them alone (and, above, every
+    // invitation but the overdue ones awaiting the graduate: terminating ones included).
+    REQUIRE(text("SELECT " + terminations_text()) == terminations_before);
     for (auto id : reported) transition(id, SigningState::Failed, FailReason::Expired);
     coverage_["sweep: expired"] += static_cast<int>(reported.size());
     if (chance(30)) {
@@ -751,7 +1103,8 @@ class LifecycleRun : public testkit::StoreFixture {
       expect(5, m.agreement_no, "agreement_no");
       expect(6, kEmployers[m.employer].code, "employer");
       expect(7, id_number(kGraduates[m.graduate].first17), "graduate");
-      if (m.state == SigningState::AwaitingReview || m.state == SigningState::Signed) {
+      if (m.accepted_at >= 0 && m.state != SigningState::Failed) {
+        // Awaiting review, signed, and after: terminations and voids keep the acceptance's time.
         expect(4, ncss::format_utc({m.accepted_at}), "responded_at");
       }
     }
@@ -760,13 +1113,18 @@ class LifecycleRun : public testkit::StoreFixture {
     }
   }
 
-  // 1. A graduate never has two live destinations.
+  // 1. A graduate never has two live destinations: a signing awaiting review, signed or
+  // terminating (解约中 still binds), or a registration under way or approved. Terminated,
+  // voided, failed and invalid ones do not count.
   void check_one_live_signing(std::vector<std::string>& problems) {
     SQLite::Statement q(db(),
-                        "SELECT g.id_number, group_concat(i.id || ' ' || i.state, ', ') FROM "
-                        "invitations i JOIN graduates g ON g.id = i.graduate_id WHERE i.state IN "
-                        "('awaiting_review', 'signed', 'terminating') GROUP BY g.id_number "
-                        "HAVING count(*) > 1");
+                        "SELECT g.id_number, group_concat(d, ', ') FROM (SELECT graduate_id, "
+                        "'invitation ' || id || ' ' || state AS d FROM invitations WHERE state IN "
+                        "('awaiting_review', 'signed', 'terminating') UNION ALL SELECT "
+                        "graduate_id, 'registration ' || id || ' ' || state FROM registrations "
+                        "WHERE state IN ('pending', 'returned', 'awaiting_scan', 'scan_review', "
+                        "'approved')) JOIN graduates g ON g.id = graduate_id GROUP BY "
+                        "g.id_number HAVING count(*) > 1");
     while (q.executeStep()) {
       problems.push_back("the graduate " + q.getColumn(0).getString() +
                          " has two live signings: " + q.getColumn(1).getString());
@@ -775,7 +1133,8 @@ class LifecycleRun : public testkit::StoreFixture {
 
   // 2. Every state change has exactly one event, and the events retell the invitation's history:
   // issued into awaiting_graduate, then each a transition the table allows from where the last
-  // one left it, ending in the state the row is in.
+  // one left it, ending in the state the row is in. (Terminating -> terminating, the other
+  // party accepting a termination, is a row of the table with its own event.)
   void check_event_history(std::vector<std::string>& problems) {
     SQLite::Statement q(db(),
                         "SELECT e.subject_id, e.action, coalesce(json_extract(e.details, "
@@ -834,13 +1193,15 @@ class LifecycleRun : public testkit::StoreFixture {
     }
   }
 
-  // 3. No invitation is accepted after its deadline: those awaiting review or signed were answered
-  // in time (abort overwrites responded_at, so failed ones are left to the events).
+  // 3. No invitation is accepted after its deadline: those awaiting review, signed or past it
+  // (terminating, terminated, voided) were answered in time (abort overwrites responded_at, so
+  // failed ones are left to the events).
   void check_deadlines(std::vector<std::string>& problems) {
     SQLite::Statement q(db(),
                         "SELECT id, coalesce(responded_at, 'never'), deadline FROM invitations "
-                        "WHERE state IN ('awaiting_review', 'signed') AND (responded_at IS NULL "
-                        "OR responded_at > deadline)");
+                        "WHERE state IN ('awaiting_review', 'signed', 'terminating', "
+                        "'terminated', 'voided') AND (responded_at IS NULL OR responded_at > "
+                        "deadline)");
     while (q.executeStep()) {
       problems.push_back("invitation " + q.getColumn(0).getString() + " was accepted at " +
                          q.getColumn(1).getString() + ", after its deadline " +
@@ -848,14 +1209,15 @@ class LifecycleRun : public testkit::StoreFixture {
     }
   }
 
-  // 4. Agreement numbers are unique; a signed agreement has one, a signing never approved none.
+  // 4. Agreement numbers are unique; a signed agreement has one (and keeps it while terminating,
+  // terminated or voided), a signing never approved none.
   void check_agreement_numbers(std::vector<std::string>& problems) {
     auto dup = scalar("SELECT count(agreement_no) - count(DISTINCT agreement_no) FROM invitations");
     if (dup != 0) problems.push_back(std::to_string(dup) + " agreement numbers are repeated");
     auto odd = scalar(
-        "SELECT count(*) FROM invitations WHERE (state = 'signed' AND agreement_no IS NULL) OR "
-        "(state IN ('awaiting_graduate', 'awaiting_review', 'failed', 'invalid') AND "
-        "agreement_no IS NOT NULL)");
+        "SELECT count(*) FROM invitations WHERE (state IN ('signed', 'terminating', "
+        "'terminated', 'voided') AND agreement_no IS NULL) OR (state IN ('awaiting_graduate', "
+        "'awaiting_review', 'failed', 'invalid') AND agreement_no IS NOT NULL)");
     if (odd != 0) {
       problems.push_back(std::to_string(odd) +
                          " invitations are signed without an agreement number, or have one "
@@ -885,9 +1247,161 @@ class LifecycleRun : public testkit::StoreFixture {
     if (orphans != 0) problems.push_back(std::to_string(orphans) + " notifications have no event");
   }
 
+  // 5. The terminations are the model's: each online, on its invitation, asked by its party,
+  // with its reason and note, in its phase; answered once it left awaiting_party, reviewed once
+  // the school approved or refused it.
+  void check_terminations_against_model(std::vector<std::string>& problems) {
+    SQLite::Statement q(db(),
+                        "SELECT id, mode, coalesce(invitation_id, 0), coalesce(registration_id, "
+                        "0), requested_by, reason, note, phase, coalesce(fail_reason, ''), "
+                        "coalesce(review_reason, ''), responded_at IS NOT NULL, reviewed_at IS "
+                        "NOT NULL FROM terminations ORDER BY id");
+    std::set<std::int64_t> seen;
+    while (q.executeStep()) {
+      auto id = q.getColumn(0).getInt64();
+      const std::string which = "termination " + std::to_string(id);
+      seen.insert(id);
+      auto it = terms_.find(id);
+      if (it == terms_.end()) {
+        problems.push_back(which + " exists, but no operation created it");
+        continue;
+      }
+      const auto& t = it->second;
+      auto expect = [&](int column, const std::string& want, const char* what) {
+        std::string got = q.getColumn(column).getString();
+        if (got != want) problems.push_back(which + ": " + what + " is " + got + ", not " + want);
+      };
+      expect(1, "online", "mode");
+      expect(2, std::to_string(t.invitation), "invitation");
+      expect(3, "0", "registration");
+      expect(4, t.by, "requested_by");
+      expect(5, t.reason, "reason");
+      expect(6, t.note, "note");
+      expect(7, t.phase, "phase");
+      expect(8, t.fail_reason, "fail_reason");
+      expect(9, t.review_reason, "review_reason");
+      const bool responded = t.phase != "awaiting_party";
+      const bool reviewed = t.phase == "approved" || t.fail_reason == "school_rejected";
+      expect(10, responded ? "1" : "0", "has responded_at");
+      expect(11, reviewed ? "1" : "0", "has reviewed_at");
+    }
+    for (const auto& [id, t] : terms_) {
+      if (!seen.count(id)) problems.push_back("termination " + std::to_string(id) + " vanished");
+    }
+  }
+
+  // 6. At most one termination of an invitation is unfinished (awaiting the party or the review),
+  // and that is so exactly while the invitation is terminating; an approved one is exactly what
+  // a terminated invitation has.
+  void check_unfinished_terminations(std::vector<std::string>& problems) {
+    SQLite::Statement twice(db(),
+                            "SELECT invitation_id, group_concat(id || ' ' || phase, ', ') FROM "
+                            "terminations WHERE phase IN ('awaiting_party', 'awaiting_review', "
+                            "'returned') GROUP BY invitation_id HAVING count(*) > 1");
+    while (twice.executeStep()) {
+      problems.push_back("invitation " + twice.getColumn(0).getString() +
+                         " has several unfinished terminations: " + twice.getColumn(1).getString());
+    }
+    SQLite::Statement q(db(),
+                        "SELECT i.id, i.state, (SELECT count(*) FROM terminations t WHERE "
+                        "t.invitation_id = i.id AND t.phase IN ('awaiting_party', "
+                        "'awaiting_review', 'returned')), (SELECT count(*) FROM terminations t "
+                        "WHERE t.invitation_id = i.id AND t.phase = 'approved') FROM invitations "
+                        "i WHERE i.state IN ('terminating', 'terminated') OR EXISTS (SELECT 1 "
+                        "FROM terminations t WHERE t.invitation_id = i.id AND t.phase <> "
+                        "'failed')");
+    while (q.executeStep()) {
+      const std::string which = "invitation " + q.getColumn(0).getString();
+      const std::string state = q.getColumn(1).getString();
+      const auto open = q.getColumn(2).getInt();
+      const auto approved = q.getColumn(3).getInt();
+      if ((state == "terminating") != (open == 1) || open > 1) {
+        problems.push_back(which + " is " + state + " with " + std::to_string(open) +
+                           " unfinished terminations");
+      }
+      if ((state == "terminated") != (approved == 1) || approved > 1) {
+        problems.push_back(which + " is " + state + " with " + std::to_string(approved) +
+                           " approved terminations");
+      }
+    }
+  }
+
+  // 7. Every phase change of a termination has exactly one event, and the events retell its
+  // history: requested into awaiting_party, then accepted or refused by the other party, then
+  // approved or refused by the school, ending in the phase the row is in, the last at the row's
+  // updated_at.
+  void check_termination_events(std::vector<std::string>& problems) {
+    struct Step {
+      const char* action;
+      const char* from;
+      const char* to;
+    };
+    static const Step kSteps[] = {
+        {"termination.request", "", "awaiting_party"},
+        {"termination.accept", "awaiting_party", "awaiting_review"},
+        {"termination.reject", "awaiting_party", "failed"},
+        {"termination.approve", "awaiting_review", "approved"},
+        {"termination.school_reject", "awaiting_review", "failed"},
+    };
+    SQLite::Statement q(db(),
+                        "SELECT e.subject_id, e.action, coalesce(json_extract(e.details, "
+                        "'$.from'), ''), coalesce(json_extract(e.details, '$.to'), ''), e.at, "
+                        "t.id IS NOT NULL, coalesce(t.updated_at, '') FROM events e LEFT JOIN "
+                        "terminations t ON t.id = CAST(e.subject_id AS INTEGER) WHERE "
+                        "e.subject_type = 'termination' ORDER BY CAST(e.subject_id AS INTEGER), "
+                        "e.id");
+    struct History {
+      int events = 0;
+      std::string phase;  // where the last event left it
+      std::string at, updated_at;
+    };
+    std::map<std::int64_t, History> histories;
+    while (q.executeStep()) {
+      const std::string subject = q.getColumn(0).getString();
+      const std::string action = q.getColumn(1).getString();
+      const std::string from = q.getColumn(2).getString();
+      const std::string to = q.getColumn(3).getString();
+      const std::string which =
+          "termination " + subject + "'s event " + action + " at " + q.getColumn(4).getString();
+      if (q.getColumn(5).getInt() == 0) {
+        problems.push_back(which + " is about no termination");
+        continue;
+      }
+      auto& h = histories[std::stoll(subject)];
+      bool known = false;
+      for (const auto& step : kSteps) {
+        known = known || (action == step.action && from == step.from && to == step.to);
+      }
+      if (!known || from != h.phase || (h.events == 0) != (action == "termination.request")) {
+        problems.push_back(which + " goes '" + from + "' -> " + to + " after '" + h.phase +
+                           "': not a step of an online termination");
+      }
+      ++h.events;
+      h.phase = to;
+      h.at = q.getColumn(4).getString();
+      h.updated_at = q.getColumn(6).getString();
+    }
+    for (const auto& [id, t] : terms_) {
+      const auto& h = histories[id];
+      const std::string which = "termination " + std::to_string(id);
+      if (h.events != t.events) {
+        problems.push_back(which + " has " + std::to_string(h.events) + " events for " +
+                           std::to_string(t.events) + " phase changes");
+      }
+      if (h.phase != t.phase) {
+        problems.push_back(which + "'s last event leaves it " + h.phase + ", but it is " + t.phase);
+      }
+      if (h.at != h.updated_at) {
+        problems.push_back(which + " was last updated at " + h.updated_at +
+                           ", not at its last event " + h.at);
+      }
+    }
+  }
+
   std::mt19937 rng_;
   ncss::Timestamp now_;
   std::map<std::int64_t, ModelInvitation> invs_;
+  std::map<std::int64_t, ModelTermination> terms_;
   std::map<std::string, std::int64_t> last_sequence_;  // cohort + school code: the last number
   std::set<std::string> numbers_;                      // every agreement number handed out
   std::map<std::string, int> coverage_;
@@ -912,15 +1426,17 @@ bool verbose() {
   return v && *v;
 }
 
-// Runs `steps` random steps, checking the invariants after each.
-void run_steps(LifecycleRun& run, std::uint32_t seed, int steps) {
-  for (int step = 1; step <= steps; ++step) {
+// Runs `steps` random steps, checking the invariants after each; the first is step `first` of
+// the seed's run.
+void run_steps(LifecycleRun& run, std::uint32_t seed, int steps, int first = 1) {
+  for (int step = first; step < first + steps; ++step) {
     INFO("replay: NCSS_PROPERTY_SEED=" << seed << " NCSS_PROPERTY_STEPS=" << step
                                        << " ncss_tests \"[property]\"");
     run.advance_clock();
     INFO("now " << ncss::format_utc(run.now()));
     run.random_operation();
     INFO("after: " << run.last_operation());
+    run.count_signed();
     auto problems = run.invariant_problems();
     if (!problems.empty()) FAIL(join(problems));
     if (verbose() && step % 50 == 0) {
@@ -954,7 +1470,18 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
          {"issue: issued", "issue: training_mode", "issue: open_invitation", "accept", "reject",
           "accept: past the deadline, not swept", "accept: view-only", "withdraw",
           "withdraw: contact the graduate", "abort", "approve", "approve: no degree level",
-          "school reject", "sweep: expired", "sweep: due this very second, kept"}) {
+          "school reject", "sweep: expired", "sweep: due this very second, kept",
+          // 解约 and 作废
+          "request termination by employer", "request termination by graduate",
+          "request termination: note of 200 characters", "request termination: bad party",
+          "request termination: bad reason", "request termination: no note",
+          "request termination: long note", "request termination: already terminating",
+          "request termination: not signed", "request termination: again after 解约失败",
+          "termination accept", "termination reject", "termination respond: own request",
+          "termination respond: not awaiting the party", "approve termination",
+          "approve termination: not awaiting review", "reject termination",
+          "reject termination: no reason", "return termination: online", "void", "void: no reason",
+          "void: terminating", "void: not signed", "accept: free again after 解约 or 作废"}) {
       INFO(tag);
       CHECK(coverage[tag] > 0);
     }
@@ -963,39 +1490,71 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
 
 TEST_CASE("signing property: the invariant checks see a broken database", "[property][signing]") {
   LifecycleRun run(kDefaultSeeds[0]);
-  run_steps(run, kDefaultSeeds[0], 100);
-  REQUIRE(run.scalar("SELECT count(*) FROM invitations WHERE state = 'signed'") > 0);
-  auto accept_event = run.scalar(
-      "SELECT max(e.id) FROM events e JOIN invitations i ON i.id = "
-      "CAST(e.subject_id AS INTEGER) WHERE e.action = 'invitation.accept' AND i.state "
-      "= 'signed'");
-  REQUIRE(accept_event > 0);
-  std::string expected;
-  SECTION("a second live signing") {
-    run.exec(
-        "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
-        "valid_days, issued_at, deadline, responded_at, updated_at) SELECT employer_code, "
-        "graduate_id, 'awaiting_review', job_category, position, valid_days, issued_at, "
-        "deadline, responded_at, updated_at FROM invitations WHERE state = 'signed' LIMIT 1");
-    expected = "two live signings";
+  // On until some agreement is signed and some termination is under way.
+  auto ready = [&] {
+    return run.scalar("SELECT count(*) FROM invitations WHERE state = 'signed'") > 0 &&
+           run.scalar(
+               "SELECT count(*) FROM terminations WHERE phase IN ('awaiting_party', "
+               "'awaiting_review')") > 0;
+  };
+  for (int step = 1; step <= 1000 && !ready(); ++step) run_steps(run, kDefaultSeeds[0], 1, step);
+  REQUIRE(ready());
+  const std::string accept_event = std::to_string(
+      run.scalar("SELECT max(e.id) FROM events e JOIN invitations i ON i.id = "
+                 "CAST(e.subject_id AS INTEGER) WHERE e.action = 'invitation.accept' AND i.state "
+                 "= 'signed'"));
+  const std::string termination_event =
+      std::to_string(run.scalar("SELECT max(id) FROM events WHERE subject_type = 'termination'"));
+  REQUIRE(accept_event != "0");
+  // Each breakage in a savepoint rolled back after the check: one run serves them all.
+  struct Breakage {
+    const char* what;
+    std::string sql;
+    const char* expected;
+  };
+  const Breakage breakages[] = {
+      {"a second live signing",
+       "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
+       "valid_days, issued_at, deadline, responded_at, updated_at) SELECT employer_code, "
+       "graduate_id, 'awaiting_review', job_category, position, valid_days, issued_at, "
+       "deadline, responded_at, updated_at FROM invitations WHERE state = 'signed' LIMIT 1",
+       "two live signings"},
+      {"a state change without its event",
+       "DELETE FROM outbox WHERE event_id = " + accept_event +
+           "; DELETE FROM events WHERE id = " + accept_event,
+       "events for"},
+      {"an accept after the deadline",
+       "UPDATE events SET at = '2999-01-01T00:00:00Z' WHERE id = " + accept_event,
+       "after its deadline"},
+      {"a signed agreement without its number",
+       "UPDATE invitations SET agreement_no = NULL WHERE id = (SELECT min(id) FROM "
+       "invitations WHERE state = 'signed')",
+       "agreement number"},
+      {"a terminating signing beside another live one",
+       "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
+       "valid_days, issued_at, deadline, responded_at, updated_at) SELECT employer_code, "
+       "graduate_id, 'awaiting_review', job_category, position, valid_days, issued_at, "
+       "deadline, responded_at, updated_at FROM invitations WHERE state = 'terminating' LIMIT 1",
+       "two live signings"},
+      {"a second unfinished termination of one signing",
+       "INSERT INTO terminations (mode, invitation_id, requested_by, reason, note, phase, "
+       "requested_at, updated_at) SELECT mode, invitation_id, requested_by, reason, note, "
+       "'awaiting_party', requested_at, updated_at FROM terminations WHERE phase IN "
+       "('awaiting_party', 'awaiting_review') LIMIT 1",
+       "several unfinished terminations"},
+      {"a termination's phase change without its event",
+       "DELETE FROM outbox WHERE event_id = " + termination_event +
+           "; DELETE FROM events WHERE id = " + termination_event,
+       "phase changes"},
+  };
+  for (const auto& b : breakages) {
+    INFO(b.what);
+    run.exec("SAVEPOINT broken");
+    run.exec(b.sql);
+    auto problems = run.invariant_problems();
+    run.exec("ROLLBACK TO broken; RELEASE broken");
+    INFO(join(problems));
+    CHECK(join(problems).find(b.expected) != std::string::npos);
+    REQUIRE(run.invariant_problems().empty());
   }
-  SECTION("a state change without its event") {
-    const std::string id = std::to_string(accept_event);
-    run.exec("DELETE FROM outbox WHERE event_id = " + id + "; DELETE FROM events WHERE id = " + id);
-    expected = "events for";
-  }
-  SECTION("an accept after the deadline") {
-    run.exec("UPDATE events SET at = '2999-01-01T00:00:00Z' WHERE id = " +
-             std::to_string(accept_event));
-    expected = "after its deadline";
-  }
-  SECTION("a signed agreement without its number") {
-    run.exec(
-        "UPDATE invitations SET agreement_no = NULL WHERE id = (SELECT min(id) FROM "
-        "invitations WHERE state = 'signed')");
-    expected = "agreement number";
-  }
-  auto problems = run.invariant_problems();
-  INFO(join(problems));
-  REQUIRE(join(problems).find(expected) != std::string::npos);
 }
