@@ -1,0 +1,730 @@
+#include "ncss/pdf_writer.hpp"
+
+#include <fcntl.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bitset>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+#include "ncss/error.hpp"
+
+namespace ncss {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char32_t kMark = U'\u3013';  // 〓 GETA MARK
+
+// ---- UTF-8 ----------------------------------------------------------------------------------
+
+// Decodes one code point at `i`; returns its length, or 0 for a byte that does not start a
+// well-formed sequence (overlong forms, surrogates and values above U+10FFFF are malformed).
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& out) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) {
+    out = lead;
+    return 1;
+  }
+  std::size_t len;
+  char32_t cp;
+  char32_t min;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    len = 2, cp = lead & 0x1F, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3, cp = lead & 0x0F, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    len = 4, cp = lead & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  out = cp;
+  return len;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string hex(unsigned value, int digits) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%0*X", digits, value);
+  return buf;
+}
+
+// The text as a message may quote it: invalid bytes and control characters as \xHH.
+std::string quotable(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode_utf8(s, i, cp);
+    if (len == 0 || cp < 0x20 || cp == 0x7F) {
+      out += "\\x" + hex(static_cast<unsigned char>(s[i]), 2);
+      i += 1;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+// ---- line breaking ------------------------------------------------------------------------
+
+bool closing_punct(char32_t c) {
+  static constexpr std::u32string_view kSet =
+      U"，。、；：？！）］｝」』》〉】〕〗’”…—·・‧％,.;:?!)]}%";
+  return kSet.find(c) != std::u32string_view::npos;
+}
+
+bool opening_punct(char32_t c) {
+  static constexpr std::u32string_view kSet = U"（［｛「『《〈【〔〖‘“([{";
+  return kSet.find(c) != std::u32string_view::npos;
+}
+
+bool middle_dot(char32_t c) { return c == U'·' || c == U'・' || c == U'‧'; }
+
+bool breakable_space(char32_t c) { return c == U' ' || c == U'\u3000'; }
+
+// Letters and digits of scripts written with spaces between words: a Latin word, a number or an
+// ID such as 91110108749352307A is kept whole on its line when it fits.
+bool word_char(char32_t c) {
+  if (breakable_space(c)) return false;
+  if (c < 0x80) return c > 0x20 && !closing_punct(c) && !opening_punct(c);
+  return c < 0x2E80 && !closing_punct(c) && !opening_punct(c) && !middle_dot(c) &&
+         !(c >= 0x2000 && c <= 0x206F);
+}
+
+// May a line end between text[i - 1] and text[i]?
+bool break_allowed(const std::u32string& text, std::size_t i) {
+  char32_t before = text[i - 1];
+  char32_t after = text[i];
+  if (breakable_space(before)) return true;
+  if (breakable_space(after)) return false;  // break after the space, which is then dropped
+  if (closing_punct(after) || opening_punct(before)) return false;
+  if (middle_dot(before) || middle_dot(after)) return false;
+  if (word_char(before) && word_char(after)) return false;
+  return true;
+}
+
+// ---- libharu ------------------------------------------------------------------------------
+
+struct HaruErrors {
+  HPDF_STATUS error = 0;
+  HPDF_STATUS detail = 0;
+};
+
+void on_haru_error(HPDF_STATUS error, HPDF_STATUS detail, void* user_data) {
+  auto* errors = static_cast<HaruErrors*>(user_data);
+  if (errors->error == 0) {  // the first error is the cause; later ones are its consequences
+    errors->error = error;
+    errors->detail = detail;
+  }
+}
+
+// The subset font as a file libharu can open by name, without touching the disk.
+class MemoryFile {
+ public:
+  explicit MemoryFile(const std::string& bytes) {
+    fd_ = memfd_create("ncss-pdf-font", MFD_CLOEXEC);
+    if (fd_ < 0) throw Error::io(std::string("memfd_create: ") + std::strerror(errno), errno);
+    for (std::size_t done = 0; done < bytes.size();) {
+      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        int err = errno;
+        ::close(fd_);
+        throw Error::io(std::string("writing the font to a memfd: ") + std::strerror(err), err);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    path_ = "/proc/self/fd/" + std::to_string(fd_);
+  }
+  ~MemoryFile() { ::close(fd_); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+}  // namespace
+
+// ---- CjkFont ------------------------------------------------------------------------------
+
+struct CjkFont::Impl {
+  fs::path path;
+  unsigned face_index = 0;
+  hb_blob_t* blob = nullptr;
+  hb_face_t* face = nullptr;
+  std::bitset<0x10000> covered;
+
+  ~Impl() {
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+  }
+};
+
+CjkFont::CjkFont(const fs::path& path, unsigned face_index) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->face_index = face_index;
+  const bool standard_font = path == fs::path(kDefaultPath);
+  std::string hint = standard_font ? "; install Debian's fonts-wqy-zenhei (scripts/setup.sh)" : "";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    throw Error::io("the CJK font " + path.string() + " does not exist" + hint, ENOENT);
+  }
+  impl_->blob = hb_blob_create_from_file_or_fail(path.c_str());
+  if (impl_->blob == nullptr) {
+    throw Error::io("cannot read the CJK font " + path.string() + hint);
+  }
+  if (face_index >= hb_face_count(impl_->blob)) {
+    throw Error::invalid_input("the font " + path.string() + " has no face " +
+                               std::to_string(face_index) + " (or is not a TrueType font)");
+  }
+  impl_->face = hb_face_create(impl_->blob, face_index);
+  hb_blob_t* glyf = hb_face_reference_table(impl_->face, HB_TAG('g', 'l', 'y', 'f'));
+  unsigned glyf_length = hb_blob_get_length(glyf);
+  hb_blob_destroy(glyf);
+  if (glyf_length == 0) {
+    throw Error::invalid_input("the font " + path.string() + " face " + std::to_string(face_index) +
+                               " has no TrueType outlines (a CFF font such as Noto CJK cannot be "
+                               "embedded by libharu)");
+  }
+  hb_set_t* unicodes = hb_set_create();
+  hb_face_collect_unicodes(impl_->face, unicodes);
+  for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(unicodes, &cp);) {
+    if (cp < 0x10000) impl_->covered.set(cp);
+  }
+  hb_set_destroy(unicodes);
+}
+
+CjkFont::~CjkFont() = default;
+
+const CjkFont& CjkFont::standard() {
+  static const CjkFont font;
+  return font;
+}
+
+const fs::path& CjkFont::path() const { return impl_->path; }
+unsigned CjkFont::face_index() const { return impl_->face_index; }
+
+bool CjkFont::covers(char32_t code_point) const {
+  return code_point < 0x10000 && impl_->covered.test(code_point);
+}
+
+std::string CjkFont::subset(const std::vector<char32_t>& code_points) const {
+  hb_subset_input_t* input = hb_subset_input_create_or_fail();
+  if (input == nullptr) throw Error::internal("HarfBuzz: cannot create a subset input");
+  hb_set_t* unicodes = hb_subset_input_unicode_set(input);
+  for (char32_t cp : code_points) hb_set_add(unicodes, cp);
+  // Hinting (fpgm, prep, cvt, glyph instructions) is useless in a PDF; OpenType layout, vertical
+  // metrics and bitmaps are not read by libharu or PDF readers.
+  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+  hb_set_t* drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  for (const char* tag : {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG",
+                          "EBDT", "EBLC", "EBSC", "gasp", "hdmx", "VDMX", "LTSH", "kern", "DSIG"}) {
+    hb_set_add(drop, hb_tag_from_string(tag, 4));
+  }
+  hb_face_t* subset = hb_subset_or_fail(impl_->face, input);
+  hb_subset_input_destroy(input);
+  if (subset == nullptr) throw Error::internal("HarfBuzz could not subset " + impl_->path.string());
+  // HarfBuzz 6.0 returns a builder face: referencing its blob serialises the font.
+  hb_blob_t* blob = hb_face_reference_blob(subset);
+  unsigned length = 0;
+  const char* data = hb_blob_get_data(blob, &length);
+  std::string bytes(data, length);
+  hb_blob_destroy(blob);
+  hb_face_destroy(subset);
+  if (bytes.empty()) throw Error::internal("HarfBuzz produced an empty subset font");
+  return bytes;
+}
+
+// ---- PdfDocument --------------------------------------------------------------------------
+
+namespace {
+
+enum class BlockKind { Heading, Paragraph, Field, Space };
+
+struct Block {
+  BlockKind kind;
+  std::u32string text;   // heading, paragraph, field value
+  std::u32string label;  // field label
+  double points = 0;     // space
+};
+
+// A line placed on a page: pieces of text at x offsets from the left margin.
+struct Piece {
+  double x;
+  std::string utf8;
+};
+
+struct Row {
+  double size;
+  double height;
+  double gap_before;  // dropped at the top of a page
+  std::vector<Piece> pieces;
+};
+
+}  // namespace
+
+struct PdfDocument::Impl {
+  const CjkFont& font;
+  PdfOptions options;
+  std::vector<Block> blocks;
+  std::vector<PdfWarning> warnings;
+  std::optional<std::string> pdf;  // the last rendering, until a block is added
+  std::size_t pages = 0;
+
+  Impl(const CjkFont& f, PdfOptions o) : font(f), options(std::move(o)) {}
+
+  // Checks `text` and returns it as code points (with 〓 where Mark replaced something).
+  std::u32string accept(const std::string& text, bool allow_newline) {
+    std::u32string out;
+    std::vector<PdfWarning> found;
+    for (std::size_t i = 0; i < text.size();) {
+      char32_t cp = 0;
+      std::size_t len = decode_utf8(text, i, cp);
+      std::string problem;
+      if (len == 0) {
+        problem = "byte 0x" + hex(static_cast<unsigned char>(text[i]), 2) + " is not UTF-8";
+        len = 1;
+      } else if (cp > 0xFFFF) {
+        problem = "U+" + hex(cp, 4) + " is above U+FFFF, which the PDF font cannot show";
+      } else if (cp == U'\n' && allow_newline) {
+        // a line break
+      } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+        problem = "control character U+" + hex(cp, 4);
+      } else if (!font.covers(cp)) {
+        problem = "U+" + hex(cp, 4) + " has no glyph in " + font.path().filename().string();
+      }
+      if (problem.empty()) {
+        out += cp;
+      } else {
+        if (options.unshowable == UnshowableText::Refuse) {
+          throw Error::invalid_input("cannot put \"" + quotable(text) + "\" into a PDF: " +
+                                     problem + " (at byte " + std::to_string(i) + ")");
+        }
+        out += kMark;
+        found.push_back({quotable(text), i, problem});
+      }
+      i += len;
+    }
+    warnings.insert(warnings.end(), found.begin(), found.end());
+    pdf.reset();
+    return out;
+  }
+
+  std::string render();
+};
+
+namespace {
+
+// Lays the blocks out and draws them with libharu; the font must already be loaded.
+class Renderer {
+ public:
+  Renderer(HPDF_Doc doc, HPDF_Font font, const PdfOptions& options, HaruErrors& errors)
+      : doc_(doc), font_(font), options_(options), errors_(errors) {}
+
+  std::size_t pages() const { return pages_; }
+
+  void draw(const std::vector<Block>& blocks) {
+    const double text_width = page_width() - options_.margin_left - options_.margin_right;
+    for (const Block& block : blocks) {
+      switch (block.kind) {
+        case BlockKind::Space:
+          pending_gap_ += block.points;
+          break;
+        case BlockKind::Heading: {
+          double size = options_.heading_size;
+          bool first = true;
+          for (const auto& line : wrap(block.text, size, text_width)) {
+            double x = (text_width - width(line, size)) / 2;
+            emit({size, size * options_.line_spacing, first ? size * 0.5 : 0, {{x, utf8(line)}}});
+            first = false;
+          }
+          pending_gap_ += size * 0.5;
+          break;
+        }
+        case BlockKind::Paragraph: {
+          double size = options_.body_size;
+          bool first = true;
+          for (const auto& line : wrap(block.text, size, text_width)) {
+            emit({size, size * options_.line_spacing, first ? size * 0.4 : 0, {{0, utf8(line)}}});
+            first = false;
+          }
+          break;
+        }
+        case BlockKind::Field: {
+          double size = options_.body_size;
+          double label_width = text_width * options_.label_column;
+          double gap = size;  // between the columns
+          auto labels = wrap(block.label, size, label_width - gap);
+          auto values = wrap(block.text, size, text_width - label_width);
+          std::size_t n = std::max(labels.size(), values.size());
+          for (std::size_t i = 0; i < n; ++i) {
+            Row row{size, size * options_.line_spacing, i == 0 ? size * 0.2 : 0, {}};
+            if (i < labels.size()) row.pieces.push_back({0, utf8(labels[i])});
+            if (i < values.size()) row.pieces.push_back({label_width, utf8(values[i])});
+            emit(std::move(row));
+          }
+          break;
+        }
+      }
+    }
+    if (page_ == nullptr) new_page();  // an empty document still has a page
+  }
+
+ private:
+  double page_width() const { return 595.276; }  // A4, 210 mm
+  double page_height() const { return 841.89; }  // 297 mm
+
+  void check(HPDF_STATUS status, const char* what) {
+    if (status != HPDF_OK || errors_.error != 0) {
+      throw Error::internal(std::string("libharu failed to ") + what + ": error 0x" +
+                            hex(static_cast<unsigned>(errors_.error ? errors_.error : status), 4) +
+                            " (detail " + std::to_string(errors_.detail) + ")");
+    }
+  }
+
+  void new_page() {
+    page_ = HPDF_AddPage(doc_);
+    if (page_ == nullptr) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+    check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT), "size a page");
+    ++pages_;
+    y_ = page_height() - options_.margin_top;
+    at_top_ = true;
+  }
+
+  void emit(Row row) {
+    if (page_ == nullptr) new_page();
+    double gap = at_top_ ? 0 : pending_gap_ + row.gap_before;
+    if (y_ - gap - row.height < options_.margin_bottom && !at_top_) {
+      new_page();
+      gap = 0;
+    }
+    pending_gap_ = 0;
+    y_ -= gap + row.height;
+    // The baseline sits a fifth of the line height above the row's bottom (descenders fit).
+    double baseline = y_ + (row.height - row.size) / 2 + row.size * 0.12;
+    for (const Piece& piece : row.pieces) {
+      if (piece.utf8.empty()) continue;
+      check(HPDF_Page_BeginText(page_), "begin text");
+      check(HPDF_Page_SetFontAndSize(page_, font_, static_cast<HPDF_REAL>(row.size)), "set font");
+      check(HPDF_Page_TextOut(page_, static_cast<HPDF_REAL>(options_.margin_left + piece.x),
+                              static_cast<HPDF_REAL>(baseline), piece.utf8.c_str()),
+            "draw text");
+      check(HPDF_Page_EndText(page_), "end text");
+    }
+    at_top_ = false;
+  }
+
+  // Advance width in thousandths of an em, as HPDF_Page_TextWidth computes it (per character:
+  // libharu's MeasureText and TextRect miscount CJK text).
+  double advance(char32_t cp) {
+    auto it = widths_.find(cp);
+    if (it != widths_.end()) return it->second;
+    std::string s;
+    append_utf8(s, cp);
+    HPDF_TextWidth tw =
+        HPDF_Font_TextWidth(font_, reinterpret_cast<const HPDF_BYTE*>(s.data()), s.size());
+    check(HPDF_OK, "measure text");
+    return widths_[cp] = static_cast<double>(tw.width);
+  }
+
+  double width(const std::u32string& line, double size) {
+    double total = 0;
+    for (char32_t cp : line) total += advance(cp);
+    return total * size / 1000;
+  }
+
+  std::vector<std::u32string> wrap(const std::u32string& text, double size, double max_width) {
+    std::vector<std::u32string> lines;
+    const double limit = max_width * 1000 / size;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      double used = 0;
+      std::size_t last_break = 0;  // 0: no break opportunity yet on this line
+      std::size_t end = text.size();
+      std::size_t next = text.size() + 1;
+      for (std::size_t i = start; i < text.size(); ++i) {
+        if (text[i] == U'\n') {
+          end = i;
+          next = i + 1;
+          break;
+        }
+        if (i > start && break_allowed(text, i)) last_break = i;
+        double w = advance(text[i]);
+        if (used + w > limit && i > start) {
+          end = last_break > start ? last_break : i;
+          next = end;
+          break;
+        }
+        used += w;
+      }
+      std::size_t trimmed = end;
+      while (trimmed > start && text[trimmed - 1] == U' ') {
+        --trimmed;
+      }
+      lines.push_back(text.substr(start, trimmed - start));
+      start = next;
+      // A soft break swallows the spaces that follow it.
+      if (start < text.size() && start == end) {
+        while (start < text.size() && text[start] == U' ') ++start;
+      }
+    }
+    return lines;
+  }
+
+  static std::string utf8(const std::u32string& line) {
+    std::string out;
+    for (char32_t cp : line) append_utf8(out, cp);
+    return out;
+  }
+
+  HPDF_Doc doc_;
+  HPDF_Font font_;
+  const PdfOptions& options_;
+  HaruErrors& errors_;
+  HPDF_Page page_ = nullptr;
+  double y_ = 0;
+  double pending_gap_ = 0;
+  bool at_top_ = true;
+  std::size_t pages_ = 0;
+  std::unordered_map<char32_t, double> widths_;
+};
+
+// libharu 2.3.0 writes its UTF-8 encoder's CMap as the font's ToUnicode map: a "cidrange", which
+// is not valid there (poppler warns "Invalid 'begincidrange' operator in ToUnicode CMap" and other
+// readers may extract nothing). With that encoder a character's code is its UTF-16 value, so the
+// right map is the identity over the document's characters, written as bfchar entries.
+void write_to_unicode(HPDF_Font font, const std::set<char32_t>& used) {
+  auto* cmap = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT));
+  if (cmap == nullptr || cmap->stream == nullptr) {
+    throw Error::internal("libharu wrote no ToUnicode map for the font");
+  }
+  std::string text =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  std::vector<char32_t> codes(used.begin(), used.end());
+  for (std::size_t i = 0; i < codes.size(); i += 100) {  // at most 100 entries a block
+    std::size_t n = std::min<std::size_t>(100, codes.size() - i);
+    text += std::to_string(n) + " beginbfchar\n";
+    for (std::size_t k = i; k < i + n; ++k) {
+      std::string code = hex(static_cast<unsigned>(codes[k]), 4);
+      text += "<" + code + "> <" + code + ">\n";
+    }
+    text += "endbfchar\n";
+  }
+  text += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  HPDF_MemStream_FreeData(cmap->stream);
+  if (HPDF_Stream_WriteStr(cmap->stream, text.c_str()) != HPDF_OK) {
+    throw Error::internal("libharu could not take the ToUnicode map");
+  }
+}
+
+HPDF_Date haru_date(Timestamp t) {
+  std::int64_t local = t.seconds + kChinaOffsetSeconds;
+  std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  std::int64_t secs = local - days * 86400;
+  // civil_from_days (Howard Hinnant's algorithm)
+  std::int64_t z = days + 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::int64_t doe = z - era * 146097;
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t mp = (5 * doy + 2) / 153;
+  std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  HPDF_Date d{};
+  d.year = static_cast<HPDF_INT>(year);
+  d.month = static_cast<HPDF_INT>(month);
+  d.day = static_cast<HPDF_INT>(day);
+  d.hour = static_cast<HPDF_INT>(secs / 3600);
+  d.minutes = static_cast<HPDF_INT>(secs / 60 % 60);
+  d.seconds = static_cast<HPDF_INT>(secs % 60);
+  d.ind = '+';
+  d.off_hour = 8;
+  d.off_minutes = 0;
+  return d;
+}
+
+}  // namespace
+
+std::string PdfDocument::Impl::render() {
+  // The document's characters, for the font subset.
+  std::set<char32_t> used{U' '};
+  for (const Block& b : blocks) {
+    for (char32_t cp : b.text) used.insert(cp);
+    for (char32_t cp : b.label) used.insert(cp);
+  }
+  used.erase(U'\n');
+  MemoryFile font_file(font.subset(std::vector<char32_t>(used.begin(), used.end())));
+
+  HaruErrors errors;
+  HPDF_Doc doc = HPDF_New(on_haru_error, &errors);
+  if (doc == nullptr) throw Error::internal("libharu could not create a document");
+  struct Free {
+    HPDF_Doc doc;
+    ~Free() { HPDF_Free(doc); }
+  } free_doc{doc};
+  auto fail = [&](const char* what) {
+    throw Error::internal(std::string("libharu failed to ") + what + ": error 0x" +
+                          hex(static_cast<unsigned>(errors.error), 4) + " (detail " +
+                          std::to_string(errors.detail) + ")");
+  };
+
+  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(doc);
+  HPDF_SetCurrentEncoder(doc, "UTF-8");
+  if (errors.error != 0) fail("select the UTF-8 encoder");
+  const char* font_name = HPDF_LoadTTFontFromFile(doc, font_file.path().c_str(), HPDF_TRUE);
+  if (font_name == nullptr) fail("load the subset font");
+  HPDF_Font haru_font = HPDF_GetFont(doc, font_name, "UTF-8");
+  if (haru_font == nullptr) fail("use the subset font with UTF-8");
+  if (options.created) {
+    HPDF_Date date = haru_date(*options.created);
+    HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date);
+    HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date);
+  }
+  if (!options.title.empty()) HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, options.title.c_str());
+  if (errors.error != 0) fail("set the document information");
+
+  Renderer renderer(doc, haru_font, options, errors);
+  renderer.draw(blocks);
+  pages = renderer.pages();
+  write_to_unicode(haru_font, used);
+
+  if (HPDF_SaveToStream(doc) != HPDF_OK) fail("write the PDF");
+  std::string out(HPDF_GetStreamSize(doc), '\0');
+  HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
+  if (HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &size) != HPDF_OK &&
+      errors.error != HPDF_STREAM_EOF) {
+    fail("read the PDF back");
+  }
+  out.resize(size);
+  return out;
+}
+
+PdfDocument::PdfDocument(const CjkFont& font, PdfOptions options)
+    : impl_(std::make_unique<Impl>(font, std::move(options))) {
+  for (char c : impl_->options.title) {
+    if (static_cast<unsigned char>(c) >= 0x7F || static_cast<unsigned char>(c) < 0x20) {
+      throw Error::invalid_input("a PDF title must be printable ASCII: \"" +
+                                 quotable(impl_->options.title) + "\"");
+    }
+  }
+}
+
+PdfDocument::~PdfDocument() = default;
+
+void PdfDocument::heading(const std::string& text) {
+  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text, true), {}, 0});
+}
+
+void PdfDocument::paragraph(const std::string& text) {
+  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text, true), {}, 0});
+}
+
+void PdfDocument::field(const std::string& label, const std::string& value) {
+  std::u32string l = impl_->accept(label, true);
+  std::u32string v = impl_->accept(value, true);
+  impl_->blocks.push_back({BlockKind::Field, std::move(v), std::move(l), 0});
+}
+
+void PdfDocument::space(double points) {
+  impl_->blocks.push_back({BlockKind::Space, {}, {}, std::max(0.0, points)});
+  impl_->pdf.reset();
+}
+
+std::string PdfDocument::bytes() {
+  if (!impl_->pdf) impl_->pdf = impl_->render();
+  return *impl_->pdf;
+}
+
+std::size_t PdfDocument::page_count() {
+  bytes();
+  return impl_->pages;
+}
+
+const std::vector<PdfWarning>& PdfDocument::warnings() const { return impl_->warnings; }
+
+void PdfDocument::save(const fs::path& file) {
+  const std::string pdf = bytes();
+  // A name no other writer uses (O_EXCL makes sure), in the target's directory so that the
+  // rename is atomic; the mode is 0666 less the umask, as for any new document.
+  static std::atomic<unsigned> counter{0};
+  fs::path partial = file;
+  partial.replace_filename("." + file.filename().string() + ".partial-" +
+                           std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  auto fail = [&](int err) {
+    throw Error::io("cannot write " + file.string() + ": " + std::strerror(err), err);
+  };
+  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) fail(errno);
+  auto discard = [&](int err) {
+    ::close(fd);
+    ::unlink(partial.c_str());
+    fail(err);
+  };
+  for (std::size_t done = 0; done < pdf.size();) {
+    ssize_t n = ::write(fd, pdf.data() + done, pdf.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) discard(n < 0 ? errno : EIO);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) discard(errno);
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(partial.c_str());
+    fail(err);
+  }
+  std::error_code ec;
+  fs::rename(partial, file, ec);
+  if (ec) {
+    ::unlink(partial.c_str());
+    fail(ec.value());
+  }
+}
+
+}  // namespace ncss
