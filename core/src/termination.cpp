@@ -502,7 +502,8 @@ std::vector<Termination> list_terminations(Store& store, const TerminationFilter
         db, std::string(kSelect) +
                 "WHERE (:phases = '' OR instr(',' || :phases || ',', ',' || t.phase || ',') > 0) "
                 "AND (:phase = '' OR t.phase = :phase) "
-                "AND (:employer = '' OR i.employer_code = :employer) AND (:school = '' OR "
+                "AND (:employer = '' OR coalesce(i.employer_code, json_extract(g_reg.fields, "
+                "'$.credit_code')) = :employer) AND (:school = '' OR "
                 "g.school_code = :school) AND (:cohort = 0 OR g.cohort = :cohort) AND (:id = '' "
                 "OR g.id_number = :id) ORDER BY t.id");
     q.bind(":phases", phases);

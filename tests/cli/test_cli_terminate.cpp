@@ -307,6 +307,11 @@ TEST_CASE("cli terminate offline: a paper agreement, returned, resubmitted, appr
   REQUIRE(w.run({"terminate", "approve", "1"}).exit_code == 0);
   CHECK(w.text("SELECT state FROM registrations") == "terminated");
   CHECK(w.count("SELECT count(*) FROM events WHERE action = 'registration.terminate'") == 1);
+  // The paper agreement's employer sees it in its list.
+  auto mine = w.run({"--format", "csv", "terminate", "list", "--employer", kW});
+  CHECK(contains(mine.out, "\n1,offline,,1,"));
+  CHECK_FALSE(
+      contains(w.run({"--format", "csv", "terminate", "list", "--employer", kV}).out, ",offline,"));
   CHECK(w.count("SELECT count(*) FROM outbox WHERE recipient_type = 'graduate' AND template "
                 "LIKE 'termination_%'") == 4);  // filed, returned, resubmitted, approved
 }
