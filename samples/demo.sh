@@ -174,6 +174,9 @@ step "The registrations" register list --format table
 step "The dashboard (工作台)" stats --cohort 2026 --format table
 step "An invitation's audit trail" history 1 --format table
 step "The gateway takes the notifications once" outbox export --mark-sent --format csv
+step "The agreements of the signed records as PDF files (电子就业协议书; terminated ones are left out)" \
+  agreement pdf --all -o "$out/agreements" --format table
 step "Check the database" db check --format table
 
-printf '\nThe demo database is %s; the import report is %s\n' "$NCSSCTL_DB" "$out/导入报告.xlsx"
+printf '\nThe demo database is %s; the import report is %s; the agreements are in %s\n' \
+  "$NCSSCTL_DB" "$out/导入报告.xlsx" "$out/agreements"

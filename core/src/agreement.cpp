@@ -1,0 +1,457 @@
+#include "ncss/agreement.hpp"
+
+#include <cerrno>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "ncss/error.hpp"
+#include "ncss/pdf_writer.hpp"
+#include "ncss/signing_state.hpp"
+#include "store_impl.hpp"
+
+namespace ncss {
+
+namespace detail {
+// Generated at configure time from templates/agreement.json (see CMakeLists.txt).
+extern const char* const kDefaultAgreementTemplate;
+}  // namespace detail
+
+namespace {
+
+using nlohmann::json;
+
+std::string text_at(const json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+// The field keys of each section, in order, with their default labels.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+const std::vector<std::pair<std::string, Labels>>& section_fields() {
+  static const std::vector<std::pair<std::string, Labels>> all = {
+      {"number", {{"agreement_no", "协议编号"}, {"state", "协议状态"}}},
+      {"employer",
+       {{"name", "单位名称"},
+        {"credit_code", "统一社会信用代码"},
+        {"nature", "单位性质"},
+        {"industry", "网签所属行业"},
+        {"address", "地址"},
+        {"contact", "签约联系人"},
+        {"contact_phone", "联系电话"}}},
+      {"graduate",
+       {{"name", "姓名"},
+        {"gender", "性别"},
+        {"id_number", "身份证号"},
+        {"degree_level", "学历层次"},
+        {"major", "专业"},
+        {"training_mode", "培养方式"},
+        {"department", "院系"},
+        {"cohort", "届别"}}},
+      {"school",
+       {{"name", "学校名称"},
+        {"code", "学校代码"},
+        {"reviewed_at", "审核时间"},
+        {"reviewed_by", "审核人"}}},
+      {"job", {{"category", "职位类别"}, {"position", "岗位名称"}, {"work_location", "工作地点"}}},
+      {"archive",
+       {{"receipt_type", "档案接收类型"},
+        {"forward_unit", "档案转寄单位"},
+        {"address", "档案接收地址"},
+        {"contact", "档案接收联系人"},
+        {"phone", "联系电话"},
+        {"postcode", "邮政编码"}}},
+      {"hukou", {{"address", "户口迁移地址"}}},
+      {"clauses", {}},
+      {"terms", {}},
+  };
+  return all;
+}
+
+const Labels* fields_of(const std::string& section) {
+  for (const auto& [name, labels] : section_fields()) {
+    if (name == section) return &labels;
+  }
+  return nullptr;
+}
+
+std::string section_names() {
+  std::string out;
+  for (const auto& [name, labels] : section_fields()) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// 1-based line and column of a 1-based byte position.
+std::string line_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;  // count characters, not UTF-8 continuation bytes
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+[[noreturn]] void refuse(const std::string& source, const std::string& problem) {
+  throw Error::invalid_input("agreement template " + source + ": " + problem);
+}
+
+std::string string_member(const json& object, const char* key, const std::string& source,
+                          const std::string& where, bool required) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    if (required) refuse(source, where + " has no \"" + key + "\"");
+    return "";
+  }
+  if (!it->is_string()) refuse(source, where + ": \"" + key + "\" must be a string");
+  return it->get<std::string>();
+}
+
+AgreementSection parse_section(const json& item, std::size_t index, const std::string& source) {
+  std::string where = "section " + std::to_string(index + 1);
+  if (!item.is_object()) refuse(source, where + " must be an object");
+  AgreementSection s;
+  s.name = string_member(item, "section", source, where, true);
+  const Labels* fields = fields_of(s.name);
+  if (fields == nullptr) {
+    refuse(source, where + ": unknown section \"" + s.name + "\" (known: " + section_names() + ")");
+  }
+  where += " (" + s.name + ")";
+  for (const auto& [key, value] : item.items()) {
+    if (key != "section" && key != "heading" && key != "labels" &&
+        !(key == "clauses" && s.name == "clauses") && !(key == "empty" && s.name == "terms")) {
+      refuse(source, where + ": unknown key \"" + key + "\"");
+    }
+  }
+  s.heading = string_member(item, "heading", source, where, false);
+  for (const auto& [key, label] : *fields) s.labels[key] = label;
+  if (auto it = item.find("labels"); it != item.end()) {
+    if (!it->is_object()) refuse(source, where + ": \"labels\" must be an object");
+    for (const auto& [key, value] : it->items()) {
+      if (!s.labels.contains(key)) {
+        std::string known;
+        for (const auto& [k, l] : *fields) known += (known.empty() ? "" : ", ") + k;
+        refuse(source, where + ": unknown label \"" + key +
+                           "\" (known: " + (known.empty() ? "none" : known) + ")");
+      }
+      if (!value.is_string()) refuse(source, where + ": label \"" + key + "\" must be a string");
+      s.labels[key] = value.get<std::string>();
+    }
+  }
+  if (s.name == "clauses") {
+    auto it = item.find("clauses");
+    if (it == item.end() || !it->is_array() || it->empty()) {
+      refuse(source, where + ": \"clauses\" must be a non-empty list of strings");
+    }
+    for (const auto& c : *it) {
+      if (!c.is_string() || c.get<std::string>().empty()) {
+        refuse(source, where + ": every clause must be a non-empty string");
+      }
+      s.clauses.push_back(c.get<std::string>());
+    }
+  }
+  if (s.name == "terms") s.empty = string_member(item, "empty", source, where, false);
+  return s;
+}
+
+std::string cst(const std::string& stored) {
+  auto t = parse_time(stored);
+  return t ? format_cst(*t) : stored;
+}
+
+std::string code_and_name(const std::string& code, const std::string& name) {
+  if (code.empty()) return name;
+  return name.empty() ? code : code + " " + name;
+}
+
+// The value of a section's field.
+std::string field_value(const Agreement& a, const std::string& section, const std::string& key) {
+  const auto& e = a.employer;
+  const auto& g = a.graduate;
+  const auto& r = a.archive;
+  if (section == "number") return key == "agreement_no" ? a.agreement_no : a.state_name;
+  if (section == "employer") {
+    if (key == "name") return e.name;
+    if (key == "credit_code") return e.credit_code;
+    if (key == "nature") return code_and_name(e.nature_code, e.nature_name);
+    if (key == "industry") return code_and_name(e.industry_code, e.industry_name);
+    if (key == "address") return e.address;
+    if (key == "contact") return e.contact;
+    return e.contact_phone;
+  }
+  if (section == "graduate") {
+    if (key == "name") return g.name;
+    if (key == "gender") return g.gender;
+    if (key == "id_number") return g.id_number;
+    if (key == "degree_level") return g.degree_level;
+    if (key == "major") return g.major;
+    if (key == "training_mode") return g.training_mode;
+    if (key == "department") return g.department;
+    return std::to_string(g.cohort) + "届";
+  }
+  if (section == "school") {
+    if (key == "name") return a.school.name;
+    if (key == "code") return a.school.code;
+    if (key == "reviewed_at") return cst(a.school.reviewed_at);
+    return a.school.reviewed_by;
+  }
+  if (section == "job") {
+    if (key == "category") return code_and_name(a.job.category_code, a.job.category_name);
+    if (key == "position") return a.job.position;
+    return a.job.work_location;
+  }
+  if (section == "archive") {
+    if (key == "receipt_type") return code_and_name(r.receipt_type_code, r.receipt_type_name);
+    if (key == "forward_unit") return r.forward_unit;
+    if (key == "address") return r.address;
+    if (key == "contact") return r.contact;
+    if (key == "phone") return r.phone;
+    return r.postcode;
+  }
+  return a.hukou_address;  // hukou
+}
+
+}  // namespace
+
+Agreement load_agreement(Store& store, std::int64_t invitation_id) {
+  auto& db = database(store);
+  SQLite::Statement q(db,
+                      "SELECT i.state, coalesce(i.agreement_no, ''), coalesce(i.snapshot, '{}'), "
+                      "i.archive, i.hukou, coalesce(i.reviewed_at, ''), "
+                      "coalesce(i.reviewed_by, '') FROM invitations i WHERE i.id = :id");
+  q.bind(":id", invitation_id);
+  if (!q.executeStep()) throw Error::not_found("invitation", std::to_string(invitation_id));
+  Agreement a;
+  a.invitation_id = invitation_id;
+  a.state = q.getColumn(0).getString();
+  a.agreement_no = q.getColumn(1).getString();
+  auto state = parse_signing_state(a.state);
+  bool agreed = state && (*state == SigningState::Signed || *state == SigningState::Terminating ||
+                          *state == SigningState::Terminated || *state == SigningState::Voided);
+  if (a.agreement_no.empty() || !agreed) {
+    throw Error::invalid_transition(
+        "invitation " + std::to_string(invitation_id) + " has no agreement: it is " +
+        (state ? std::string(signing_state_label(*state)) : a.state) +
+        ", never approved by the school (an agreement exists once a signing is approved)");
+  }
+  a.state_name = std::string(signing_state_label(*state));
+  json snap = json::parse(q.getColumn(2).getString(), nullptr, false);
+  if (snap.is_discarded() || !snap.is_object()) {
+    throw Error::internal("invitation " + std::to_string(invitation_id) +
+                          " has an unreadable snapshot");
+  }
+  const json empty = json::object();
+  const json& e = snap.contains("employer") ? snap["employer"] : empty;
+  const json& g = snap.contains("graduate") ? snap["graduate"] : empty;
+  const json& j = snap.contains("job") ? snap["job"] : empty;
+  a.employer = {
+      text_at(e, "name"),        text_at(e, "credit_code"),   text_at(e, "nature_code"),
+      text_at(e, "nature_name"), text_at(e, "industry_code"), text_at(e, "industry_name"),
+      text_at(e, "address"),     text_at(j, "contact"),       text_at(j, "contact_phone")};
+  a.graduate = {text_at(g, "name"),       text_at(g, "gender"),
+                text_at(g, "id_number"),  text_at(g, "degree_level"),
+                text_at(g, "major"),      text_at(g, "training_mode"),
+                text_at(g, "department"), 0};
+  if (g.contains("cohort") && g["cohort"].is_number_integer()) {
+    a.graduate.cohort = g["cohort"].get<int>();
+  }
+  a.school = {text_at(g, "school_name"), text_at(g, "school_code"), text_at(snap, "reviewed_at"),
+              text_at(snap, "reviewed_by")};
+  if (a.school.reviewed_at.empty()) a.school.reviewed_at = q.getColumn(5).getString();
+  if (a.school.reviewed_by.empty()) a.school.reviewed_by = q.getColumn(6).getString();
+  a.job = {text_at(j, "category_code"), text_at(j, "category_name"), text_at(j, "position"),
+           text_at(j, "work_location")};
+  // Archive and hukou never change after approval; the snapshot holds them too.
+  json archive = snap.contains("archive") ? snap["archive"]
+                                          : json::parse(q.getColumn(3).getString(), nullptr, false);
+  json hukou = snap.contains("hukou") ? snap["hukou"]
+                                      : json::parse(q.getColumn(4).getString(), nullptr, false);
+  a.archive.receipt_type_code = text_at(archive, "receipt_type");
+  a.archive.forward_unit = text_at(archive, "forward_unit");
+  a.archive.address = text_at(archive, "address");
+  a.archive.contact = text_at(archive, "contact");
+  a.archive.phone = text_at(archive, "phone");
+  a.archive.postcode = text_at(archive, "postcode");
+  if (!a.archive.receipt_type_code.empty()) {
+    SQLite::Statement n(db, "SELECT name FROM archive_receipt_types WHERE code = :c");
+    n.bind(":c", a.archive.receipt_type_code);
+    if (n.executeStep()) a.archive.receipt_type_name = n.getColumn(0).getString();
+  }
+  a.hukou_address = text_at(hukou, "address");
+  a.terms = text_at(snap, "terms");
+  return a;
+}
+
+std::vector<std::int64_t> signed_agreement_ids(Store& store, const AgreementFilter& filter) {
+  SQLite::Statement q(database(store),
+                      "SELECT i.id FROM invitations i JOIN graduates g ON g.id = i.graduate_id "
+                      "WHERE i.state = 'signed' AND i.agreement_no IS NOT NULL "
+                      "AND (:school = '' OR g.school_code = :school) "
+                      "AND (:cohort = 0 OR g.cohort = :cohort) "
+                      "AND (:employer = '' OR i.employer_code = :employer) ORDER BY i.id");
+  q.bind(":school", filter.school_code);
+  q.bind(":cohort", filter.cohort);
+  q.bind(":employer", filter.employer_code);
+  std::vector<std::int64_t> ids;
+  while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+  return ids;
+}
+
+AgreementTemplate parse_agreement_template(const std::string& json_text,
+                                           const std::string& source) {
+  json doc;
+  try {
+    doc = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..."
+    auto colon = what.find(": ", what.find("parse error"));
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    refuse(source, "not valid JSON at " + line_column(json_text, e.byte) + ": " + detail);
+  }
+  if (!doc.is_object()) refuse(source, "the top level must be an object");
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "title" && key != "sections") refuse(source, "unknown key \"" + key + "\"");
+  }
+  AgreementTemplate t;
+  t.source = source;
+  t.title = string_member(doc, "title", source, "the template", true);
+  auto sections = doc.find("sections");
+  if (sections == doc.end() || !sections->is_array() || sections->empty()) {
+    refuse(source, "\"sections\" must be a non-empty list");
+  }
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < sections->size(); ++i) {
+    AgreementSection s = parse_section((*sections)[i], i, source);
+    if (!seen.insert(s.name).second) refuse(source, "section \"" + s.name + "\" appears twice");
+    t.sections.push_back(std::move(s));
+  }
+  return t;
+}
+
+const AgreementTemplate& default_agreement_template() {
+  static const AgreementTemplate t = parse_agreement_template(
+      detail::kDefaultAgreementTemplate, "templates/agreement.json (built in)");
+  return t;
+}
+
+AgreementTemplate load_agreement_template(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error::io("cannot read agreement template " + file.string(), errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_agreement_template(text.str(), file.string());
+}
+
+std::vector<AgreementBlock> agreement_blocks(const Agreement& a, const AgreementTemplate& layout) {
+  using K = AgreementBlock::Kind;
+  std::vector<AgreementBlock> out;
+  out.push_back({K::Title, "", layout.title});
+  for (const auto& s : layout.sections) {
+    if (!s.heading.empty()) out.push_back({K::Heading, "", s.heading});
+    if (s.name == "clauses") {
+      for (const auto& c : s.clauses) out.push_back({K::Paragraph, "", c});
+      continue;
+    }
+    if (s.name == "terms") {
+      out.push_back({K::Paragraph, "", a.terms.empty() ? s.empty : a.terms});
+      continue;
+    }
+    const Labels* fields = fields_of(s.name);
+    if (fields == nullptr) refuse(layout.source, "unknown section \"" + s.name + "\"");
+    for (const auto& [key, default_label] : *fields) {
+      if (s.name == "number" && key == "state" && a.state == "signed") continue;
+      auto label = s.labels.find(key);
+      out.push_back({K::Field, label == s.labels.end() ? default_label : label->second,
+                     field_value(a, s.name, key)});
+    }
+  }
+  return out;
+}
+
+std::string agreement_text(const Agreement& a, const AgreementTemplate& layout) {
+  std::string out;
+  for (const auto& b : agreement_blocks(a, layout)) {
+    switch (b.kind) {
+      case AgreementBlock::Kind::Title:
+        out += b.text + "\n";
+        break;
+      case AgreementBlock::Kind::Heading:
+        out += "\n" + b.text + "\n";
+        break;
+      case AgreementBlock::Kind::Field:
+        out += "  " + b.label + "：" + b.text + "\n";
+        break;
+      case AgreementBlock::Kind::Paragraph:
+        out += "  " + b.text + "\n";
+        break;
+    }
+  }
+  return out;
+}
+
+Timestamp agreement_time(const Agreement& a) {
+  auto t = parse_time(a.school.reviewed_at);
+  return t ? *t : Timestamp{};
+}
+
+void write_agreement_pdf(const Agreement& a, const AgreementTemplate& layout,
+                         const std::filesystem::path& out, Timestamp created) {
+  if (a.state == "terminated" || a.state == "voided") {
+    throw Error::invalid_transition("agreement " + a.agreement_no + " (invitation " +
+                                    std::to_string(a.invitation_id) + ") is " + a.state_name +
+                                    ": it is no longer in force; `agreement show` prints it");
+  }
+  PdfOptions options;
+  options.created = created;
+  options.title = "Employment agreement " + a.agreement_no;
+  PdfDocument pdf(CjkFont::standard(), options);
+  for (const auto& b : agreement_blocks(a, layout)) {
+    switch (b.kind) {
+      case AgreementBlock::Kind::Title:
+        pdf.heading(b.text);
+        pdf.space(6);
+        break;
+      case AgreementBlock::Kind::Heading:
+        pdf.space(8);
+        pdf.paragraph(b.text);
+        break;
+      case AgreementBlock::Kind::Field:
+        pdf.field(b.label, b.text);
+        break;
+      case AgreementBlock::Kind::Paragraph:
+        pdf.paragraph(b.text);
+        break;
+    }
+  }
+  pdf.save(out);
+}
+
+std::string agreement_file_name(const Agreement& a) {
+  std::string raw = a.agreement_no + "_" + a.graduate.name;
+  std::string clean;
+  for (unsigned char c : raw) {
+    if (c == '/' || c == '\\' || c < 0x20 || c == 0x7F) continue;
+    clean += static_cast<char>(c);
+  }
+  std::size_t start = clean.find_first_not_of(". ");
+  clean = start == std::string::npos ? "" : clean.substr(start);
+  constexpr std::size_t kMaxBytes = 200;
+  if (clean.size() > kMaxBytes) {
+    std::size_t cut = kMaxBytes;
+    while (cut > 0 && (static_cast<unsigned char>(clean[cut]) & 0xC0) == 0x80) --cut;
+    clean.resize(cut);
+  }
+  if (clean.empty()) clean = "agreement_" + std::to_string(a.invitation_id);
+  return clean + ".pdf";
+}
+
+}  // namespace ncss

@@ -1,0 +1,281 @@
+// End-to-end: ncssctl agreement show|pdf, read back with poppler and qpdf.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "testkit.hpp"
+
+using testkit::run_ncssctl;
+using testkit::TempDir;
+
+namespace {
+
+namespace fs = std::filesystem;
+const auto id = testkit::resident_id;
+using testkit::contains;
+
+const std::string kV = "91110108749352307A";
+const std::string kA = id("11010520030115001");
+const std::string kB = id("44030420021230002");
+const std::string kC = id("11010520030115003");
+const std::string kNow = "2026-05-20T09:00:00+08:00";
+
+// 张三 (invitation 1) and 王五 (3) signed with 甲公司; 李四 (2) invited, never approved.
+struct Signed {
+  TempDir dir;
+  std::string db = (dir / "ncss.db").string();
+  Signed() {
+    REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
+    auto p = dir / "r.csv";
+    testkit::write_file(p, "学生姓名,身份证号,毕业院校,院系,专业,届别,学历层次\n张三," + kA +
+                               ",北京大学,法学院,法学,2026,本科\n李四," + kB +
+                               ",北京大学,法学院,法学,2026,本科\n王五," + kC +
+                               ",北京大学,信息学院,软件工程,2026,硕士\n");
+    REQUIRE(run({"student", "import", p.string()}).exit_code == 0);
+    {
+      SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+      raw.exec(
+          "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
+          "province, city, street, verification, created_at, updated_at) VALUES ('" +
+          kV +
+          "', '甲公司', '39', 'I', '3', '北京市', '海淀区', '中关村大街1号', 'verified', "
+          "'t', 't')");
+    }
+    for (const auto& [name, who] : {std::pair{"张三", kA}, {"李四", kB}, {"王五", kC}}) {
+      REQUIRE(run({"favorite", "add", "--employer", kV, "--name", name, "--id", who, "--school",
+                   "北京大学"})
+                  .exit_code == 0);
+      auto r = run({"invite",
+                    "issue",
+                    "--employer",
+                    kV,
+                    "--to",
+                    who,
+                    "--job-category",
+                    "13",
+                    "--position",
+                    "研发工程师",
+                    "--work-location",
+                    "北京市海淀区",
+                    "--contact",
+                    "王经理",
+                    "--contact-phone",
+                    "13800138000",
+                    "--archive-receipt-type",
+                    "1",
+                    "--hukou-address",
+                    "北京市海淀区派出所",
+                    "--terms",
+                    "试用期三个月，月薪一万元。"});
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+    }
+    REQUIRE(run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+    REQUIRE(run({"invite", "respond", "3", "--accept"}).exit_code == 0);
+    REQUIRE(run({"--actor", "北京大学就业中心", "review", "approve", "1", "3"}).exit_code == 0);
+  }
+  testkit::RunResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", kNow});
+    return run_ncssctl(args);
+  }
+  std::string text(const std::string& sql) {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet(sql).getString();
+  }
+};
+
+struct Output {
+  int status = -1;
+  std::string text;
+};
+
+Output shell(const std::string& cmd) {
+  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  Output out;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
+  int status = pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string squeezed(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '\n' && c != '\f') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cli agreement show: every field, from the snapshot, ID masked", "[cli][agreement]") {
+  Signed w;
+  std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  // An employer edit after approval does not reach the agreement.
+  {
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE employers SET name = '改名后公司', street = '新址' WHERE credit_code = '" +
+             kV + "'");
+  }
+  auto r = w.run({"agreement", "show", "1"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (const std::string& part :
+       std::vector<std::string>{"全国普通高等学校毕业生就业协议书（电子版）",
+                                "协议编号：" + no,
+                                "单位名称：甲公司",
+                                "统一社会信用代码：" + kV,
+                                "单位性质：39",
+                                "网签所属行业：I",
+                                "地址：北京市海淀区中关村大街1号",
+                                "签约联系人：王经理",
+                                "联系电话：13800138000",
+                                "户口迁移地址：北京市海淀区派出所",
+                                "姓名：张三",
+                                "性别：男",
+                                "学历层次：本科",
+                                "专业：法学",
+                                "培养方式：非定向",
+                                "院系：法学院",
+                                "届别：2026届",
+                                "学校名称：北京大学",
+                                "学校代码：10001",
+                                "审核时间：2026-05-20",
+                                "审核人：北京大学就业中心",
+                                "职位类别：13",
+                                "岗位名称：研发工程师",
+                                "工作地点：北京市海淀区",
+                                "档案接收",
+                                "户口迁移",
+                                "协议条款",
+                                "补充条款",
+                                "试用期三个月，月薪一万元。"}) {
+    INFO(part);
+    CHECK(contains(r.out, part));
+  }
+  CHECK(!contains(r.out, "改名后公司"));
+  CHECK(!contains(r.out, kA));  // masked
+  auto full = w.run({"agreement", "show", "1", "--unmask"});
+  CHECK(contains(full.out, "身份证号：" + kA));
+  CHECK(w.text("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == "1");
+
+  auto never = w.run({"agreement", "show", "2"});
+  CHECK(never.exit_code == 5);
+  CHECK(contains(never.err, "never approved"));
+  CHECK(w.run({"agreement", "show", "99"}).exit_code == 2);
+}
+
+TEST_CASE("cli agreement pdf: readable, embedded subset font, deterministic", "[cli][agreement]") {
+  Signed w;
+  std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  TempDir out;
+  auto dir = out / "sub/agreements";  // created
+  auto r = w.run({"agreement", "pdf", "1", "-o", dir.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "1 written, 0 failed"));
+  auto file = dir / (no + "_张三.pdf");
+  REQUIRE(fs::exists(file));
+  auto first = testkit::read_file(file);
+
+  auto text = shell("pdftotext -layout -enc UTF-8 '" + file.string() + "' -");
+  REQUIRE(text.status == 0);
+  CHECK(!contains(text.text, "Syntax"));
+  auto flat = squeezed(text.text);
+  for (const std::string& part : std::vector<std::string>{
+           "全国普通高等学校毕业生就业协议书（电子版）", "协议编号", no, "甲公司", "张三", kA,
+           "北京大学", "研发工程师", "其效力与纸质就业协议书相同", "试用期三个月，月薪一万元。"}) {
+    INFO(part);
+    CHECK(contains(flat, part));
+  }
+  auto fonts = shell("pdffonts '" + file.string() + "'");
+  REQUIRE(fonts.status == 0);
+  CHECK(contains(fonts.text, "yes yes yes"));  // embedded, subset, ToUnicode
+  CHECK(shell("qpdf --check '" + file.string() + "'").status == 0);
+
+  // The same record again: the same bytes (the approval time is the PDF's date).
+  auto again = run_ncssctl({"--db", w.db, "--now", "2027-01-01T00:00:00+08:00", "agreement", "pdf",
+                            "1", "-o", dir.string()});
+  REQUIRE(again.exit_code == 0);
+  CHECK(testkit::read_file(file) == first);
+}
+
+TEST_CASE("cli agreement pdf: a failing record is reported and the batch goes on",
+          "[cli][agreement]") {
+  Signed w;
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "1", "2", "3", "-o", out.path().string()});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, "invitation 2:"));
+  CHECK(contains(r.err, "never approved"));
+  CHECK(contains(r.err, "2 written, 1 failed"));
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(out.path())) files += e.path().extension() == ".pdf";
+  CHECK(files == 2);
+
+  auto only_bad = w.run({"agreement", "pdf", "2", "-o", out.path().string()});
+  CHECK(only_bad.exit_code == 5);
+  CHECK(contains(only_bad.err, "0 written, 1 failed"));
+
+  // --all: state signed only (1 and 3), narrowed by the filters.
+  TempDir all;
+  auto a = w.run({"--format", "csv", "agreement", "pdf", "--all", "--school", "10001", "--cohort",
+                  "2026", "--employer", kV, "-o", all.path().string()});
+  INFO(a.err);
+  CHECK(a.exit_code == 0);
+  CHECK(contains(a.err, "2 written, 0 failed"));
+  CHECK(contains(a.out, "invitation_id,agreement_no,file"));
+  REQUIRE(w.run({"void", "3", "--reason", "作废测试"}).exit_code == 0);
+  TempDir after;
+  auto b = w.run({"agreement", "pdf", "--all", "-o", after.path().string()});
+  CHECK(b.exit_code == 0);
+  CHECK(contains(b.err, "1 written, 0 failed"));
+  CHECK(w.run({"agreement", "pdf", "--all", "--cohort", "2025", "-o", after.path().string()})
+            .exit_code == 0);
+
+  CHECK(w.run({"agreement", "pdf", "-o", after.path().string()}).exit_code == 2);
+  CHECK(w.run({"agreement", "pdf", "1", "--all", "-o", after.path().string()}).exit_code == 2);
+}
+
+TEST_CASE("cli agreement: a bad template is refused, naming the file and the line",
+          "[cli][agreement]") {
+  Signed w;
+  auto bad = w.dir / "bad.json";
+  testkit::write_file(
+      bad, "{\n  \"title\": \"协议\",\n  \"sections\": [\n    {\"section\": }\n  ]\n}\n");
+  auto r = w.run({"agreement", "show", "1", "--template", bad.string()});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, bad.string()));
+  CHECK(contains(r.err, "line 4"));
+
+  auto unknown = w.dir / "unknown.json";
+  testkit::write_file(unknown, R"({"title": "协议", "sections": [{"section": "seal"}]})");
+  TempDir out;
+  auto u =
+      w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", unknown.string()});
+  CHECK(u.exit_code == 3);
+  CHECK(contains(u.err, "unknown.json"));
+  CHECK(contains(u.err, "unknown section \"seal\""));
+  CHECK(fs::is_empty(out.path()));
+
+  // An edited template changes the layout without recompiling.
+  auto mine = w.dir / "mine.json";
+  testkit::write_file(mine, R"({"title": "本校就业协议书", "sections": [
+    {"section": "graduate", "heading": "学生", "labels": {"name": "学生姓名"}},
+    {"section": "clauses", "clauses": ["本校特别条款。"]}]})");
+  auto m = w.run({"agreement", "show", "1", "--template", mine.string()});
+  INFO(m.err);
+  CHECK(m.exit_code == 0);
+  CHECK(contains(m.out, "本校就业协议书"));
+  CHECK(contains(m.out, "学生姓名：张三"));
+  CHECK(contains(m.out, "本校特别条款。"));
+  CHECK(!contains(m.out, "甲公司"));
+}
