@@ -25,6 +25,7 @@
 #include "ncss/error.hpp"
 #include "ncss/sheet.hpp"
 #include "sheet_internal.hpp"
+#include "text_rules.hpp"
 
 namespace ncss {
 namespace sheet_detail {
@@ -275,24 +276,6 @@ bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // The UTF-16 code unit of an "_xHHHH_" escape at s[i], if there is one.

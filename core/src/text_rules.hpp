@@ -15,6 +15,8 @@ namespace ncss {
 
 // Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
 std::string trim(const std::string& s);
+// Appends the UTF-8 bytes of a code point (which the caller has checked is valid).
+void append_utf8(std::string& out, char32_t cp);
 // Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").
 std::size_t utf8_length(const std::string& s);
 // A, B, ..., Z, AA, ... for a 0-based column index, as spreadsheets name columns.

@@ -1,6 +1,5 @@
 // End-to-end: ncssctl agreement show|pdf, read back with poppler and qpdf.
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -89,22 +88,7 @@ struct Signed {
   }
 };
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
-
-Output shell(const std::string& cmd) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  Output out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+testkit::ShellResult shell(const std::string& cmd) { return testkit::run_shell(cmd + " 2>&1"); }
 
 std::string squeezed(const std::string& s) {
   std::string out;

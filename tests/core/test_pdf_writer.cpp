@@ -1,6 +1,5 @@
 // PDFs checked as readers see them: poppler's pdftotext, pdffonts, pdfinfo and pdftoppm, and
 // qpdf. A missing reader fails the test (scripts/setup.sh installs them).
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -21,11 +20,6 @@ using ncss::CjkFont;
 using ncss::PdfDocument;
 using ncss::PdfOptions;
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
-
 void require_tool(const std::string& tool) {
   std::string probe = "command -v " + tool + " >/dev/null 2>&1";
   if (std::system(probe.c_str()) != 0) {
@@ -35,24 +29,16 @@ void require_tool(const std::string& tool) {
 
 // Runs a shell command (arguments are test-made paths without quotes in them); stdout only, or
 // stdout and stderr together with `merge_stderr`.
-Output run(const std::string& tool, const std::string& args, bool merge_stderr = false) {
+testkit::ShellResult run(const std::string& tool, const std::string& args,
+                         bool merge_stderr = false) {
   require_tool(tool);
-  std::string cmd = tool + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  Output out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return testkit::run_shell(tool + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 std::string text_of(const fs::path& pdf) {
-  Output out = run("pdftotext", "-layout -enc UTF-8 " + quoted(pdf) + " -", true);
+  testkit::ShellResult out = run("pdftotext", "-layout -enc UTF-8 " + quoted(pdf) + " -", true);
   REQUIRE(out.status == 0);
   // poppler reports a malformed ToUnicode map or font on stderr: the PDF must give none.
   CHECK(out.text.find("Syntax Warning") == std::string::npos);
@@ -81,7 +67,7 @@ std::vector<std::string> lines_of(const std::string& s) {
 }
 
 int pdfinfo_pages(const fs::path& pdf) {
-  Output out = run("pdfinfo", quoted(pdf));
+  testkit::ShellResult out = run("pdfinfo", quoted(pdf));
   REQUIRE(out.status == 0);
   auto at = out.text.find("Pages:");
   REQUIRE(at != std::string::npos);
@@ -89,7 +75,7 @@ int pdfinfo_pages(const fs::path& pdf) {
 }
 
 void expect_clean_qpdf(const fs::path& pdf) {
-  Output out = run("qpdf", "--check " + quoted(pdf), true);
+  testkit::ShellResult out = run("qpdf", "--check " + quoted(pdf), true);
   INFO(out.text);
   CHECK(out.status == 0);
 }
@@ -97,7 +83,7 @@ void expect_clean_qpdf(const fs::path& pdf) {
 // Dark pixels of page 1 rendered at 72 dpi in grey (a PGM from pdftoppm).
 long ink(const fs::path& pdf) {
   fs::path stem = pdf.parent_path() / (pdf.stem().string() + "-ink");
-  Output out =
+  testkit::ShellResult out =
       run("pdftoppm", "-r 72 -gray -f 1 -l 1 -singlefile " + quoted(pdf) + " " + quoted(stem));
   REQUIRE(out.status == 0);
   std::string pgm = testkit::read_file(stem.string() + ".pgm");
@@ -190,7 +176,7 @@ TEST_CASE("pdf: the font is embedded as a subset and the file is clean", "[pdf]"
   fs::path file = dir / "a.pdf";
   doc.save(file);
 
-  Output fonts = run("pdffonts", quoted(file));
+  testkit::ShellResult fonts = run("pdffonts", quoted(file));
   REQUIRE(fonts.status == 0);
   INFO(fonts.text);
   auto lines = lines_of(fonts.text);
@@ -216,7 +202,7 @@ TEST_CASE("pdf: the same content gives byte-identical files", "[pdf]") {
   CHECK(first == second);
 
   SECTION("the creation date is the one given, not the clock's") {
-    Output info = run("pdfinfo", "-isodates " + quoted(dir / "1.pdf"));
+    testkit::ShellResult info = run("pdfinfo", "-isodates " + quoted(dir / "1.pdf"));
     CHECK(info.text.find("2026-05-29T04:26:40+08") != std::string::npos);
   }
   SECTION("without a date there is none") {

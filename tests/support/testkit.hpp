@@ -40,6 +40,14 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 // The repository's top directory (for data/, schema/, samples/).
 std::filesystem::path source_dir();
 
+// Runs a shell command line (for the real readers: pdftotext, pdffonts, qpdf, ...): its exit
+// status (-1 when it did not exit) and its standard output.
+struct ShellResult {
+  int status = -1;
+  std::string text;
+};
+ShellResult run_shell(const std::string& command);
+
 // A resident ID number from its first 17 digits, with the right check character.
 std::string resident_id(const std::string& first17);
 bool contains(const std::string& text, const std::string& part);
