@@ -1,5 +1,6 @@
-// ncssctl agreement show|pdf: the electronic employment agreement (电子就业协议书) of a signed
-// online signing, as text or as PDF files.
+// ncssctl agreement show|pdf|verify: the electronic employment agreement (电子就业协议书) of a
+// signed online signing, as text or as PDF files, its verification, and the blank paper form
+// for offline signing.
 #include "ncss/agreement.hpp"
 
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include "exit_codes.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "ncss/pdf_writer.hpp"
+#include "ncss/roster.hpp"
 
 namespace cli {
 
@@ -23,11 +26,16 @@ namespace fs = std::filesystem;
 
 struct AgreementOptions {
   std::int64_t id = 0;
-  std::vector<std::int64_t> ids;
+  std::vector<std::string> records;  // invitation IDs, or ID numbers with --blank
   bool all = false;
+  bool blank = false;
+  int blank_cohort = 0;
   ncss::AgreementFilter filter;
+  bool state_given = false;
+  unsigned jobs = 0;
   std::string out_dir;
   std::string template_file;
+  std::string subject;  // verify: a PDF file or a code
   bool unmask = false;
 };
 
@@ -45,17 +53,8 @@ void run_show(Context& ctx, const AgreementOptions& o) {
   ctx.out() << ncss::agreement_text(a, layout);
 }
 
-void run_pdf(Context& ctx, const AgreementOptions& o) {
-  if (o.all == !o.ids.empty()) {
-    throw ncss::Error::usage("agreement pdf needs invitation IDs or --all, not both");
-  }
-  if (!o.all &&
-      (!o.filter.school_code.empty() || o.filter.cohort != 0 || !o.filter.employer_code.empty())) {
-    throw ncss::Error::usage("--school, --cohort and --employer select records only with --all");
-  }
-  auto layout = layout_of(o);  // a bad template refuses the whole batch before any file
-  std::vector<std::int64_t> ids = o.all ? ncss::signed_agreement_ids(ctx.store(), o.filter) : o.ids;
-  fs::path dir(o.out_dir);
+fs::path output_directory(const std::string& out_dir) {
+  fs::path dir(out_dir);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) {
@@ -63,36 +62,165 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
         "cannot create the output directory " + dir.string() + (ec ? ": " + ec.message() : ""),
         ec.value());
   }
-  const bool progress = !ctx.options.quiet && ::isatty(STDERR_FILENO);
-  std::size_t written = 0, failed = 0, done = 0;
-  std::optional<int> failure_status;
-  RowWriter w(ctx.out(), ctx.format(),
-              {{"invitation_id", "编号", true}, {"agreement_no", "协议编号"}, {"file", "文件"}});
-  for (auto id : ids) {
-    ++done;
-    if (progress) {
-      std::cerr << "\r\033[K" << done << "/" << ids.size() << " agreements" << std::flush;
-    }
-    try {
-      auto a = ncss::load_agreement(ctx.store(), id);
-      fs::path file = dir / ncss::agreement_file_name(a);
-      ncss::write_agreement_pdf(a, layout, file, ncss::agreement_time(a));
-      ++written;
-      w.row({std::to_string(id), a.agreement_no, file.string()});
-    } catch (const ncss::Error& e) {
-      ++failed;
-      if (progress) std::cerr << "\r\033[K";
-      ctx.error("invitation " + std::to_string(id) + ": " + e.what());
-      int status = exit_status_for(e);
-      if (!failure_status) failure_status = status;
+  return dir;
+}
+
+// Counts a batch's records, reports failures as they come, and sets the exit status at the end:
+// 0 when all were written, 4 (partial) when some were, else the first failure's status.
+class Batch {
+ public:
+  Batch(Context& ctx, std::size_t total)
+      : ctx_(ctx), total_(total), progress_(!ctx.options.quiet && ::isatty(STDERR_FILENO)) {}
+
+  void written() {
+    tick();
+    ++written_;
+  }
+  void failed(const std::string& what, const ncss::Error& e) {
+    tick();
+    ++failed_;
+    if (progress_) std::cerr << "\r\033[K";
+    ctx_.error(what + ": " + e.what());
+    if (!failure_status_) failure_status_ = exit_status_for(e);
+  }
+  void finish(const fs::path& dir) {
+    if (progress_) std::cerr << "\r\033[K" << std::flush;
+    ctx_.note(std::to_string(written_) + " written, " + std::to_string(failed_) + " failed (" +
+              dir.string() + ")");
+    if (failed_ > 0) {
+      ctx_.exit_status =
+          written_ > 0 ? exit_status_for(ncss::ErrorCode::Partial) : *failure_status_;
     }
   }
-  if (progress) std::cerr << "\r\033[K" << std::flush;
+
+ private:
+  void tick() {
+    ++done_;
+    if (progress_) std::cerr << "\r\033[K" << done_ << "/" << total_ << " agreements" << std::flush;
+  }
+  Context& ctx_;
+  std::size_t total_, done_ = 0, written_ = 0, failed_ = 0;
+  bool progress_;
+  std::optional<int> failure_status_;
+};
+
+std::int64_t invitation_id_of(const std::string& text) {
+  std::size_t used = 0;
+  long long id = 0;
+  try {
+    id = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || id <= 0) {
+    throw ncss::Error::usage("\"" + text + "\" is not an invitation ID (a positive number)");
+  }
+  return id;
+}
+
+void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTemplate& layout) {
+  if (o.records.empty()) {
+    throw ncss::Error::usage("agreement pdf --blank needs the graduates' ID numbers (身份证号)");
+  }
+  fs::path dir = output_directory(o.out_dir);
+  Batch batch(ctx, o.records.size());
+  RowWriter w(ctx.out(), ctx.format(),
+              {{"id_number", "身份证号"}, {"name", "姓名"}, {"file", "文件"}});
+  for (const auto& id_number : o.records) {
+    try {
+      auto g = ncss::get_graduate(ctx.store(), id_number, o.blank_cohort);
+      auto blank = ncss::blank_agreement(ctx.store(), g.id);
+      // One file per graduate record, 线下签约_<姓名>_<record ID>.pdf, made safe like any other.
+      ncss::Agreement naming;
+      naming.agreement_no = "线下签约";
+      naming.graduate.name = g.name + "_" + std::to_string(g.id);
+      fs::path file = dir / ncss::agreement_file_name(naming);
+      ncss::write_file_atomically(file, ncss::blank_agreement_pdf(blank, layout, ctx.now()));
+      batch.written();
+      w.row({ncss::mask_resident_id(g.id_number), g.name, file.string()});
+    } catch (const ncss::Error& e) {
+      batch.failed("graduate " + ncss::mask_resident_id(id_number), e);
+    }
+  }
   w.finish();
-  ctx.note(std::to_string(written) + " written, " + std::to_string(failed) + " failed (" +
-           dir.string() + ")");
-  if (failed > 0) {
-    ctx.exit_status = written > 0 ? exit_status_for(ncss::ErrorCode::Partial) : *failure_status;
+  batch.finish(dir);
+}
+
+void run_pdf(Context& ctx, const AgreementOptions& o) {
+  const bool filtered =
+      !o.filter.school_code.empty() || o.filter.cohort != 0 || !o.filter.employer_code.empty();
+  if (o.blank) {
+    if (o.all || filtered || o.state_given) {
+      throw ncss::Error::usage("--blank takes graduates' ID numbers, not --all or its filters");
+    }
+    run_blank(ctx, o, layout_of(o));
+    return;
+  }
+  if (o.blank_cohort != 0) {
+    throw ncss::Error::usage("--graduate-cohort goes with --blank; with --all use --cohort");
+  }
+  if (o.all == !o.records.empty()) {
+    throw ncss::Error::usage("agreement pdf needs invitation IDs or --all, not both");
+  }
+  if (!o.all && (filtered || o.state_given)) {
+    throw ncss::Error::usage(
+        "--state, --school, --cohort and --employer select records only with --all");
+  }
+  std::vector<std::int64_t> ids;
+  for (const auto& r : o.records) ids.push_back(invitation_id_of(r));
+  auto layout = layout_of(o);  // a bad template refuses the whole batch before any file
+  if (o.all) ids = ncss::agreement_ids(ctx.store(), o.filter);
+  fs::path dir = output_directory(o.out_dir);
+  Batch batch(ctx, ids.size());
+  RowWriter w(ctx.out(), ctx.format(),
+              {{"invitation_id", "编号", true}, {"agreement_no", "协议编号"}, {"file", "文件"}});
+  ncss::write_agreement_pdfs(
+      ctx.store(), ids, layout, dir, o.jobs, [&](const ncss::AgreementPdfResult& r) {
+        if (!r.error) {
+          batch.written();
+          w.row({std::to_string(r.invitation_id), r.agreement_no, r.file.string()});
+          return;
+        }
+        try {
+          std::rethrow_exception(r.error);
+        } catch (const ncss::Error& e) {
+          batch.failed("invitation " + std::to_string(r.invitation_id), e);
+        } catch (const std::exception& e) {
+          batch.failed("invitation " + std::to_string(r.invitation_id),
+                       ncss::Error::internal(e.what()));
+        }
+      });
+  w.finish();
+  batch.finish(dir);
+}
+
+void run_verify(Context& ctx, const AgreementOptions& o) {
+  std::error_code ec;
+  const bool is_file = fs::is_regular_file(o.subject, ec) || o.subject.ends_with(".pdf") ||
+                       o.subject.ends_with(".PDF");
+  ncss::AgreementVerification v;
+  if (is_file) {
+    v = ncss::verify_agreement_pdf(ctx.store(), o.subject, layout_of(o));
+  } else {
+    if (!o.template_file.empty()) {
+      throw ncss::Error::usage("--template is for verifying a PDF file, not a code");
+    }
+    v = ncss::verify_agreement_code(ctx.store(), o.subject);
+  }
+  RowWriter w(ctx.out(), ctx.format(),
+              {{"result", "结果"},
+               {"code", "验证码"},
+               {"invitation_id", "编号", true},
+               {"agreement_no", "协议编号"},
+               {"state", "协议状态"},
+               {"detail", "说明"}});
+  w.row({ncss::verification_result_name(v.result), v.code,
+         v.agreement ? std::to_string(v.agreement->invitation_id) : "",
+         v.agreement ? v.agreement->agreement_no : "", v.agreement ? v.agreement->state : "",
+         v.detail});
+  w.finish();
+  if (v.result != ncss::VerificationResult::Valid) {
+    ctx.exit_status = exit_status_for(ncss::ErrorCode::CheckFailed);
   }
 }
 
@@ -120,17 +248,44 @@ void register_agreement(CLI::App& app, Context& ctx) {
 
   auto* pdf = agr->add_subcommand("pdf",
                                   "write agreements as PDF files <协议编号>_<姓名>.pdf into a "
-                                  "directory; a record that fails is "
-                                  "reported and the others are still written");
-  pdf->add_option("signing", o->ids, "the signings' invitation IDs");
-  pdf->add_flag("--all", o->all, "every signed agreement (state signed), narrowed by the filters");
+                                  "directory, with their verification code and QR code; a "
+                                  "record that fails is reported and the others are still "
+                                  "written");
+  pdf->add_option("records", o->records,
+                  "the signings' invitation IDs (with --blank: the graduates' ID numbers)");
+  pdf->add_flag("--all", o->all, "every agreement in --state, narrowed by the filters");
+  auto* state = pdf->add_option("--state", o->filter.state,
+                                "with --all: signed (已签约, the default) or terminating (解约中)")
+                    ->check(CLI::IsMember({"signed", "terminating"}));
   pdf->add_option("--school", o->filter.school_code, "with --all: the school's code");
   pdf->add_option("--cohort", o->filter.cohort, "with --all: the cohort (届别)");
   pdf->add_option("--employer", o->filter.employer_code,
                   "with --all: the employer's 统一社会信用代码");
+  pdf->add_option("-j,--jobs", o->jobs,
+                  "documents made at once (default 0: one per processor core)");
+  pdf->add_flag("--blank", o->blank,
+                "the paper agreement for offline signing (线下签约) of each graduate named by ID "
+                "number: the graduate's and school's parts filled in, the rest left to write on, "
+                "no verification code");
+  pdf->add_option("--graduate-cohort", o->blank_cohort,
+                  "with --blank: the cohort, when an ID number is on several rosters");
   pdf->add_option("-o,--output", o->out_dir, "the directory (created if missing)")->required();
   add_template_option(pdf, *o);
-  pdf->callback([&ctx, o] { run_pdf(ctx, *o); });
+  pdf->callback([&ctx, o, state] {
+    o->state_given = state->count() > 0;
+    run_pdf(ctx, *o);
+  });
+
+  auto* verify = agr->add_subcommand(
+      "verify",
+      "check an agreement PDF or a verification code against this database: valid (exit 0), or "
+      "terminated, voided, unknown or altered (exit 9)");
+  verify
+      ->add_option("subject", o->subject,
+                   "an agreement PDF file, a code XXXX-XXXX-XXXX-XXXX, or the QR code's text")
+      ->required();
+  add_template_option(verify, *o);
+  verify->callback([&ctx, o] { run_verify(ctx, *o); });
 }
 
 }  // namespace cli

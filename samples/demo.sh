@@ -176,6 +176,11 @@ step "An invitation's audit trail" history 1 --format table
 step "The gateway takes the notifications once" outbox export --mark-sent --format csv
 step "The agreements of the signed records as PDF files (电子就业协议书; terminated ones are left out)" \
   agreement pdf --all -o "$out/agreements" --format table
+first_pdf=$(find "$out/agreements" -name '*.pdf' | sort | head -1)
+step "Verify an agreement PDF: its text read back and its code checked (valid, exit 0)" \
+  agreement verify "$first_pdf" --format table
+step "The paper agreement for offline signing (线下签约) of 冯毅: his and the school's parts filled in" \
+  agreement pdf --blank 140105199806190712 -o "$out/线下签约" --format table
 step "Check the database" db check --format table
 
 printf '\nThe demo database is %s; the import report is %s; the agreements are in %s\n' \

@@ -16,8 +16,8 @@ packages=(
   g++ cmake ninja-build make pkg-config git
   libcli11-dev libsqlitecpp-dev libsqlite3-dev catch2 libfmt-dev nlohmann-json3-dev
   libzip-dev libexpat1-dev libxlsxwriter-dev libssl-dev
-  libhpdf-dev libharfbuzz-dev fonts-wqy-zenhei
-  sqlite3 man-db clang-format poppler-utils qpdf
+  libhpdf-dev libharfbuzz-dev fonts-wqy-zenhei libqrencode-dev libpoppler-cpp-dev
+  sqlite3 man-db clang-format poppler-utils qpdf zbar-tools
 )
 
 install_missing() {

@@ -7,7 +7,10 @@
 #include <sstream>
 #include <utility>
 
+#include "agreement_impl.hpp"
+#include "destination_impl.hpp"
 #include "ncss/error.hpp"
+#include "ncss/identity.hpp"
 #include "ncss/pdf_writer.hpp"
 #include "ncss/signing_state.hpp"
 #include "store_impl.hpp"
@@ -22,6 +25,13 @@ extern const char* const kDefaultAgreementTemplate;
 namespace {
 
 using nlohmann::json;
+
+// A line to write on, in the blank paper form.
+constexpr const char* kWriteHere = "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿";
+constexpr const char* kDefaultVerificationNote =
+    "本协议的真伪可凭上方验证码或下方二维码核验（ncssctl agreement verify）。";
+// 3 pt = 3 pixels at 72 dpi: every module lands on whole pixels of a 72-dpi scan.
+constexpr double kQrModulePoints = 3;
 
 std::string text_at(const json& object, const char* key) {
   if (!object.is_object()) return "";
@@ -69,6 +79,7 @@ const std::vector<std::pair<std::string, Labels>>& section_fields() {
       {"hukou", {{"address", "户口迁移地址"}}},
       {"clauses", {}},
       {"terms", {}},
+      {"verification", {{"code", "验证码"}}},
   };
   return all;
 }
@@ -115,6 +126,23 @@ std::string string_member(const json& object, const char* key, const std::string
   return it->get<std::string>();
 }
 
+std::vector<std::string> clause_list(const json& item, const char* key, const std::string& source,
+                                     const std::string& where, bool required) {
+  std::vector<std::string> out;
+  auto it = item.find(key);
+  if (it == item.end() && !required) return out;
+  if (it == item.end() || !it->is_array() || it->empty()) {
+    refuse(source, where + ": \"" + key + "\" must be a non-empty list of strings");
+  }
+  for (const auto& c : *it) {
+    if (!c.is_string() || c.get<std::string>().empty()) {
+      refuse(source, where + ": every clause of \"" + key + "\" must be a non-empty string");
+    }
+    out.push_back(c.get<std::string>());
+  }
+  return out;
+}
+
 AgreementSection parse_section(const json& item, std::size_t index, const std::string& source) {
   std::string where = "section " + std::to_string(index + 1);
   if (!item.is_object()) refuse(source, where + " must be an object");
@@ -127,7 +155,8 @@ AgreementSection parse_section(const json& item, std::size_t index, const std::s
   where += " (" + s.name + ")";
   for (const auto& [key, value] : item.items()) {
     if (key != "section" && key != "heading" && key != "labels" &&
-        !(key == "clauses" && s.name == "clauses") && !(key == "empty" && s.name == "terms")) {
+        !((key == "clauses" || key == "paper_clauses") && s.name == "clauses") &&
+        !(key == "empty" && s.name == "terms") && !(key == "note" && s.name == "verification")) {
       refuse(source, where + ": unknown key \"" + key + "\"");
     }
   }
@@ -147,16 +176,13 @@ AgreementSection parse_section(const json& item, std::size_t index, const std::s
     }
   }
   if (s.name == "clauses") {
-    auto it = item.find("clauses");
-    if (it == item.end() || !it->is_array() || it->empty()) {
-      refuse(source, where + ": \"clauses\" must be a non-empty list of strings");
-    }
-    for (const auto& c : *it) {
-      if (!c.is_string() || c.get<std::string>().empty()) {
-        refuse(source, where + ": every clause must be a non-empty string");
-      }
-      s.clauses.push_back(c.get<std::string>());
-    }
+    s.clauses = clause_list(item, "clauses", source, where, true);
+    s.paper_clauses = clause_list(item, "paper_clauses", source, where, false);
+    if (s.paper_clauses.empty()) s.paper_clauses = s.clauses;
+  }
+  if (s.name == "verification") {
+    s.note = string_member(item, "note", source, where, false);
+    if (item.find("note") == item.end()) s.note = kDefaultVerificationNote;
   }
   if (s.name == "terms") s.empty = string_member(item, "empty", source, where, false);
   return s;
@@ -222,11 +248,15 @@ std::string field_value(const Agreement& a, const std::string& section, const st
 }  // namespace
 
 Agreement load_agreement(Store& store, std::int64_t invitation_id) {
-  auto& db = database(store);
+  return detail::load_agreement(database(store), invitation_id);
+}
+
+Agreement detail::load_agreement(SQLite::Database& db, std::int64_t invitation_id) {
   SQLite::Statement q(db,
                       "SELECT i.state, coalesce(i.agreement_no, ''), coalesce(i.snapshot, '{}'), "
                       "i.archive, i.hukou, coalesce(i.reviewed_at, ''), "
-                      "coalesce(i.reviewed_by, '') FROM invitations i WHERE i.id = :id");
+                      "coalesce(i.reviewed_by, ''), coalesce(i.verification_code, '') "
+                      "FROM invitations i WHERE i.id = :id");
   q.bind(":id", invitation_id);
   if (!q.executeStep()) throw Error::not_found("invitation", std::to_string(invitation_id));
   Agreement a;
@@ -287,16 +317,23 @@ Agreement load_agreement(Store& store, std::int64_t invitation_id) {
   }
   a.hukou_address = text_at(hukou, "address");
   a.terms = text_at(snap, "terms");
+  a.verification_code = q.getColumn(7).getString();
   return a;
 }
 
-std::vector<std::int64_t> signed_agreement_ids(Store& store, const AgreementFilter& filter) {
+std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& filter) {
+  if (filter.state != "signed" && filter.state != "terminating") {
+    throw Error::invalid_input("--state " + filter.state +
+                               ": agreement PDFs are made of agreements in force only, signed "
+                               "(已签约) or terminating (解约中)");
+  }
   SQLite::Statement q(database(store),
                       "SELECT i.id FROM invitations i JOIN graduates g ON g.id = i.graduate_id "
-                      "WHERE i.state = 'signed' AND i.agreement_no IS NOT NULL "
+                      "WHERE i.state = :state AND i.agreement_no IS NOT NULL "
                       "AND (:school = '' OR g.school_code = :school) "
                       "AND (:cohort = 0 OR g.cohort = :cohort) "
                       "AND (:employer = '' OR i.employer_code = :employer) ORDER BY i.id");
+  q.bind(":state", filter.state);
   q.bind(":school", filter.school_code);
   q.bind(":cohort", filter.cohort);
   q.bind(":employer", filter.employer_code);
@@ -319,11 +356,16 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
   }
   if (!doc.is_object()) refuse(source, "the top level must be an object");
   for (const auto& [key, value] : doc.items()) {
-    if (key != "title" && key != "sections") refuse(source, "unknown key \"" + key + "\"");
+    if (key != "title" && key != "paper_title" && key != "signatures" && key != "sections") {
+      refuse(source, "unknown key \"" + key + "\"");
+    }
   }
   AgreementTemplate t;
   t.source = source;
   t.title = string_member(doc, "title", source, "the template", true);
+  t.paper_title = string_member(doc, "paper_title", source, "the template", false);
+  if (t.paper_title.empty()) t.paper_title = t.title;
+  t.signatures = string_member(doc, "signatures", source, "the template", false);
   auto sections = doc.find("sections");
   if (sections == doc.end() || !sections->is_array() || sections->empty()) {
     refuse(source, "\"sections\" must be a non-empty list");
@@ -333,6 +375,13 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
     AgreementSection s = parse_section((*sections)[i], i, source);
     if (!seen.insert(s.name).second) refuse(source, "section \"" + s.name + "\" appears twice");
     t.sections.push_back(std::move(s));
+  }
+  if (!seen.contains("verification")) {  // every agreement carries its code
+    AgreementSection v;
+    v.name = "verification";
+    for (const auto& [key, label] : *fields_of("verification")) v.labels[key] = label;
+    v.note = kDefaultVerificationNote;
+    t.sections.push_back(std::move(v));
   }
   return t;
 }
@@ -351,36 +400,52 @@ AgreementTemplate load_agreement_template(const std::filesystem::path& file) {
   return parse_agreement_template(text.str(), file.string());
 }
 
-std::vector<AgreementBlock> agreement_blocks(const Agreement& a, const AgreementTemplate& layout) {
+std::vector<AgreementBlock> agreement_blocks(const Agreement& a, const AgreementTemplate& layout,
+                                             AgreementView view) {
   using K = AgreementBlock::Kind;
+  const bool blank = view == AgreementView::Blank;
   std::vector<AgreementBlock> out;
-  out.push_back({K::Title, "", layout.title});
+  out.push_back({K::Title, "", blank ? layout.paper_title : layout.title});
   for (const auto& s : layout.sections) {
+    if (blank && s.name == "verification") continue;  // paper is proved by its stamps
     if (!s.heading.empty()) out.push_back({K::Heading, "", s.heading});
     if (s.name == "clauses") {
-      for (const auto& c : s.clauses) out.push_back({K::Paragraph, "", c});
+      for (const auto& c : blank ? s.paper_clauses : s.clauses)
+        out.push_back({K::Paragraph, "", c});
       continue;
     }
     if (s.name == "terms") {
-      out.push_back({K::Paragraph, "", a.terms.empty() ? s.empty : a.terms});
+      out.push_back({K::Paragraph, "", blank ? kWriteHere : a.terms.empty() ? s.empty : a.terms});
       continue;
     }
     const Labels* fields = fields_of(s.name);
     if (fields == nullptr) refuse(layout.source, "unknown section \"" + s.name + "\"");
     for (const auto& [key, default_label] : *fields) {
-      if (s.name == "number" && key == "state" && a.state == "signed") continue;
+      if (s.name == "number" && key == "state" &&
+          (view != AgreementView::Text || a.state == "signed")) {
+        continue;
+      }
       auto label = s.labels.find(key);
-      out.push_back({K::Field, label == s.labels.end() ? default_label : label->second,
-                     field_value(a, s.name, key)});
+      std::string value =
+          s.name == "verification" ? a.verification_code : field_value(a, s.name, key);
+      if (blank && value.empty()) value = kWriteHere;
+      out.push_back({K::Field, label == s.labels.end() ? default_label : label->second, value});
+    }
+    if (s.name == "verification") {
+      if (!s.note.empty()) out.push_back({K::Paragraph, "", s.note});
+      if (view == AgreementView::Document) out.push_back({K::QrCode, "", verification_qr_text(a)});
     }
   }
+  if (blank && !layout.signatures.empty()) out.push_back({K::Paragraph, "", layout.signatures});
   return out;
 }
 
 std::string agreement_text(const Agreement& a, const AgreementTemplate& layout) {
   std::string out;
-  for (const auto& b : agreement_blocks(a, layout)) {
+  for (const auto& b : agreement_blocks(a, layout, AgreementView::Text)) {
     switch (b.kind) {
+      case AgreementBlock::Kind::QrCode:
+        break;
       case AgreementBlock::Kind::Title:
         out += b.text + "\n";
         break;
@@ -403,18 +468,15 @@ Timestamp agreement_time(const Agreement& a) {
   return t ? *t : Timestamp{};
 }
 
-void write_agreement_pdf(const Agreement& a, const AgreementTemplate& layout,
-                         const std::filesystem::path& out, Timestamp created) {
-  if (a.state == "terminated" || a.state == "voided") {
-    throw Error::invalid_transition("agreement " + a.agreement_no + " (invitation " +
-                                    std::to_string(a.invitation_id) + ") is " + a.state_name +
-                                    ": it is no longer in force; `agreement show` prints it");
-  }
+namespace {
+
+std::string render_pdf(const std::vector<AgreementBlock>& blocks, const std::string& title,
+                       Timestamp created) {
   PdfOptions options;
   options.created = created;
-  options.title = "Employment agreement " + a.agreement_no;
+  options.title = title;
   PdfDocument pdf(CjkFont::standard(), options);
-  for (const auto& b : agreement_blocks(a, layout)) {
+  for (const auto& b : blocks) {
     switch (b.kind) {
       case AgreementBlock::Kind::Title:
         pdf.heading(b.text);
@@ -430,9 +492,79 @@ void write_agreement_pdf(const Agreement& a, const AgreementTemplate& layout,
       case AgreementBlock::Kind::Paragraph:
         pdf.paragraph(b.text);
         break;
+      case AgreementBlock::Kind::QrCode:
+        pdf.space(6);
+        pdf.qr_code(b.text, kQrModulePoints);
+        break;
     }
   }
-  pdf.save(out);
+  return pdf.bytes();
+}
+
+}  // namespace
+
+std::string agreement_pdf(const Agreement& a, const AgreementTemplate& layout, Timestamp created) {
+  if (a.state == "terminated" || a.state == "voided") {
+    throw Error::invalid_transition("agreement " + a.agreement_no + " (invitation " +
+                                    std::to_string(a.invitation_id) + ") is " + a.state_name +
+                                    ": it is no longer in force; `agreement show` prints it");
+  }
+  if (a.verification_code.empty()) {
+    throw Error::internal("agreement " + a.agreement_no + " has no verification code");
+  }
+  return render_pdf(agreement_blocks(a, layout, AgreementView::Document),
+                    "Employment agreement " + a.agreement_no, created);
+}
+
+void write_agreement_pdf(const Agreement& a, const AgreementTemplate& layout,
+                         const std::filesystem::path& out, Timestamp created) {
+  write_file_atomically(out, agreement_pdf(a, layout, created));
+}
+
+std::string blank_agreement_pdf(const Agreement& blank, const AgreementTemplate& layout,
+                                Timestamp created) {
+  return render_pdf(agreement_blocks(blank, layout, AgreementView::Blank),
+                    "Employment agreement (offline signing)", created);
+}
+
+Agreement blank_agreement(Store& store, std::int64_t graduate_id) {
+  auto& db = database(store);
+  SQLite::Statement q(db,
+                      "SELECT g.name, g.gender, g.id_number, coalesce(d.name, ''), g.major, "
+                      "g.training_mode, g.department, g.cohort, s.name, s.code, g.status "
+                      "FROM graduates g JOIN schools s ON s.code = g.school_code "
+                      "LEFT JOIN degree_levels d ON d.code = g.degree_level WHERE g.id = :id");
+  q.bind(":id", graduate_id);
+  if (!q.executeStep()) throw Error::not_found("graduate", std::to_string(graduate_id));
+  Agreement a;
+  a.state = "blank";
+  a.graduate = {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                q.getColumn(6).getString(), q.getColumn(7).getInt()};
+  a.school.name = q.getColumn(8).getString();
+  a.school.code = q.getColumn(9).getString();
+  const std::string who = "the graduate " + mask_resident_id(a.graduate.id_number);
+  if (q.getColumn(10).getString() != "valid") {
+    throw Error::invalid_transition(who +
+                                    " is removed from the roster (invalid): no agreement "
+                                    "can be signed until the school restores the record");
+  }
+  if (a.graduate.training_mode != "非定向") {
+    throw Error::invalid_transition(who + " is " + a.graduate.training_mode +
+                                    ": 定向/委培 graduates sign no employment agreement; they "
+                                    "register 定向/委培毕业去向补充登记 (register targeted)");
+  }
+  if (auto live = live_destination(db, graduate_id)) {
+    bool offline = false;
+    if (live->kind == "registration") {
+      SQLite::Statement k(db, "SELECT kind FROM registrations WHERE id = :id");
+      k.bind(":id", live->id);
+      offline = k.executeStep() && k.getColumn(0).getString() == "offline";
+    }
+    if (!offline)
+      throw Error::invalid_transition(live_destination_message(a.graduate.id_number, *live));
+  }
+  return a;
 }
 
 std::string agreement_file_name(const Agreement& a) {

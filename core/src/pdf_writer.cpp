@@ -4,6 +4,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
+#include <qrencode.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -264,13 +265,15 @@ std::string CjkFont::subset(const std::vector<char32_t>& code_points) const {
 
 namespace {
 
-enum class BlockKind { Heading, Paragraph, Field, Space };
+enum class BlockKind { Heading, Paragraph, Field, Space, QrCode };
 
 struct Block {
   BlockKind kind;
-  std::u32string text;   // heading, paragraph, field value
-  std::u32string label;  // field label
-  double points = 0;     // space
+  std::u32string text;     // heading, paragraph, field value
+  std::u32string label;    // field label
+  double points = 0;       // space; QR code: the module size
+  int qr_width = 0;        // QR code: modules per side
+  std::vector<bool> dark;  // QR code: qr_width * qr_width modules, row by row from the top
 };
 
 // A line placed on a page: pieces of text at x offsets from the left margin.
@@ -390,6 +393,9 @@ class Renderer {
           }
           break;
         }
+        case BlockKind::QrCode:
+          draw_qr(block);
+          break;
       }
     }
     if (page_ == nullptr) new_page();  // an empty document still has a page
@@ -436,6 +442,41 @@ class Renderer {
             "draw text");
       check(HPDF_Page_EndText(page_), "end text");
     }
+    at_top_ = false;
+  }
+
+  // A QR code with its quiet zone (4 modules each side), the dark modules of each row merged
+  // into runs and filled as one path.
+  void draw_qr(const Block& block) {
+    const double module = block.points;
+    const double side = (block.qr_width + 8) * module;
+    if (page_ == nullptr) new_page();
+    double gap = at_top_ ? 0 : pending_gap_;
+    if (y_ - gap - side < options_.margin_bottom && !at_top_) {
+      new_page();
+      gap = 0;
+    }
+    pending_gap_ = 0;
+    y_ -= gap + side;
+    const double left = options_.margin_left + 4 * module;
+    const double top = y_ + side - 4 * module;
+    const int n = block.qr_width;
+    for (int r = 0; r < n; ++r) {
+      for (int c = 0; c < n;) {
+        if (!block.dark[static_cast<std::size_t>(r * n + c)]) {
+          ++c;
+          continue;
+        }
+        int start = c;
+        while (c < n && block.dark[static_cast<std::size_t>(r * n + c)]) ++c;
+        check(HPDF_Page_Rectangle(page_, static_cast<HPDF_REAL>(left + start * module),
+                                  static_cast<HPDF_REAL>(top - (r + 1) * module),
+                                  static_cast<HPDF_REAL>((c - start) * module),
+                                  static_cast<HPDF_REAL>(module)),
+              "draw a QR module");
+      }
+    }
+    check(HPDF_Page_Fill(page_), "fill the QR code");
     at_top_ = false;
   }
 
@@ -642,21 +683,53 @@ PdfDocument::PdfDocument(const CjkFont& font, PdfOptions options)
 PdfDocument::~PdfDocument() = default;
 
 void PdfDocument::heading(const std::string& text) {
-  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text, true), {}, 0});
+  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text, true), {}, 0, 0, {}});
 }
 
 void PdfDocument::paragraph(const std::string& text) {
-  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text, true), {}, 0});
+  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text, true), {}, 0, 0, {}});
 }
 
 void PdfDocument::field(const std::string& label, const std::string& value) {
   std::u32string l = impl_->accept(label, true);
   std::u32string v = impl_->accept(value, true);
-  impl_->blocks.push_back({BlockKind::Field, std::move(v), std::move(l), 0});
+  impl_->blocks.push_back({BlockKind::Field, std::move(v), std::move(l), 0, 0, {}});
+}
+
+void PdfDocument::qr_code(const std::string& text, double module_points) {
+  if (!(module_points >= 2.5)) {
+    throw Error::invalid_input(
+        "a QR code module must be at least 2.5 pt to decode from a 72-dpi "
+        "scan, not " +
+        std::to_string(module_points));
+  }
+  QRinput* input = QRinput_new2(0, QR_ECLEVEL_M);
+  if (input == nullptr) throw Error::internal("libqrencode could not start a QR code");
+  struct FreeInput {
+    QRinput* p;
+    ~FreeInput() { QRinput_free(p); }
+  } free_input{input};
+  // ECI 26 is UTF-8; without it readers assume ISO 8859-1 or guess.
+  if (QRinput_appendECIheader(input, 26) != 0 ||
+      QRinput_append(input, QR_MODE_8, static_cast<int>(text.size()),
+                     reinterpret_cast<const unsigned char*>(text.data())) != 0) {
+    throw Error::invalid_input("cannot put \"" + quotable(text) + "\" into a QR code");
+  }
+  QRcode* code = QRcode_encodeInput(input);
+  if (code == nullptr) {
+    throw Error::invalid_input("\"" + quotable(text) + "\" (" + std::to_string(text.size()) +
+                               " bytes) is too long for a QR code");
+  }
+  Block block{BlockKind::QrCode, {}, {}, module_points, code->width, {}};
+  block.dark.resize(static_cast<std::size_t>(code->width) * static_cast<std::size_t>(code->width));
+  for (std::size_t i = 0; i < block.dark.size(); ++i) block.dark[i] = (code->data[i] & 1) != 0;
+  QRcode_free(code);
+  impl_->blocks.push_back(std::move(block));
+  impl_->pdf.reset();
 }
 
 void PdfDocument::space(double points) {
-  impl_->blocks.push_back({BlockKind::Space, {}, {}, std::max(0.0, points)});
+  impl_->blocks.push_back({BlockKind::Space, {}, {}, std::max(0.0, points), 0, {}});
   impl_->pdf.reset();
 }
 
@@ -672,8 +745,9 @@ std::size_t PdfDocument::page_count() {
 
 const std::vector<PdfWarning>& PdfDocument::warnings() const { return impl_->warnings; }
 
-void PdfDocument::save(const fs::path& file) {
-  const std::string pdf = bytes();
+void PdfDocument::save(const fs::path& file) { write_file_atomically(file, bytes()); }
+
+void write_file_atomically(const fs::path& file, const std::string& pdf) {
   // A name no other writer uses (O_EXCL makes sure), in the target's directory so that the
   // rename is atomic; the mode is 0666 less the umask, as for any new document.
   static std::atomic<unsigned> counter{0};

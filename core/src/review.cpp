@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agreement_impl.hpp"
 #include "audit_impl.hpp"
 #include "ncss/error.hpp"
 #include "signing_impl.hpp"
@@ -133,6 +134,7 @@ class Approver {
     store_.bind(":snap", snap);
     store_.bind(":id", id);
     store_.exec();
+    detail::assign_verification_code(db_, id);  // the content is frozen: its code is too
     return a;
   }
 

@@ -263,3 +263,190 @@ TEST_CASE("cli agreement: a bad template is refused, naming the file and the lin
   CHECK(contains(m.out, "本校特别条款。"));
   CHECK(!contains(m.out, "甲公司"));
 }
+
+// ---- verification, QR code, --jobs, --state, --blank -----------------------------------------
+
+namespace {
+
+std::string code_of(Signed& w, int invitation) {
+  return w.text("SELECT verification_code FROM invitations WHERE id = " +
+                std::to_string(invitation));
+}
+
+fs::path pdf_of(Signed& w, const fs::path& dir, int invitation) {
+  auto r = w.run({"agreement", "pdf", std::to_string(invitation), "-o", dir.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (contains(e.path().filename().string(),
+                 w.text("SELECT agreement_no FROM invitations WHERE id = " +
+                        std::to_string(invitation)))) {
+      return e.path();
+    }
+  }
+  FAIL("no PDF for invitation " << invitation);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("cli agreement verify: the code, the QR code read from a 72-dpi scan, the PDF",
+          "[cli][agreement][verify]") {
+  Signed w;
+  const std::string code = code_of(w, 1);
+  REQUIRE(code.size() == 19);
+  TempDir out;
+  auto file = pdf_of(w, out.path(), 1);
+  CHECK(contains(squeezed(shell("pdftotext -layout '" + file.string() + "' -").text),
+                 "验证码" + code));
+
+  // The QR code decodes from a 72-dpi render (1 pt = 1 pixel), UTF-8 intact.
+  // (zbarimg exits 4 for the page without a code; its D-Bus chatter goes to stderr.)
+  auto render =
+      testkit::run_shell("pdftoppm -r 72 -png '" + file.string() + "' '" + (out / "page").string() +
+                         "' && zbarimg -q --raw " + (out / "page-*.png").string() + " 2>/dev/null");
+  INFO(render.text);
+  REQUIRE((render.status == 0 || render.status == 4));
+  std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  CHECK(contains(render.text, "协议编号：" + no));
+  CHECK(contains(render.text, "验证码：" + code));
+
+  auto by_code = w.run({"--format", "json", "agreement", "verify", code});
+  INFO(by_code.err);
+  CHECK(by_code.exit_code == 0);
+  CHECK(contains(by_code.out, "\"result\": \"valid\""));
+  CHECK(contains(by_code.out, "\"agreement_no\": \"" + no + "\""));
+  // What a phone reads off the QR code, pasted whole.
+  auto qr_text = render.text.substr(0, render.text.find_last_not_of('\n') + 1);
+  CHECK(w.run({"agreement", "verify", qr_text}).exit_code == 0);
+  auto by_file = w.run({"--format", "csv", "agreement", "verify", file.string()});
+  INFO(by_file.err);
+  CHECK(by_file.exit_code == 0);
+  CHECK(contains(by_file.out, "valid," + code + ",1," + no + ",signed"));
+  CHECK(contains(w.run({"agreement", "show", "1"}).out, "验证码：" + code));
+}
+
+TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or terminated",
+          "[cli][agreement][verify]") {
+  Signed w;
+  TempDir out;
+  auto file = pdf_of(w, out.path(), 1);
+  const std::string code = code_of(w, 1);
+
+  // Change 研发 (U+7814 U+53D1) to 发发 in the page's text, keeping the PDF well formed.
+  auto qdf = (out / "q.pdf").string(), edited = (out / "edited.pdf").string();
+  auto edit = shell("qpdf --qdf --object-streams=disable '" + file.string() + "' " + qdf +
+                    " && grep -a -c 781453d1 " + qdf + " && sed 's/781453d1/53d153d1/' " + qdf +
+                    " | fix-qdf > " + edited + " && pdftotext " + edited + " - | grep 发发工程师");
+  INFO(edit.text);
+  REQUIRE(edit.status == 0);
+  auto altered = w.run({"--format", "csv", "agreement", "verify", edited});
+  CHECK(altered.exit_code == 9);
+  CHECK(contains(altered.out, "altered," + code));
+  CHECK(contains(altered.out, "发发工程师"));
+
+  // A code of no agreement here; text with no code; a file that is not a PDF.
+  std::string other = code;
+  other[0] = other[0] == 'A' ? 'B' : 'A';
+  auto unknown = w.run({"--format", "csv", "agreement", "verify", other});
+  CHECK(unknown.exit_code == 9);
+  CHECK(contains(unknown.out, "unknown," + other));
+  CHECK(w.run({"agreement", "verify", "hello"}).exit_code == 3);
+  auto fake = out / "fake.pdf";
+  testkit::write_file(fake, "just text");
+  auto not_pdf = w.run({"agreement", "verify", fake.string()});
+  CHECK(not_pdf.exit_code == 3);
+  CHECK(contains(not_pdf.err, "not a PDF"));
+  CHECK(w.run({"agreement", "verify", (out / "missing.pdf").string()}).exit_code == 8);
+
+  // Another database does not know this database's codes (each has its own secret).
+  TempDir elsewhere;
+  auto other_db = (elsewhere / "other.db").string();
+  REQUIRE(run_ncssctl({"--db", other_db, "init"}).exit_code == 0);
+  CHECK(run_ncssctl({"--db", other_db, "agreement", "verify", file.string()}).exit_code == 9);
+
+  // Genuine, but no longer in force.
+  REQUIRE(w.run({"void", "3", "--reason", "作废测试"}).exit_code == 0);
+  auto voided = w.run({"--format", "csv", "agreement", "verify", code_of(w, 3)});
+  CHECK(voided.exit_code == 9);
+  CHECK(contains(voided.out, "voided,"));
+  CHECK(contains(voided.out, "已作废"));
+}
+
+TEST_CASE("cli agreement pdf: --jobs gives the same files, --state picks terminating ones",
+          "[cli][agreement]") {
+  Signed w;
+  TempDir one, two;
+  auto a = w.run(
+      {"--format", "csv", "agreement", "pdf", "--all", "--jobs", "1", "-o", one.path().string()});
+  auto b =
+      w.run({"--format", "csv", "agreement", "pdf", "--all", "-j", "2", "-o", two.path().string()});
+  INFO(a.err << b.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  CHECK(contains(b.err, "2 written, 0 failed"));
+  // Reported in the order of the records, whichever thread finished first.
+  auto rows = [](const std::string& csv, const fs::path& dir) {
+    std::string out = csv;
+    for (auto at = out.find(dir.string()); at != std::string::npos; at = out.find(dir.string())) {
+      out.erase(at, dir.string().size());
+    }
+    return out;
+  };
+  CHECK(rows(a.out, one.path()) == rows(b.out, two.path()));
+  int compared = 0;
+  for (const auto& e : fs::directory_iterator(one.path())) {
+    CHECK(testkit::read_file(e.path()) == testkit::read_file(two / e.path().filename()));
+    ++compared;
+  }
+  CHECK(compared == 2);
+
+  // The employer asks to end 王五's agreement: 解约中 until the graduate answers.
+  auto ask = w.run({"terminate", "request", "3", "--by", "employer", "--reason", "协商一致",
+                    "--note", "岗位调整"});
+  INFO(ask.err);
+  REQUIRE(ask.exit_code == 0);
+  TempDir terminating;
+  auto t = w.run({"--format", "csv", "agreement", "pdf", "--all", "--state", "terminating", "-o",
+                  terminating.path().string()});
+  INFO(t.err);
+  CHECK(t.exit_code == 0);
+  CHECK(contains(t.err, "1 written, 0 failed"));
+  CHECK(contains(t.out, "\n3,"));
+  CHECK(w.run({"agreement", "pdf", "--all", "--state", "terminated", "-o",
+               terminating.path().string()})
+            .exit_code == 2);
+  CHECK(w.run({"agreement", "pdf", "1", "--state", "signed", "-o", terminating.path().string()})
+            .exit_code == 2);
+}
+
+TEST_CASE("cli agreement pdf --blank: the paper form for offline signing",
+          "[cli][agreement][blank]") {
+  Signed w;
+  TempDir out;
+  // 李四 has an invitation awaiting her answer: not a destination yet. 张三 has signed.
+  auto r =
+      w.run({"--format", "csv", "agreement", "pdf", "--blank", kB, kA, "-o", out.path().string()});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, "live destination"));
+  CHECK(contains(r.err, "1 written, 1 failed"));
+  auto file = out / "线下签约_李四_2.pdf";
+  REQUIRE(fs::exists(file));
+  CHECK(!contains(r.out, kB));  // masked in the listing
+  auto text = shell("pdftotext -layout '" + file.string() + "' -");
+  REQUIRE(text.status == 0);
+  auto flat = squeezed(text.text);
+  for (const std::string& part : std::vector<std::string>{
+           "全国普通高等学校毕业生就业协议书（线下签约）", "姓名李四", kB, "学校名称北京大学",
+           "单位名称＿＿＿＿", "甲方（盖章）", "乙方（签名）", "丙方（盖章）"}) {
+    INFO(part);
+    CHECK(contains(flat, part));
+  }
+  CHECK(!contains(flat, "验证码"));
+  CHECK(shell("qpdf --check '" + file.string() + "'").status == 0);
+
+  CHECK(w.run({"agreement", "pdf", "--blank", id("11010519990101001"), "-o", out.path().string()})
+            .exit_code == 2);
+  CHECK(w.run({"agreement", "pdf", "--blank", "--all", "-o", out.path().string()}).exit_code == 2);
+  CHECK(w.run({"agreement", "pdf", "--blank", "-o", out.path().string()}).exit_code == 2);
+}

@@ -176,17 +176,17 @@ TEST_CASE("agreement: a voided one is shown with its state, not printed", "[agre
   CHECK_THROWS_AS(ncss::write_agreement_pdf(a, ncss::default_agreement_template(), out / "x.pdf",
                                             ncss::agreement_time(a)),
                   ncss::Error);
-  CHECK(ncss::signed_agreement_ids(f.store, {}).empty());
+  CHECK(ncss::agreement_ids(f.store, {}).empty());
 }
 
 TEST_CASE("agreement: --all selects signed ones by school, cohort and employer", "[agreement]") {
   AgreementFixture f;
   auto one = f.signed_one(kA);
   f.invite(kB);  // awaiting review: no agreement
-  CHECK(ncss::signed_agreement_ids(f.store, {}) == std::vector<std::int64_t>{one});
-  CHECK(ncss::signed_agreement_ids(f.store, {"10001", 2026, kEmployer}).size() == 1);
-  CHECK(ncss::signed_agreement_ids(f.store, {"10003", 0, ""}).empty());
-  CHECK(ncss::signed_agreement_ids(f.store, {"", 2025, ""}).empty());
+  CHECK(ncss::agreement_ids(f.store, {}) == std::vector<std::int64_t>{one});
+  CHECK(ncss::agreement_ids(f.store, {"signed", "10001", 2026, kEmployer}).size() == 1);
+  CHECK(ncss::agreement_ids(f.store, {"signed", "10003", 0, ""}).empty());
+  CHECK(ncss::agreement_ids(f.store, {"signed", "", 2025, ""}).empty());
 }
 
 TEST_CASE("agreement: the same record gives the same PDF bytes", "[agreement]") {
@@ -204,7 +204,7 @@ TEST_CASE("agreement: the same record gives the same PDF bytes", "[agreement]") 
 TEST_CASE("agreement: templates are validated, naming the file and the line", "[agreement]") {
   auto t = ncss::parse_agreement_template(kGood, "my.json");
   CHECK(t.title == "就业协议书");
-  REQUIRE(t.sections.size() == 4);
+  REQUIRE(t.sections.size() == 5);  // the four, and the verification section added
   CHECK(t.sections[1].labels.at("name") == "学生姓名");
   CHECK(t.sections[1].labels.at("gender") == "性别");
   CHECK(t.sections[2].clauses.size() == 1);
@@ -221,7 +221,7 @@ TEST_CASE("agreement: templates are validated, naming the file and the line", "[
   CHECK(contains(refusal(R"({"title":"x","sections":[{"section":"job"},{"section":"job"}]})"),
                  "appears twice"));
   CHECK(contains(refusal(R"({"title":"x","sections":[],"extra":1})"), "unknown key \"extra\""));
-  CHECK(ncss::default_agreement_template().sections.size() == 9);
+  CHECK(ncss::default_agreement_template().sections.size() == 10);
 }
 
 TEST_CASE("agreement: file names never leave the directory", "[agreement]") {
@@ -246,4 +246,184 @@ TEST_CASE("agreement: file names never leave the directory", "[agreement]") {
   a.agreement_no = "2026";
   a.graduate.name = std::string(300, 'x');
   CHECK(ncss::agreement_file_name(a).size() == 204);
+}
+
+// ---- verification codes, the blank paper form -----------------------------------------------
+
+TEST_CASE("agreement: the verification code is fixed at approval and covers the content",
+          "[agreement][verify]") {
+  AgreementFixture f;
+  auto a = ncss::load_agreement(f.store, f.signed_one(kA));
+  auto b = ncss::load_agreement(f.store, f.signed_one(kB));
+  // XXXX-XXXX-XXXX-XXXX in the RFC 4648 base32 alphabet.
+  REQUIRE(a.verification_code.size() == 19);
+  for (std::size_t i = 0; i < 19; ++i) {
+    char c = a.verification_code[i];
+    if (i % 5 == 4) {
+      CHECK(c == '-');
+    } else {
+      CHECK(((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7')));
+    }
+  }
+  CHECK(ncss::compute_verification_code(f.store, a) == a.verification_code);
+  CHECK(a.verification_code != b.verification_code);
+
+  // The state is not content: a later termination does not change the code.
+  auto changed = a;
+  changed.state = "terminated";
+  CHECK(ncss::compute_verification_code(f.store, changed) == a.verification_code);
+  // Any field of the content does.
+  changed = a;
+  changed.terms += "。";
+  CHECK(ncss::compute_verification_code(f.store, changed) != a.verification_code);
+  changed = a;
+  changed.graduate.id_number[17] = changed.graduate.id_number[17] == '1' ? '2' : '1';
+  CHECK(ncss::compute_verification_code(f.store, changed) != a.verification_code);
+
+  // The canonical form: a version line, then JSON with sorted keys and no state.
+  auto canonical = ncss::canonical_agreement(a);
+  CHECK(canonical.rfind("ncssctl agreement v1\n{\"agreement_no\":", 0) == 0);
+  CHECK(!contains(canonical, "signed"));
+  CHECK(canonical.find("\"archive\"") < canonical.find("\"employer\""));
+}
+
+TEST_CASE("agreement: another database's secret gives another code", "[agreement][verify]") {
+  AgreementFixture f, g;
+  auto a = ncss::load_agreement(f.store, f.signed_one(kA));
+  CHECK(ncss::compute_verification_code(g.store, a) != a.verification_code);
+  CHECK(ncss::verify_agreement_code(g.store, a.verification_code).result ==
+        ncss::VerificationResult::Unknown);
+}
+
+TEST_CASE("agreement: verify a code, valid, since voided, unknown, altered",
+          "[agreement][verify]") {
+  AgreementFixture f;
+  auto inv = f.signed_one(kA);
+  auto a = ncss::load_agreement(f.store, inv);
+  using R = ncss::VerificationResult;
+
+  auto v = ncss::verify_agreement_code(f.store, a.verification_code);
+  CHECK(v.result == R::Valid);
+  REQUIRE(v.agreement);
+  CHECK(v.agreement->invitation_id == inv);
+  // Lower case, without dashes, or the QR code's whole text.
+  std::string bare;
+  for (char c : a.verification_code) {
+    if (c != '-') bare += static_cast<char>(std::tolower(c));
+  }
+  CHECK(ncss::verify_agreement_code(f.store, bare).result == R::Valid);
+  CHECK(ncss::verify_agreement_code(f.store, ncss::verification_qr_text(a)).result == R::Valid);
+
+  std::string wrong = a.verification_code;
+  wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+  CHECK(ncss::verify_agreement_code(f.store, wrong).result == R::Unknown);
+  CHECK_THROWS_AS(ncss::verify_agreement_code(f.store, "not a code"), ncss::Error);
+  CHECK_THROWS_AS(ncss::verify_agreement_code(f.store, "ABCD-EFGH-JKLM-NPQ"), ncss::Error);
+
+  f.exec("UPDATE invitations SET state = 'voided' WHERE id = " + std::to_string(inv));
+  CHECK(ncss::verify_agreement_code(f.store, a.verification_code).result == R::Voided);
+  f.exec("UPDATE invitations SET state = 'terminated' WHERE id = " + std::to_string(inv));
+  CHECK(ncss::verify_agreement_code(f.store, a.verification_code).result == R::Terminated);
+
+  // A record changed behind the program's back no longer matches its code.
+  f.exec(
+      "UPDATE invitations SET state = 'signed', snapshot = json_set(snapshot, '$.terms', "
+      "'月薪五万元') WHERE id = " +
+      std::to_string(inv));
+  auto altered = ncss::verify_agreement_code(f.store, a.verification_code);
+  CHECK(altered.result == R::Altered);
+  CHECK(contains(altered.detail, "changed after approval"));
+}
+
+TEST_CASE("agreement: upgrading to schema 7 gives earlier agreements their codes",
+          "[agreement][verify]") {
+  AgreementFixture f;
+  auto inv = f.signed_one(kA);
+  // Back to schema 6, as a database approved before verification existed.
+  f.exec(
+      "DROP INDEX invitations_verification_code; ALTER TABLE invitations DROP COLUMN "
+      "verification_code; DROP TABLE secrets; PRAGMA user_version = 6");
+  {
+    auto upgraded = ncss::Store::open_for_migration(f.path);
+    CHECK(upgraded.migrate() == 1);
+    auto a = ncss::load_agreement(upgraded, inv);
+    REQUIRE(a.verification_code.size() == 19);
+    CHECK(ncss::verify_agreement_code(upgraded, a.verification_code).result ==
+          ncss::VerificationResult::Valid);
+  }
+}
+
+TEST_CASE("agreement: the PDF carries the code, a QR code and no state", "[agreement][verify]") {
+  AgreementFixture f;
+  auto inv = f.signed_one(kA);
+  auto a = ncss::load_agreement(f.store, inv);
+  const auto& layout = ncss::default_agreement_template();
+  auto blocks = ncss::agreement_blocks(a, layout);
+  int qr = 0;
+  bool code = false;
+  for (const auto& b : blocks) {
+    qr += b.kind == ncss::AgreementBlock::Kind::QrCode;
+    code = code || (b.kind == ncss::AgreementBlock::Kind::Field && b.text == a.verification_code);
+    CHECK(b.label != "协议状态");
+  }
+  CHECK(qr == 1);
+  CHECK(code);
+  // The text view shows the code but has no QR code.
+  auto text = ncss::agreement_text(a, layout);
+  CHECK(contains(text, "验证码：" + a.verification_code));
+  // A template without a verification section still gets one, at the end.
+  auto t = ncss::parse_agreement_template(kGood, "my.json");
+  CHECK(t.sections.back().name == "verification");
+  CHECK(!t.sections.back().note.empty());
+}
+
+TEST_CASE("agreement: the blank paper form, and who may not have one", "[agreement][blank]") {
+  AgreementFixture f;
+  auto file = f.dir / "more.csv";
+  const std::string targeted = id("11010520030115013");
+  testkit::write_file(file, "学生姓名,身份证号,毕业院校,学历层次,专业,届别,培养方式\n王五," +
+                                targeted + ",北京大学,本科,法学,2026,定向\n");
+  REQUIRE(ncss::import_roster(f.store, file, {}, f.actor).added == 1);
+  auto graduate_id = [&](const std::string& id_number) {
+    return ncss::get_graduate(f.store, id_number).id;
+  };
+
+  auto blank = ncss::blank_agreement(f.store, graduate_id(kB));
+  CHECK(blank.graduate.name == "李四");
+  CHECK(blank.graduate.id_number == kB);
+  CHECK(blank.school.name == "北京大学");
+  CHECK(blank.agreement_no.empty());
+  CHECK(blank.employer.name.empty());
+  const auto& layout = ncss::default_agreement_template();
+  std::string all;
+  for (const auto& b : ncss::agreement_blocks(blank, layout, ncss::AgreementView::Blank)) {
+    CHECK(b.kind != ncss::AgreementBlock::Kind::QrCode);
+    all += b.label + "：" + b.text + "\n";
+  }
+  CHECK(contains(all, "全国普通高等学校毕业生就业协议书（线下签约）"));
+  CHECK(contains(all, "单位名称：＿＿＿＿"));
+  CHECK(contains(all, "姓名：李四"));
+  CHECK(contains(all, "甲方（盖章）"));
+  CHECK(!contains(all, "验证码"));
+  CHECK(!contains(all, "无需盖章"));  // the paper clauses, not the online ones
+  auto pdf = ncss::blank_agreement_pdf(blank, layout, f.actor.now);
+  CHECK(pdf.rfind("%PDF-", 0) == 0);
+  CHECK(pdf == ncss::blank_agreement_pdf(blank, layout, f.actor.now));
+
+  auto refused = [&](std::int64_t graduate, const std::string& why) {
+    try {
+      ncss::blank_agreement(f.store, graduate);
+      FAIL("a blank form was made");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidTransition);
+      INFO(e.what());
+      CHECK(contains(e.what(), why));
+    }
+  };
+  refused(graduate_id(targeted), "定向/委培");
+  f.signed_one(kA);
+  refused(graduate_id(kA), "live destination");
+  f.exec("UPDATE graduates SET status = 'invalid' WHERE id_number = '" + kB + "'");
+  refused(graduate_id(kB), "removed from the roster");
+  CHECK_THROWS_AS(ncss::blank_agreement(f.store, 999), ncss::Error);
 }

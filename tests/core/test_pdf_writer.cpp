@@ -355,3 +355,24 @@ TEST_CASE("pdf: a missing font names its path", "[pdf]") {
   CHECK_THROWS_AS(CjkFont(dir / "not-a-font.ttf"), ncss::Error);
   CHECK(std::string(CjkFont::kDefaultPath).find("wqy-zenhei.ttc") != std::string::npos);
 }
+
+TEST_CASE("pdf: a QR code decodes from a 72-dpi render, UTF-8 intact", "[pdf][qr]") {
+  testkit::TempDir dir;
+  PdfDocument pdf(CjkFont::standard());
+  pdf.paragraph("扫码核验");
+  const std::string payload = "协议编号：20261000131000001\n验证码：ABCD-EFGH-JKLM-NPQR";
+  pdf.qr_code(payload);
+  pdf.save(dir / "qr.pdf");
+  CHECK(pdf.page_count() == 1);
+  REQUIRE(
+      run("pdftoppm", "-r 72 -png " + quoted(dir / "qr.pdf") + " " + quoted(dir / "p")).status ==
+      0);
+  auto decoded = run("zbarimg", "-q --raw " + quoted(dir / "p-1.png"));
+  REQUIRE(decoded.status == 0);
+  CHECK(decoded.text == payload + "\n");
+  CHECK(run("qpdf", "--check " + quoted(dir / "qr.pdf")).status == 0);
+
+  // Too small to scan, or too long for any QR code: refused before drawing anything.
+  CHECK_THROWS_AS(pdf.qr_code(payload, 2), ncss::Error);
+  CHECK_THROWS_AS(pdf.qr_code(std::string(8000, 'x')), ncss::Error);
+}

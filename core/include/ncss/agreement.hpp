@@ -1,11 +1,15 @@
 // The electronic employment agreement (电子就业协议书) of a signed online signing: its content as
-// frozen at approval, laid out by an editable template (templates/agreement.json), as text or PDF.
-// The first slice of issue 7: no verification code, QR code or blank paper form yet.
+// frozen at approval, laid out by an editable template (templates/agreement.json), as text or PDF,
+// with a verification code (an HMAC of the content under the database's secret) and its QR code;
+// and the blank paper agreement a graduate prints for offline signing (线下签约).
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +45,8 @@ struct Agreement {
         postcode;
   } archive;
   std::string hukou_address;
-  std::string terms;  // 补充条款
+  std::string terms;              // 补充条款
+  std::string verification_code;  // XXXX-XXXX-XXXX-XXXX, fixed at approval
 };
 
 // Loads the agreement of an invitation. NotFound for an unknown invitation; InvalidTransition for
@@ -50,25 +55,32 @@ struct Agreement {
 Agreement load_agreement(Store& store, std::int64_t invitation_id);
 
 struct AgreementFilter {
-  std::string school_code;  // empty: every school
-  int cohort = 0;           // 0: every cohort
+  std::string state = "signed";  // signed or terminating (the agreements in force)
+  std::string school_code;       // empty: every school
+  int cohort = 0;                // 0: every cohort
   std::string employer_code;
 };
-// The invitation IDs of the signed agreements (state signed only) that match, in ID order.
-std::vector<std::int64_t> signed_agreement_ids(Store& store, const AgreementFilter& filter);
+// The invitation IDs of the agreements in `filter.state` that match, in ID order. InvalidInput
+// for a state other than signed or terminating (no PDF is made of an agreement not in force).
+std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& filter);
 
 // The layout: the title, the sections in order, their headings and field labels, the standard
-// clauses. Section names: number, employer, graduate, school, job, archive, hukou, clauses, terms.
+// clauses. Section names: number, employer, graduate, school, job, archive, hukou, clauses, terms,
+// verification (the code and the QR code; added at the end when a template leaves it out).
 struct AgreementSection {
   std::string name;
   std::string heading;                        // empty: no heading line
   std::map<std::string, std::string> labels;  // field key -> label, defaults filled in
   std::vector<std::string> clauses;           // clauses only
+  std::vector<std::string> paper_clauses;     // clauses only: on the blank paper form
   std::string empty;                          // terms only: shown when there are none
+  std::string note;                           // verification only: how to verify
 };
 struct AgreementTemplate {
   std::string source;  // the file it came from, for messages
   std::string title;
+  std::string paper_title;  // the blank paper form's title (default: title)
+  std::string signatures;   // the blank paper form's signature lines (may hold line feeds)
   std::vector<AgreementSection> sections;
 };
 
@@ -82,20 +94,94 @@ AgreementTemplate load_agreement_template(const std::filesystem::path& file);
 
 // One line of the laid-out agreement: what both the text and the PDF show, in order.
 struct AgreementBlock {
-  enum class Kind { Title, Heading, Field, Paragraph } kind;
+  enum class Kind { Title, Heading, Field, Paragraph, QrCode } kind;
   std::string label;  // fields only
-  std::string text;
+  std::string text;   // QrCode: the text the QR code carries
 };
+// What the blocks are for. The document (the PDF, and what `agreement verify` compares a PDF
+// with) is the agreement as approved; the text view adds the agreement's state when it is no
+// longer plainly signed (解约中, 已解约, 已作废).
+// Blank is the paper form for offline signing (线下签约): the graduate's and school's parts
+// filled in, every other field a line to write on, the paper clauses and signature lines, no
+// verification code (the paper agreement is proved by its stamps).
+enum class AgreementView { Document, Text, Blank };
 std::vector<AgreementBlock> agreement_blocks(const Agreement& agreement,
-                                             const AgreementTemplate& layout);
+                                             const AgreementTemplate& layout,
+                                             AgreementView view = AgreementView::Document);
+
+// The blank paper agreement of a graduate for offline signing (线下签约): the graduate's part
+// from the roster and the school's name and code; the rest is left to be written by hand. Takes
+// the graduate's record ID. NotFound for an unknown graduate; InvalidTransition for one whose
+// record is no longer valid (失效) or who may not sign (a 定向/委培 graduate files a targeted
+// registration instead).
+Agreement blank_agreement(Store& store, std::int64_t graduate_id);
+// The blank form as a PDF (laid out with AgreementView::Blank); `created` as for agreement_pdf.
+std::string blank_agreement_pdf(const Agreement& blank, const AgreementTemplate& layout,
+                                Timestamp created);
 
 // The agreement as plain text, one block a line (fields as "label：value").
 std::string agreement_text(const Agreement& agreement, const AgreementTemplate& layout);
-// Writes the agreement as a PDF (the full ID number: it is the agreement). `created` becomes the
-// PDF's dates, so the same record gives the same bytes; pass the approval time. Refuses
+// The agreement as a PDF (the full ID number: it is the agreement). `created` becomes the PDF's
+// dates, so the same record gives the same bytes; pass the approval time. Refuses
 // (InvalidTransition) an agreement that is not in force (terminated or voided).
+std::string agreement_pdf(const Agreement& agreement, const AgreementTemplate& layout,
+                          Timestamp created);
+// agreement_pdf written to `out` (through a temporary file renamed into place).
 void write_agreement_pdf(const Agreement& agreement, const AgreementTemplate& layout,
                          const std::filesystem::path& out, Timestamp created);
+
+// What `agreement pdf` did with one record of a batch.
+struct AgreementPdfResult {
+  std::int64_t invitation_id = 0;
+  std::string agreement_no;  // empty when the record could not be loaded
+  std::filesystem::path file;
+  std::exception_ptr error;  // null when written
+};
+// Writes the PDFs of `ids` into `dir`, named by agreement_file_name. Records are read on the
+// calling thread (the store is not shared); documents are made on `jobs` threads (0: one per
+// core). `done` is called on the calling thread once per record, in the order of `ids`, with a
+// record's failure in its result: one bad record never stops the batch.
+void write_agreement_pdfs(Store& store, const std::vector<std::int64_t>& ids,
+                          const AgreementTemplate& layout, const std::filesystem::path& dir,
+                          unsigned jobs,
+                          const std::function<void(const AgreementPdfResult&)>& done);
+
+// ---- verification -------------------------------------------------------------------------
+
+// The verification code of an agreement's content under the store's secret: HMAC-SHA256 over
+// the canonical serialisation below, its first 80 bits in base32 (RFC 4648 alphabet), grouped
+// XXXX-XXXX-XXXX-XXXX.
+std::string compute_verification_code(Store& store, const Agreement& agreement);
+// The canonical serialisation the code covers: every field of the agreement's content (not its
+// state, which changes), as compact JSON with sorted keys, prefixed by a version line.
+std::string canonical_agreement(const Agreement& agreement);
+// What the QR code on the PDF carries (UTF-8; the QR code says so with an ECI header).
+std::string verification_qr_text(const Agreement& agreement);
+
+enum class VerificationResult {
+  Valid,       // known, the content matches, in force (signed, or a termination in progress)
+  Terminated,  // known and matching, but since terminated (已解约)
+  Voided,      // known and matching, but since voided (已作废)
+  Unknown,     // no agreement of this database has that code
+  Altered,     // the PDF's text (or the stored record) does not match the code
+};
+const char* verification_result_name(VerificationResult result);  // valid, terminated, ...
+
+struct AgreementVerification {
+  VerificationResult result = VerificationResult::Unknown;
+  std::string code;                    // the code found, normalised (empty if none was found)
+  std::optional<Agreement> agreement;  // when the code is known
+  std::string detail;                  // in plain words
+};
+// Verifies a code as printed (any case, with or without dashes or spaces) or the whole text of
+// the QR code. InvalidInput when `text` holds no code at all.
+AgreementVerification verify_agreement_code(Store& store, const std::string& text);
+// Verifies an agreement PDF: reads its text (poppler), finds the code, and compares the text,
+// whitespace aside, with the agreement the code belongs to laid out by `layout` (the template
+// the PDF was made with). InvalidInput for a file that is not a PDF or holds no code; Io if it
+// cannot be read.
+AgreementVerification verify_agreement_pdf(Store& store, const std::filesystem::path& file,
+                                           const AgreementTemplate& layout);
 // The approval time of an agreement as a Timestamp (for `created`).
 Timestamp agreement_time(const Agreement& agreement);
 

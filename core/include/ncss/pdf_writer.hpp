@@ -1,5 +1,6 @@
-// Writing simple text PDFs in Chinese: A4 pages of headings, wrapped paragraphs and two-column
-// "label: value" lines, in one embedded CJK TrueType font subset to the document's characters.
+// Writing simple text PDFs in Chinese: A4 pages of headings, wrapped paragraphs, two-column
+// "label: value" lines and QR codes, in one embedded CJK TrueType font subset to the document's
+// characters.
 // The groundwork of the electronic employment agreement (issue 7).
 #pragma once
 
@@ -97,6 +98,12 @@ class PdfDocument {
   // A label in the left column and its value wrapped in the right one.
   void field(const std::string& label, const std::string& value);
   void space(double points);  // vertical space (dropped at the top of a page)
+  // A QR code of `text` (UTF-8, announced by an ECI header so that readers need not guess the
+  // encoding), error correction level M, each module a square of `module_points` (at least 2.5,
+  // so that it decodes from a 72-dpi scan), with its quiet zone of four modules, at the left
+  // margin; moved whole to the next page when it does not fit. Throws Error(InvalidInput) when
+  // the text is too long for a QR code or the module is smaller than 2.5 pt.
+  void qr_code(const std::string& text, double module_points = 3);
 
   // The PDF. Throws Error(Internal) if libharu or HarfBuzz fails, Error(Io) for a failed memfd.
   std::string bytes();
@@ -111,5 +118,9 @@ class PdfDocument {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Writes `bytes` to a temporary file beside `file` (created with O_EXCL), syncs it and renames
+// it over `file`, so a reader never sees half a file. Throws Error(Io) naming the file.
+void write_file_atomically(const std::filesystem::path& file, const std::string& bytes);
 
 }  // namespace ncss
