@@ -491,6 +491,7 @@ Employer correct_employer(Store& store, const std::string& credit_code,
         return q + "\"";
       };
       for (const auto& [table, column] : refs) {
+        // sql-lint: table and column names come from the schema's own foreign keys, quoted.
         SQLite::Statement child(db, "UPDATE " + quote(table) + " SET " + quote(column) +
                                         " = :new_code WHERE " + quote(column) + " = :code");
         child.bind(":new_code", e.credit_code);

@@ -109,7 +109,7 @@ SweepReport sweep_expired(Store& store, const Actor& actor, bool dry_run) {
 
     // One notification per recipient kind for each new event; the payload is the one
     // apply_signing_event writes.
-    const std::string payload =
+    const std::string kPayload =
         "json_object('invitation_id', i.id, 'employer_code', i.employer_code, 'graduate_name', "
         "g.name, 'event', :event, 'state', :to, 'state_name', :state_name, 'reason', :reason, "
         "'fail_reason', :fail, 'fail_reason_name', :fail_name)";
@@ -119,7 +119,7 @@ SweepReport sweep_expired(Store& store, const Actor& actor, bool dry_run) {
         "INSERT INTO outbox (event_id, created_at, channel, recipient_type, recipient_id, "
         "template, payload) SELECT e.id, :at, 'sms', r.kind, CASE r.kind WHEN 'employer' THEN "
         "i.employer_code ELSE g.id_number END, :template, " +
-            payload +
+            kPayload +
             " FROM events e JOIN invitations i ON i.id = CAST(e.subject_id AS INTEGER) JOIN "
             "graduates g ON g.id = i.graduate_id CROSS JOIN (SELECT 'employer' AS kind UNION ALL "
             "SELECT 'graduate') r WHERE e.id > :last ORDER BY e.id, r.kind");
