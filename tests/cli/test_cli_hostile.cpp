@@ -1,0 +1,167 @@
+// Hostile files at the command line, at scale (issue 9): every refusal of the import issue
+// re-checked through the built ncssctl, with its wall time and peak memory (the child's maximum
+// resident set, from wait4) asserted: at most 10 s and 512 MiB each, nothing written.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "testkit.hpp"
+#include "xlsxkit.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using testkit::contains;
+using testkit::TempDir;
+
+constexpr double kMaxSeconds = 10;
+constexpr long kMaxRssKiB = 512L * 1024;
+
+struct Measured {
+  int exit_code = -1;
+  double seconds = 0;
+  long max_rss_kib = 0;
+  std::string err;
+};
+
+// Runs ncssctl with `args`, standard output discarded, standard error kept.
+Measured measure(const std::vector<std::string>& args, const fs::path& err_file) {
+  std::vector<std::string> all{NCSSCTL_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(err, STDERR_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  Measured m;
+  int status = 0;
+  struct rusage usage {};
+  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  m.max_rss_kib = usage.ru_maxrss;  // KiB on Linux
+  m.err = testkit::read_file(err_file);
+  return m;
+}
+
+struct Database {
+  TempDir dir;
+  std::string path = (dir / "ncss.db").string();
+  Database() { REQUIRE(testkit::run_ncssctl({"--db", path, "init"}).exit_code == 0); }
+  int count(const std::string& table) {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM " + table).getInt();
+  }
+};
+
+// Imports `file`, which must be refused whole (exit 3) naming it, in bounded time and memory.
+void refused_within_limits(const fs::path& file, const std::string& why) {
+  Database db;
+  int events = db.count("events");
+  auto m = measure({"--db", db.path, "student", "import", file.string()}, db.dir / "err.txt");
+  // Shown with -s, and kept for the README's reliability section.
+  WARN(file.filename().string() << " (" << fs::file_size(file) << " bytes): exit " << m.exit_code
+                                << ", " << m.seconds << " s, peak " << m.max_rss_kib / 1024
+                                << " MiB");
+  INFO(m.err);
+  CHECK(m.exit_code == 3);
+  CHECK(contains(m.err, file.filename().string()));
+  CHECK(contains(m.err, why));
+  CHECK(m.seconds <= kMaxSeconds);
+  CHECK(m.max_rss_kib <= kMaxRssKiB);
+  CHECK(db.count("graduates") == 0);
+  CHECK(db.count("events") == events);
+}
+
+std::string header_row() { return "学生姓名,身份证号,毕业院校\n"; }
+
+}  // namespace
+
+TEST_CASE("hostile at scale: a 1 GiB zip bomb in the sheet", "[cli][hostile]") {
+  TempDir dir;
+  // 1 GiB of blanks inside <sheetData>, deflated at level 9 to about 1 MiB: a ratio near 1000.
+  const std::string sheet = xlsxkit::worksheet("");
+  xlsxkit::StreamedPart bomb{sheet.substr(0, sheet.find("</sheetData>")), std::string(4096, ' '),
+                             "</sheetData></worksheet>", std::uint64_t{1} << 18};
+  auto parts = xlsxkit::workbook_parts({{"Sheet1", ""}});
+  std::erase_if(parts, [](const xlsxkit::Part& p) { return p.name == "xl/worksheets/sheet1.xml"; });
+  xlsxkit::write_zip(dir / "bomb.xlsx", parts, &bomb, "xl/worksheets/sheet1.xml", 9);
+  refused_within_limits(dir / "bomb.xlsx", "expands more than 200 times");
+}
+
+TEST_CASE("hostile at scale: a 1 GiB zip bomb in the shared strings", "[cli][hostile]") {
+  TempDir dir;
+  const std::string table = xlsxkit::sst("");
+  xlsxkit::StreamedPart bomb{table.substr(0, table.find("</sst>")),
+                             "<si><t>" + std::string(4080, 'a') + "</t></si>", "</sst>",
+                             std::uint64_t{1} << 18};
+  auto parts = xlsxkit::workbook_parts(
+      {{"Sheet1", xlsxkit::worksheet("<row><c t=\"s\"><v>0</v></c></row>")}}, "<sst/>");
+  std::erase_if(parts, [](const xlsxkit::Part& p) { return p.name == "xl/sharedStrings.xml"; });
+  xlsxkit::write_zip(dir / "sst-bomb.xlsx", parts, &bomb, "xl/sharedStrings.xml", 9);
+  refused_within_limits(dir / "sst-bomb.xlsx", "expands more than 200 times");
+}
+
+TEST_CASE("hostile at scale: entity expansion (billion laughs) and an external entity",
+          "[cli][hostile]") {
+  TempDir dir;
+  std::string entities = "<!ENTITY l0 \"lol\">";
+  for (int i = 1; i <= 30; ++i) {
+    entities += "<!ENTITY l" + std::to_string(i) + " \"";
+    for (int k = 0; k < 10; ++k) entities += "&l" + std::to_string(i - 1) + ";";
+    entities += "\">";
+  }
+  std::string laughs =
+      "<?xml version=\"1.0\"?><!DOCTYPE worksheet [" + entities +
+      "]><worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&l30;</t></is></c></row>"
+      "</sheetData></worksheet>";
+  xlsxkit::write_zip(dir / "laughs.xlsx", xlsxkit::workbook_parts({{"Sheet1", laughs}}));
+  refused_within_limits(dir / "laughs.xlsx", "DOCTYPE");
+
+  std::string xxe =
+      "<?xml version=\"1.0\"?><!DOCTYPE sst [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+      "<sst><si><t>&x;</t></si></sst>";
+  xlsxkit::write_zip(dir / "xxe.xlsx",
+                     xlsxkit::workbook_parts({{"Sheet1", xlsxkit::worksheet("")}}, xxe));
+  refused_within_limits(dir / "xxe.xlsx", "DOCTYPE");
+}
+
+TEST_CASE("hostile at scale: 10 MB lines and fields in a CSV", "[cli][hostile]") {
+  TempDir dir;
+  {
+    std::ofstream out(dir / "long-field.csv", std::ios::binary);
+    out << header_row() << "\"" << std::string(10'000'000, 'x')
+        << "\",110105200301150012,北京大学\n";
+  }
+  refused_within_limits(dir / "long-field.csv",
+                        "record 2 (line 2): field 1 is longer than the limit");
+  {
+    std::ofstream out(dir / "long-line.csv", std::ios::binary);
+    for (int i = 0; i < 1'000'000; ++i) out << "abcdefghi,";  // 10 MB, no line break at all
+  }
+  refused_within_limits(dir / "long-line.csv", "record 1 (line 1) is longer than the limit");
+  {
+    // An open quote that never closes: the rest of the file would be one field.
+    std::ofstream out(dir / "open-quote.csv", std::ios::binary);
+    out << header_row() << "\"张三,";
+    for (int i = 0; i < 1'000'000; ++i) out << "110105200301150012,北京大学\n";
+  }
+  refused_within_limits(dir / "open-quote.csv", "record 2 (line 2): field 1 is longer");
+}
