@@ -38,115 +38,9 @@ if [[ ! -x $ncssctl ]]; then
   exit 2
 fi
 
-note() { printf '  note: %s\n' "$*" >&2; }
-
-can_install() { [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; }
-apt_install() {
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q "$@" >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$@" >/dev/null 2>&1; }
-}
-
-# sqlite3 fills the databases, is the sweep's floor and checks what was written: it is required.
-if ! command -v sqlite3 >/dev/null && can_install; then apt_install sqlite3 || true; fi
-if ! command -v sqlite3 >/dev/null; then
-  echo "sweep_issue.sh: sqlite3 is missing (Debian package sqlite3) and cannot be installed" >&2
-  exit 2
-fi
-# Peak RSS comes from GNU time (Debian package "time"); without it, it is not reported.
-use_time=0
-if [[ -x /usr/bin/time ]] || { can_install && apt_install time && [[ -x /usr/bin/time ]]; }; then
-  use_time=1
-else
-  note "/usr/bin/time is missing (Debian package time): peak RSS is not reported"
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ncss-bench.XXXXXX")
-if [[ ${KEEP:-0} == 1 ]]; then
-  echo "work directory: $work (kept)"
-else
-  trap 'rm -rf "$work"' EXIT
-fi
-export NCSSCTL_ACTOR=bench
-
-# measure LABEL COMMAND...: runs COMMAND with stdout and stderr to $work/LABEL.{out,err}; sets
-# status, wall (seconds) and rss_kib (empty when not measured).
-measure() {
-  local label=$1 t0 t1
-  shift
-  local out="$work/$label.out" err="$work/$label.err" rss="$work/$label.rss"
-  : >"$rss"
-  t0=$(date +%s%N)
-  set +e
-  if ((use_time)); then
-    /usr/bin/time -f %M -o "$rss" "$@" >"$out" 2>"$err"
-  else
-    "$@" >"$out" 2>"$err"
-  fi
-  status=$?
-  set -e
-  t1=$(date +%s%N)
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  rss_kib=$(tail -n 1 "$rss" | tr -dc 0-9)
-}
-
-failed() {  # LABEL: says why a measured command failed
-  echo "  $1 failed with exit status $status:" >&2
-  tail -n 5 "$work/$1.err" >&2 || true
-}
-
-results=()
-row() { results+=("$(printf '%-44s %20s   %-20s %s' "$1" "$2" "$3" "$4")"); }
-verdict() {  # VALUE TARGET -> ok / MISSED for VALUE <= TARGET
-  if awk -v v="$1" -v t="$2" 'BEGIN { exit !(v <= t) }'; then echo ok; else echo MISSED; fi
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
-rss_row() { [[ -z $2 ]] || row "$1" "$(mib "$2")" "" ""; }
-
-init_db() {
-  local said
-  if ! said=$("$ncssctl" --db "$1" init 2>&1); then
-    echo "sweep_issue.sh: ncssctl init failed: $said" >&2
-    exit 2
-  fi
-}
-
-# fill DB SQL...: runs the generator SQL on DB in one transaction, fast: no journal to speak of
-# (a fresh database), then back to WAL as ncssctl leaves it.
-fill() {
-  local db=$1
-  shift
-  if ! sqlite3 "$db" "PRAGMA journal_mode = DELETE" "PRAGMA synchronous = OFF" \
-    "PRAGMA cache_size = -262144" "PRAGMA temp_store = MEMORY" "PRAGMA foreign_keys = ON" "BEGIN" "$@" "COMMIT" \
-    "PRAGMA foreign_key_check" "PRAGMA journal_mode = WAL" >"$work/fill.out" 2>&1 ||
-    grep -qv '^\(delete\|wal\)$' "$work/fill.out"; then
-    echo "sweep_issue.sh: generating $db failed:" >&2
-    tail -n 5 "$work/fill.out" >&2
-    exit 2
-  fi
-}
-
-q() { sqlite3 "$1" "$2"; }  # q DB SQL: one value
-
-# check_sum EXPR ALPHABET MOD W1 W2 ... : the SQL for a check character over the 17 characters
-# of EXPR (all digits here): GB 11643 for ID numbers, GB 32100 for credit codes.
-check_sum() {
-  local expr=$1 alphabet=$2 mod=$3 k=1 terms=
-  shift 3
-  for w in "$@"; do
-    terms+="${terms:+ + }CAST(substr($expr, $k, 1) AS INTEGER) * $w"
-    k=$((k + 1))
-  done
-  if ((mod == 11)); then
-    echo "substr('$alphabet', ($terms) % 11 + 1, 1)"
-  else
-    echo "substr('$alphabet', (31 - ($terms) % 31) % 31 + 1, 1)"
-  fi
-}
-id_check=$(check_sum f17 10X98765432 11 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2)
-credit_check=$(check_sum f17 0123456789ABCDEFGHJKLMNPQRTUWXY 31 \
-  1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28)
+bench=sweep_issue.sh
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # graduates_sql COUNT: COUNT valid graduates of the 2026 cohort, ids 1..COUNT, with unique ID
 # numbers (correct check characters, the sex digit matching 性别), schools 10001..10010.
@@ -166,20 +60,6 @@ SELECT i, f17 || $id_check, 2026,
        printf('%05d', 10001 + i % 10), '31', '计算机科学与技术', '非定向',
        CASE WHEN i % 2 = 1 THEN '男' ELSE '女' END,
        '2026-03-01T02:00:00Z', '2026-03-01T02:00:00Z'
-FROM base;
-SQL
-}
-
-# employers_sql COUNT: COUNT verified employers with valid credit codes.
-employers_sql() {
-  cat <<SQL
-INSERT INTO employers (credit_code, name, short_name, nature_code, industry_code, size_code,
-                       province, city, street, verification, verified_at, created_at, updated_at)
-WITH RECURSIVE seq(e) AS (SELECT 1 UNION ALL SELECT e + 1 FROM seq WHERE e < $1),
-base AS (SELECT e, '91110108' || printf('%09d', e) AS f17 FROM seq)
-SELECT f17 || $credit_check, '基准测试单位' || e || '有限公司', '基准' || e, '39', 'I', '3',
-       '北京市', '北京市', '中关村大街' || e || '号', 'verified', '2026-02-01T02:00:00Z',
-       '2026-02-01T01:00:00Z', '2026-02-01T02:00:00Z'
 FROM base;
 SQL
 }
