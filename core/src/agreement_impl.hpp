@@ -4,6 +4,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "ncss/agreement.hpp"
 
@@ -17,5 +19,9 @@ void assign_verification_code(SQLite::Database& db, std::int64_t invitation_id);
 
 // Gives every agreement approved before schema version 7 its code (that migration's second half).
 void assign_missing_verification_codes(SQLite::Database& db);
+
+// `db check`: every agreement whose stored record no longer matches its code (changed after
+// approval, outside ncssctl), or that has none; one line each.
+std::vector<std::string> check_verification_codes(SQLite::Database& db);
 
 }  // namespace ncss::detail

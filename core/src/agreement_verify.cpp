@@ -282,6 +282,29 @@ void detail::assign_missing_verification_codes(SQLite::Database& db) {
   for (auto id : ids) assign_verification_code(db, id);
 }
 
+std::vector<std::string> detail::check_verification_codes(SQLite::Database& db) {
+  std::vector<std::string> problems;
+  const std::string key = secret(db);
+  SQLite::Statement q(db,
+                      "SELECT id, coalesce(verification_code, '') FROM invitations WHERE "
+                      "agreement_no IS NOT NULL AND state IN ('signed', 'terminating', "
+                      "'terminated', 'voided') ORDER BY id");
+  while (q.executeStep()) {
+    std::int64_t id = q.getColumn(0).getInt64();
+    std::string stored = q.getColumn(1).getString();
+    Agreement a = load_agreement(db, id);
+    if (stored.empty()) {
+      problems.push_back("agreement " + a.agreement_no + " (invitation " + std::to_string(id) +
+                         ") has no verification code");
+    } else if (code_of(key, a) != stored) {
+      problems.push_back("agreement " + a.agreement_no + " (invitation " + std::to_string(id) +
+                         ") no longer matches its verification code " + stored +
+                         ": its record was changed after approval");
+    }
+  }
+  return problems;
+}
+
 AgreementVerification verify_agreement_code(Store& store, const std::string& text) {
   auto code = find_code(text);
   if (!code) {

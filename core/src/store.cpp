@@ -221,6 +221,11 @@ CheckReport Store::check() {
       std::string line = integrity.getColumn(0).getString();
       if (line != "ok") report.problems.push_back("integrity: " + line);
     }
+    if (report.schema_version >= 7) {
+      for (auto& problem : detail::check_verification_codes(impl_->db)) {
+        report.problems.push_back(std::move(problem));
+      }
+    }
     SQLite::Statement fk(impl_->db, "PRAGMA foreign_key_check");
     while (fk.executeStep()) {
       report.problems.push_back("foreign key: table " + fk.getColumn(0).getString() + " row " +

@@ -450,3 +450,22 @@ TEST_CASE("cli agreement pdf --blank: the paper form for offline signing",
   CHECK(w.run({"agreement", "pdf", "--blank", "--all", "-o", out.path().string()}).exit_code == 2);
   CHECK(w.run({"agreement", "pdf", "--blank", "-o", out.path().string()}).exit_code == 2);
 }
+
+TEST_CASE("cli db check: an agreement changed after approval no longer matches its code",
+          "[cli][agreement][verify]") {
+  Signed w;
+  auto healthy = w.run({"db", "check"});
+  INFO(healthy.out << healthy.err);
+  CHECK(healthy.exit_code == 0);
+  {
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "UPDATE invitations SET snapshot = json_set(snapshot, '$.terms', '月薪五万元') "
+        "WHERE id = 3");
+  }
+  std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 3");
+  auto broken = w.run({"--format", "csv", "db", "check"});
+  CHECK(broken.exit_code == 9);
+  CHECK(contains(broken.out + broken.err, "agreement " + no + " (invitation 3) no longer matches"));
+  CHECK(!contains(broken.out + broken.err, "(invitation 1)"));
+}
