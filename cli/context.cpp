@@ -64,9 +64,13 @@ void Context::note(const std::string& line) {
   if (!options.quiet) std::cerr << line << '\n';
 }
 
-void Context::error(const std::string& line) { std::cerr << "ncssctl: error: " << line << '\n'; }
+void Context::error(const std::string& line) {
+  std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " " << line << '\n';
+}
 
-void Context::warn(const std::string& line) { std::cerr << "ncssctl: warning: " << line << '\n'; }
+void Context::warn(const std::string& line) {
+  std::cerr << "ncssctl: " << styled(std::cerr, "1;33", "warning:") << " " << line << '\n';
+}
 
 void register_global_options(CLI::App& app, Context& ctx) {
   auto& o = ctx.options;

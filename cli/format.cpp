@@ -1,7 +1,11 @@
 #include "format.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -166,7 +170,9 @@ void RowWriter::finish() {
           widths[i] = std::max(widths[i], display_width(r[i]));
         }
       }
-      auto line = [&](const std::vector<std::string>& cells) {
+      const bool bold = colour_on(out_);
+      auto line = [&](const std::vector<std::string>& cells, bool header = false) {
+        if (header && bold) out_ << "\033[1m";
         for (std::size_t i = 0; i < columns_.size(); ++i) {
           const std::string& v = i < cells.size() ? cells[i] : std::string();
           if (i + 1 == columns_.size()) {
@@ -176,9 +182,10 @@ void RowWriter::finish() {
             out_ << "  ";
           }
         }
+        if (header && bold) out_ << "\033[0m";
         out_ << '\n';
       };
-      line(headers);
+      line(headers, true);
       std::vector<std::string> rule;
       for (auto w : widths) rule.emplace_back(w, '-');
       line(rule);
@@ -188,6 +195,20 @@ void RowWriter::finish() {
     }
   }
   out_.flush();
+}
+
+bool colour_on(const std::ostream& stream) {
+  int fd = &stream == &std::cout ? STDOUT_FILENO : &stream == &std::cerr ? STDERR_FILENO : -1;
+  if (fd < 0 || !::isatty(fd)) return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour != nullptr && *no_colour != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string(term) != "dumb";
+}
+
+std::string styled(const std::ostream& stream, const char* sgr, const std::string& text) {
+  if (!colour_on(stream)) return text;
+  return std::string("\033[") + sgr + "m" + text + "\033[0m";
 }
 
 }  // namespace cli

@@ -44,6 +44,11 @@ std::size_t display_width(const std::string& text);
 // not a time is shown as it is.
 std::string shown_time(const std::string& stored);
 std::string csv_field(const std::string& value);
+// Whether `stream` (std::cout or std::cerr) is a terminal that takes colour: never when NO_COLOR
+// is set to anything (https://no-color.org) or TERM is dumb, never for files and pipes.
+bool colour_on(const std::ostream& stream);
+// `text` in the SGR style `sgr` ("1" bold, "31" red, "33" yellow) when colour_on(stream).
+std::string styled(const std::ostream& stream, const char* sgr, const std::string& text);
 std::string json_string(const std::string& value);
 
 }  // namespace cli

@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "context.hpp"
+#include "docs.hpp"
 #include "exit_codes.hpp"
+#include "format.hpp"
 #include "ncss/error.hpp"
 #include "ncss/version.hpp"
 
@@ -50,6 +52,10 @@ int main(int argc, char** argv) {
   app.footer(std::string("\n") + cli::exit_status_help() + "\n" + kEnvironmentHelp +
              "\nSee ncssctl(1) for more.");
 
+  // The build's documentation step (CMakeLists.txt): man pages and completion from this tree.
+  if (argc == 4 && std::string(argv[1]) == "--generate-docs") {
+    return cli::generate_docs(app, argv[2], argv[3]);
+  }
   try {
     app.parse(argc, argv);
     return ctx.exit_status;
@@ -61,10 +67,11 @@ int main(int argc, char** argv) {
     std::cerr << "ncssctl: " << e.what() << "\nRun 'ncssctl --help' for usage.\n";
     return cli::kExitUsage;
   } catch (const ncss::Error& e) {
-    std::cerr << "ncssctl: error: " << e.what() << '\n';
+    std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "error:") << " " << e.what() << '\n';
     return cli::exit_status_for(e);
   } catch (const std::exception& e) {
-    std::cerr << "ncssctl: internal error: " << e.what() << '\n';
+    std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "internal error:") << " " << e.what()
+              << '\n';
     return cli::kExitInternal;
   }
 }

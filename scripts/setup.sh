@@ -17,7 +17,7 @@ packages=(
   libcli11-dev libsqlitecpp-dev libsqlite3-dev catch2 libfmt-dev nlohmann-json3-dev
   libzip-dev libexpat1-dev libxlsxwriter-dev libssl-dev
   libhpdf-dev libharfbuzz-dev fonts-wqy-zenhei libqrencode-dev libpoppler-cpp-dev
-  sqlite3 man-db clang-format poppler-utils qpdf zbar-tools
+  sqlite3 man-db clang-format poppler-utils qpdf zbar-tools bash-completion time
 )
 
 install_missing() {
