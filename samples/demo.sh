@@ -181,6 +181,16 @@ step "Verify an agreement PDF: its text read back and its code checked (valid, e
   agreement verify "$first_pdf" --format table
 step "The paper agreement for offline signing (线下签约) of 冯毅: his and the school's parts filled in" \
   agreement pdf --blank 140105199806190712 -o "$out/线下签约" --format table
+printf '\n== Scripting (README "Scripting"): the same commands a script or cron runs\n'
+step "cron's sweep: silent when there is nothing to say" sweep --quiet
+step_expect 3 "An import that must fail the script on any rejected row: --all-or-nothing writes nothing" \
+  student import "$top/samples/roster-2026.csv" --all-or-nothing --quiet
+printf '\n== Approve each signing awaiting review at 北京大学, read from JSON lines\n'
+"$ncssctl" review list --school 10001 --format jsonl | while read -r line; do
+  id=$(printf '%s\n' "$line" | sed -n 's/.*"invitation_id": \([0-9]*\).*/\1/p')
+  echo "approving invitation $id"
+  "$ncssctl" review approve "$id" --quiet
+done
 step "Check the database" db check --format table
 
 printf '\nThe demo database is %s; the import report is %s; the agreements are in %s\n' \
