@@ -173,6 +173,162 @@ class MemoryFile {
 
 // ---- CjkFont ------------------------------------------------------------------------------
 
+namespace {
+
+// libharu looks a character's glyph up by scanning the cmap's format 4 segments one by one, and
+// loading a font does that for all 65,536 codes (for the CIDToGIDMap). HarfBuzz writes a segment
+// per run of consecutive characters, a few hundred for an agreement, which made the scan a third
+// of the time of a document. So the subset gets a cmap of a few wide segments instead: runs are
+// merged across all but the widest gaps, the codes in a gap mapping to glyph 0.
+constexpr std::size_t kCmapSegments = 16;  // besides the closing 0xFFFF segment
+// A format 4 subtable is at most 65,535 bytes long; the glyph array is kept well below that.
+constexpr std::size_t kCmapMaxGlyphArray = 30000;
+
+struct CodeGlyph {
+  std::uint16_t code;
+  std::uint16_t glyph;
+};
+
+void put16(std::string& out, unsigned value) {
+  out += static_cast<char>((value >> 8) & 0xFF);
+  out += static_cast<char>(value & 0xFF);
+}
+
+// A cmap table with one subtable, Windows Unicode BMP (3, 1) in format 4, the one libharu reads,
+// mapping `map` (sorted by code, codes below U+FFFF, glyphs not 0); empty if it would not fit.
+std::string compact_cmap(const std::vector<CodeGlyph>& map) {
+  // Segments start after the widest gaps between the characters (of more than four codes:
+  // narrower ones cost fewer bytes than a segment's eight), and after more of them if the glyph
+  // array would be too long.
+  std::vector<std::size_t> gaps;  // indices of the characters after a gap
+  for (std::size_t i = 1; i < map.size(); ++i) {
+    if (map[i].code - map[i - 1].code > 5) gaps.push_back(i);
+  }
+  auto gap = [&](std::size_t i) { return map[i].code - map[i - 1].code - 1u; };
+  std::stable_sort(gaps.begin(), gaps.end(),
+                   [&](std::size_t a, std::size_t b) { return gap(a) > gap(b); });
+  std::vector<std::size_t> starts;
+  std::size_t span = 0;  // codes covered, an upper bound of the glyph array's length
+  if (!map.empty()) {
+    starts.push_back(0);
+    span = map.back().code - map.front().code + 1u;
+  }
+  for (std::size_t i : gaps) {
+    if (starts.size() >= kCmapSegments && span <= kCmapMaxGlyphArray) break;
+    starts.push_back(i);
+    span -= gap(i);
+  }
+  std::sort(starts.begin(), starts.end());
+
+  struct Segment {
+    unsigned start, end;
+    int delta;       // glyph = code + delta, when every code of the segment maps in order
+    unsigned array;  // else the index of its first entry in the glyph array
+    bool ranged;
+  };
+  std::vector<Segment> segments;
+  std::vector<std::uint16_t> glyphs;
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    std::size_t first = starts[k];
+    std::size_t last = k + 1 < starts.size() ? starts[k + 1] - 1 : map.size() - 1;
+    Segment s{map[first].code, map[last].code, 0, 0, false};
+    for (std::size_t i = first + 1; i <= last && !s.ranged; ++i) {
+      s.ranged = map[i].code != map[i - 1].code + 1 || map[i].glyph != map[i - 1].glyph + 1;
+    }
+    if (s.ranged) {
+      s.array = static_cast<unsigned>(glyphs.size());
+      glyphs.resize(glyphs.size() + (s.end - s.start + 1), 0);
+      for (std::size_t i = first; i <= last; ++i) {
+        glyphs[s.array + (map[i].code - s.start)] = map[i].glyph;
+      }
+    } else {
+      s.delta = static_cast<int>(map[first].glyph) - static_cast<int>(map[first].code);
+    }
+    segments.push_back(s);
+  }
+  segments.push_back({0xFFFF, 0xFFFF, 1, 0, false});  // required last; maps to glyph 0
+  const std::size_t length = 16 + 8 * segments.size() + 2 * glyphs.size();
+  if (length > 0xFFFF) return {};  // tens of thousands of characters, widely spread
+
+  const unsigned count = static_cast<unsigned>(segments.size());
+  unsigned search = 1;
+  unsigned selector = 0;
+  while (search * 2 <= count) search *= 2, ++selector;
+  std::string sub;
+  put16(sub, 4);  // format
+  put16(sub, static_cast<unsigned>(length));
+  put16(sub, 0);  // language
+  put16(sub, 2 * count);
+  put16(sub, 2 * search);
+  put16(sub, selector);
+  put16(sub, 2 * count - 2 * search);
+  for (const Segment& s : segments) put16(sub, s.end);
+  put16(sub, 0);  // reservedPad
+  for (const Segment& s : segments) put16(sub, s.start);
+  for (const Segment& s : segments) put16(sub, static_cast<std::uint16_t>(s.delta));
+  for (unsigned i = 0; i < count; ++i) {
+    // In bytes from this idRangeOffset entry to the segment's first glyph array entry.
+    put16(sub, segments[i].ranged ? 2 * (count - i) + 2 * segments[i].array : 0);
+  }
+  for (std::uint16_t g : glyphs) put16(sub, g);
+
+  std::string table;
+  put16(table, 0);  // version
+  put16(table, 1);  // one encoding record
+  put16(table, 3);  // Windows
+  put16(table, 1);  // Unicode BMP
+  put16(table, 0);
+  put16(table, 12);  // offset of the subtable (32 bits)
+  return table + sub;
+}
+
+std::string blob_bytes(hb_blob_t* blob) {
+  unsigned length = 0;
+  const char* data = hb_blob_get_data(blob, &length);
+  return std::string(data, length);
+}
+
+// The glyphs of the characters in `face`, sorted by character (only U+0000..U+FFFE, only those
+// the face has).
+std::vector<CodeGlyph> nominal_glyphs(hb_face_t* face, const std::vector<char32_t>& code_points) {
+  hb_font_t* font = hb_font_create(face);
+  std::vector<CodeGlyph> map;
+  for (char32_t cp : code_points) {
+    hb_codepoint_t glyph = 0;
+    if (cp < 0xFFFF && hb_font_get_nominal_glyph(font, cp, &glyph) && glyph != 0) {
+      map.push_back({static_cast<std::uint16_t>(cp), static_cast<std::uint16_t>(glyph)});
+    }
+  }
+  hb_font_destroy(font);
+  auto by_code = [](CodeGlyph a, CodeGlyph b) { return a.code < b.code; };
+  auto same_code = [](CodeGlyph a, CodeGlyph b) { return a.code == b.code; };
+  std::sort(map.begin(), map.end(), by_code);
+  map.erase(std::unique(map.begin(), map.end(), same_code), map.end());
+  return map;
+}
+
+// The font of `face` with the table `tag` replaced, serialised (tables sorted by tag).
+std::string with_table(hb_face_t* face, hb_tag_t tag, const std::string& table) {
+  unsigned count = hb_face_get_table_tags(face, 0, nullptr, nullptr);
+  std::vector<hb_tag_t> tags(count);
+  hb_face_get_table_tags(face, 0, &count, tags.data());
+  hb_face_t* builder = hb_face_builder_create();
+  for (hb_tag_t t : tags) {
+    hb_blob_t* blob = t == tag ? hb_blob_create(table.data(), static_cast<unsigned>(table.size()),
+                                                HB_MEMORY_MODE_READONLY, nullptr, nullptr)
+                               : hb_face_reference_table(face, t);
+    hb_face_builder_add_table(builder, t, blob);
+    hb_blob_destroy(blob);
+  }
+  hb_blob_t* font = hb_face_reference_blob(builder);
+  std::string bytes = blob_bytes(font);
+  hb_blob_destroy(font);
+  hb_face_destroy(builder);
+  return bytes;
+}
+
+}  // namespace
+
 struct CjkFont::Impl {
   fs::path path;
   unsigned face_index = 0;
@@ -250,13 +406,16 @@ std::string CjkFont::subset(const std::vector<char32_t>& code_points) const {
   hb_face_t* subset = hb_subset_or_fail(impl_->face, input);
   hb_subset_input_destroy(input);
   if (subset == nullptr) throw Error::internal("HarfBuzz could not subset " + impl_->path.string());
-  // HarfBuzz 6.0 returns a builder face: referencing its blob serialises the font.
+  // HarfBuzz 6.0 returns a builder face: referencing its blob serialises the font, and only a
+  // face made from that blob can be read.
   hb_blob_t* blob = hb_face_reference_blob(subset);
-  unsigned length = 0;
-  const char* data = hb_blob_get_data(blob, &length);
-  std::string bytes(data, length);
-  hb_blob_destroy(blob);
   hb_face_destroy(subset);
+  hb_face_t* face = hb_face_create(blob, 0);
+  std::string cmap = compact_cmap(nominal_glyphs(face, code_points));
+  std::string bytes =
+      cmap.empty() ? blob_bytes(blob) : with_table(face, HB_TAG('c', 'm', 'a', 'p'), cmap);
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
   if (bytes.empty()) throw Error::internal("HarfBuzz produced an empty subset font");
   return bytes;
 }
