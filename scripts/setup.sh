@@ -18,6 +18,7 @@ packages=(
   libzip-dev libexpat1-dev libxlsxwriter-dev libssl-dev
   libhpdf-dev libharfbuzz-dev fonts-wqy-zenhei libqrencode-dev libpoppler-cpp-dev
   sqlite3 man-db clang-format poppler-utils qpdf zbar-tools bash-completion time
+  clang-14 libclang-rt-14-dev
 )
 
 install_missing() {

@@ -47,7 +47,9 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
   const auto& rs = rules(kind);
   TemplateFields out;
   for (const auto& [key, value] : in) {
-    auto r = std::find_if(rs.begin(), rs.end(), [&](const FieldRule& x) { return x.key == key; });
+    // Captured by an init-capture: clang 14 (the fuzz build) cannot capture a structured binding.
+    auto r =
+        std::find_if(rs.begin(), rs.end(), [&k = key](const FieldRule& x) { return x.key == k; });
     if (r == rs.end()) {
       std::string keys;
       for (const auto& x : rs) keys += (keys.empty() ? "" : ", ") + x.key;
