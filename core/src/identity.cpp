@@ -47,7 +47,10 @@ std::string normalize_resident_id(std::string_view raw) {
       auto b1 = static_cast<unsigned char>(raw[i + 1]);
       auto b2 = static_cast<unsigned char>(raw[i + 2]);
       unsigned cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
+      // Only a well-formed sequence is a full-width character: without this check, stray bytes
+      // such as "\xEF|Q" decoded to a digit ('1') and made a valid-looking ID (found by fuzzing).
+      bool continuation = (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80;
+      if (continuation && cp >= 0xFF01 && cp <= 0xFF5E) {
         out += static_cast<char>(cp - 0xFF01 + 0x21);
         i += 3;
         continue;

@@ -85,3 +85,23 @@ TEST_CASE("identity: each credit code defect has its own reason", "[identity]") 
   CHECK(ncss::check_credit_code(code) ==
         std::vector<CreditCodeDefect>{CreditCodeDefect::OrganisationCode});
 }
+
+TEST_CASE("identity: stray bytes are never normalised into digits (fuzz regression)",
+          "[identity][fuzz]") {
+  // "\xEF|S" is not UTF-8, but its low bits spell U+FF13 (full-width 3): normalisation used to
+  // turn it into '3', making a valid ID number out of garbage.
+  std::string raw = "\xEF|S60426199101010071";
+  std::string id = ncss::normalize_resident_id(raw);
+  CHECK(id == raw);
+  CHECK(ncss::check_resident_id(id, now()) ==
+        std::vector<IdDefect>{IdDefect::Length, IdDefect::Characters});
+  // The fuzzer's own input: stray bytes, then a full-width number.
+  std::string found =
+      "\xEF\xBC\x73\x10"
+      "Cn０１０５１９４９１２３１００２ｘ";
+  CHECK(ncss::normalize_resident_id(found) ==
+        "\xEF\xBC\x73\x10"
+        "Cn010519491231002X");
+  // A real full-width digit still is one.
+  CHECK(ncss::normalize_resident_id("３60426199101010071") == "360426199101010071");
+}
