@@ -353,6 +353,13 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
     auto colon = what.find(": ", what.find("parse error"));
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     refuse(source, "not valid JSON at " + line_column(json_text, e.byte) + ": " + detail);
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double ("1e999") is out_of_range 406, not a parse_error (found by
+    // fuzzing): it escaped as a json exception. "[json.exception.out_of_range.406] number ..."
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    refuse(source,
+           "not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
   }
   if (!doc.is_object()) refuse(source, "the top level must be an object");
   for (const auto& [key, value] : doc.items()) {

@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-constexpr std::size_t kCodeChars = 16;              // 80 bits
 constexpr std::uintmax_t kMaxPdfBytes = 64u << 20;  // an agreement is tens of KB
 
 std::string secret(SQLite::Database& db) {

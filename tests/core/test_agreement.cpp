@@ -428,3 +428,13 @@ TEST_CASE("agreement: the blank paper form, and who may not have one", "[agreeme
   refused(graduate_id(kB), "removed from the roster");
   CHECK_THROWS_AS(ncss::blank_agreement(f.store, 999), ncss::Error);
 }
+
+TEST_CASE("agreement: a number too large for JSON is refused, not thrown (fuzz regression)",
+          "[agreement][fuzz]") {
+  // nlohmann::json reports it as out_of_range, which used to escape the parser.
+  auto found =
+      refusal(R"({"title":888888888888888888888888888888e8888888888888888888888888888s"}]")");
+  CHECK(contains(found, "my.json"));
+  CHECK(contains(refusal(R"({"title":"x","sections":[{"section":"job","heading":1e999}]})"),
+                 "number overflow"));
+}
