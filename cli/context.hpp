@@ -80,5 +80,6 @@ void register_terminate(CLI::App& app, Context& ctx);
 void register_void(CLI::App& app, Context& ctx);
 void register_register(CLI::App& app, Context& ctx);
 void register_agreement(CLI::App& app, Context& ctx);
+void register_export(CLI::App& app, Context& ctx);
 
 }  // namespace cli

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   cli::register_void(app, ctx);
   cli::register_register(app, ctx);
   cli::register_agreement(app, ctx);
+  cli::register_export(app, ctx);
   // Set last so that subcommands' help stays short.
   app.footer(std::string("\n") + cli::exit_status_help() + "\n" + kEnvironmentHelp +
              "\nSee ncssctl(1) for more.");

@@ -181,6 +181,9 @@ step "Verify an agreement PDF: its text read back and its code checked (valid, e
   agreement verify "$first_pdf" --format table
 step "The paper agreement for offline signing (线下签约) of 冯毅: his and the school's parts filled in" \
   agreement pdf --blank 140105199806190712 -o "$out/线下签约" --format table
+step "The nightly export for the office's report (.xlsx, ID numbers masked; cron: --quiet)" \
+  export signings -o "$out/signings.xlsx"
+
 printf '\n== Scripting (README "Scripting"): the same commands a script or cron runs\n'
 step "cron's sweep: silent when there is nothing to say" sweep --quiet
 step_expect 3 "An import that must fail the script on any rejected row: --all-or-nothing writes nothing" \

@@ -317,7 +317,8 @@ const char* kSelectInvitation =
     "coalesce(d.note, ''), g.major, g.cohort, i.state, coalesce(i.fail_reason, 'none'), "
     "i.job_category, j.name, i.position, i.work_location, i.contact, i.contact_phone, i.archive, "
     "i.hukou, i.terms, i.valid_days, i.issued_at, i.deadline, i.responded_at, i.reviewed_at, "
-    "i.reviewed_by, i.review_reason, i.withdraw_reason, i.agreement_no, i.updated_at "
+    "i.reviewed_by, i.review_reason, i.withdraw_reason, i.agreement_no, i.updated_at, "
+    "coalesce(g.department, '') "
     "FROM invitations i JOIN graduates g ON g.id = i.graduate_id "
     "JOIN employers e ON e.credit_code = i.employer_code "
     "JOIN schools s ON s.code = g.school_code "
@@ -358,6 +359,7 @@ Invitation read_invitation(SQLite::Statement& q) {
   v.withdraw_reason = text_of(q.getColumn(c++));
   v.agreement_no = text_of(q.getColumn(c++));
   v.updated_at = q.getColumn(c++).getString();
+  v.department = q.getColumn(c++).getString();
   return v;
 }
 
@@ -527,7 +529,14 @@ Invitation get_invitation(Store& store, std::int64_t id) {
 }
 
 std::vector<Invitation> list_invitations(Store& store, const InvitationFilter& f) {
-  return with_storage_errors([&] {
+  std::vector<Invitation> out;
+  for_each_invitation(store, f, [&](const Invitation& v) { out.push_back(v); });
+  return out;
+}
+
+void for_each_invitation(Store& store, const InvitationFilter& f,
+                         const std::function<void(const Invitation&)>& sink) {
+  with_storage_errors([&] {
     auto& db = database(store);
     nlohmann::json states = nlohmann::json::array();
     if (!f.state.empty() && !parse_signing_state(f.state)) {
@@ -544,16 +553,25 @@ std::vector<Invitation> list_invitations(Store& store, const InvitationFilter& f
       if (!known) throw Error::invalid_input("--list '" + f.list + "' is not a list (栏目)");
     }
     std::string code = f.employer_code.empty() ? "" : normalize_credit_code(f.employer_code);
+    std::string school;
+    if (!trim(f.school).empty()) {
+      auto names = load_school_names(db);
+      auto it = names.find(trim(f.school));
+      if (it == names.end()) throw Error::not_found("school", trim(f.school));
+      school = it->second;
+    }
     SQLite::Statement q(
         db, std::string(kSelectInvitation) +
                 "WHERE (:c = '' OR i.employer_code = :c) AND (:cohort = 0 OR g.cohort = :cohort) "
+                "AND (:school = '' OR g.school_code = :school) AND (:dept = '' OR "
+                "g.department = :dept) "
                 "AND i.state IN (SELECT value FROM json_each(:states)) ORDER BY i.id");
     q.bind(":c", code);
     q.bind(":cohort", f.cohort);
+    q.bind(":school", school);
+    q.bind(":dept", trim(f.department));
     q.bind(":states", states.dump());
-    std::vector<Invitation> out;
-    while (q.executeStep()) out.push_back(read_invitation(q));
-    return out;
+    while (q.executeStep()) sink(read_invitation(q));
   });
 }
 

@@ -1066,7 +1066,14 @@ Registration get_registration(Store& store, std::int64_t id) {
 }
 
 std::vector<Registration> list_registrations(Store& store, const RegistrationFilter& f) {
-  return with_storage_errors([&] {
+  std::vector<Registration> out;
+  for_each_registration(store, f, [&](const Registration& v) { out.push_back(v); });
+  return out;
+}
+
+void for_each_registration(Store& store, const RegistrationFilter& f,
+                           const std::function<void(const Registration&)>& sink) {
+  with_storage_errors([&] {
     auto& db = database(store);
     if (!f.kind.empty() && !parse_registration_kind(f.kind)) {
       throw Error::invalid_input("--kind '" + f.kind +
@@ -1098,9 +1105,7 @@ std::vector<Registration> list_registrations(Store& store, const RegistrationFil
     q.bind(":kind", f.kind);
     q.bind(":state", f.state);
     q.bind(":id", f.id_number.empty() ? "" : normalize_resident_id(f.id_number));
-    std::vector<Registration> out;
-    while (q.executeStep()) out.push_back(read_registration(q));
-    return out;
+    while (q.executeStep()) sink(read_registration(q));
   });
 }
 

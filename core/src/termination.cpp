@@ -26,7 +26,8 @@ const char* const kSelect =
     "t.updated_at, coalesce(i.agreement_no, g_reg.agreement_no, ''), g.id_number, g.name, "
     "g.school_code, g.cohort, coalesce(i.employer_code, json_extract(g_reg.fields, "
     "'$.credit_code'), ''), coalesce(e.name, json_extract(g_reg.fields, '$.employer_name'), ''), "
-    "(SELECT count(*) FROM termination_files f WHERE f.termination_id = t.id) "
+    "(SELECT count(*) FROM termination_files f WHERE f.termination_id = t.id), "
+    "coalesce((SELECT s.name FROM schools s WHERE s.code = g.school_code), ''), g.department "
     "FROM terminations t JOIN termination_reasons r ON r.code = t.reason "
     "LEFT JOIN invitations i ON i.id = t.invitation_id "
     "LEFT JOIN registrations g_reg ON g_reg.id = t.registration_id "
@@ -61,6 +62,8 @@ Termination read_termination(SQLite::Statement& q) {
   t.employer_code = q.getColumn(c++).getString();
   t.employer_name = q.getColumn(c++).getString();
   t.letters = q.getColumn(c++).getInt();
+  t.school_name = q.getColumn(c++).getString();
+  t.department = q.getColumn(c++).getString();
   return t;
 }
 
@@ -473,7 +476,14 @@ Termination resubmit_termination(Store& store, std::int64_t id, const std::strin
 }
 
 std::vector<Termination> list_terminations(Store& store, const TerminationFilter& f) {
-  return with_storage_errors([&] {
+  std::vector<Termination> out;
+  for_each_termination(store, f, [&](const Termination& t) { out.push_back(t); });
+  return out;
+}
+
+void for_each_termination(Store& store, const TerminationFilter& f,
+                          const std::function<void(const Termination&)>& sink) {
+  with_storage_errors([&] {
     auto& db = database(store);
     std::string school;
     if (!f.school.empty()) school = get_school(store, f.school).code;
@@ -505,16 +515,15 @@ std::vector<Termination> list_terminations(Store& store, const TerminationFilter
                 "AND (:employer = '' OR coalesce(i.employer_code, json_extract(g_reg.fields, "
                 "'$.credit_code')) = :employer) AND (:school = '' OR "
                 "g.school_code = :school) AND (:cohort = 0 OR g.cohort = :cohort) AND (:id = '' "
-                "OR g.id_number = :id) ORDER BY t.id");
+                "OR g.id_number = :id) AND (:dept = '' OR g.department = :dept) ORDER BY t.id");
     q.bind(":phases", phases);
     q.bind(":phase", f.phase);
     q.bind(":employer", f.employer.empty() ? std::string() : normalize_credit_code(f.employer));
     q.bind(":school", school);
     q.bind(":cohort", f.cohort);
     q.bind(":id", f.id_number.empty() ? std::string() : normalize_resident_id(f.id_number));
-    std::vector<Termination> out;
-    while (q.executeStep()) out.push_back(read_termination(q));
-    return out;
+    q.bind(":dept", trim(f.department));
+    while (q.executeStep()) sink(read_termination(q));
   });
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,7 @@ struct Invitation {
   std::string name;
   std::string school_code;
   std::string school_name;
+  std::string department;    // 院系
   std::string degree_level;  // the roster word (本科)
   std::string major;
   int cohort = 0;
@@ -117,8 +119,13 @@ struct InvitationFilter {
   std::string state;  // machine name
   std::string list;   // 签约中, 已签约, ...
   int cohort = 0;
+  std::string school;  // the graduate's 毕业院校: code or name (NotFound when unknown)
+  std::string department;
 };
 std::vector<Invitation> list_invitations(Store& store, const InvitationFilter& filter);
+// As list_invitations, in the same order, one at a time without loading all (exports).
+void for_each_invitation(Store& store, const InvitationFilter& filter,
+                         const std::function<void(const Invitation&)>& sink);
 
 // 撤回签约: only while awaiting the graduate (awaiting review: InvalidTransition with
 // RefusalKind::ContactGraduateToAbort). `reason` is a withdrawal_reasons code or name; the note

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -188,5 +189,9 @@ struct RegistrationFilter {
   std::string id_number;
 };
 std::vector<Registration> list_registrations(Store& store, const RegistrationFilter& filter);
+// As list_registrations, in the same order, one at a time without loading all (exports); `files`
+// stays empty.
+void for_each_registration(Store& store, const RegistrationFilter& filter,
+                           const std::function<void(const Registration&)>& sink);
 
 }  // namespace ncss

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct Termination {
   int cohort = 0;
   std::string employer_code, employer_name;
   int letters = 0;  // termination letters uploaded (offline)
+  std::string school_name, department;
 };
 
 // 解约中（等待对方确认）, 解约中（学校审核中）, 退回修改, 已解约, 解约失败（对方不同意）, ...
@@ -108,9 +110,13 @@ struct TerminationFilter {
   std::string school;  // code or name
   int cohort = 0;
   std::string id_number;
+  std::string department;  // the graduate's 院系
 };
 
 std::vector<Termination> list_terminations(Store& store, const TerminationFilter& filter);
+// As list_terminations, in the same order, one at a time without loading all (exports).
+void for_each_termination(Store& store, const TerminationFilter& filter,
+                          const std::function<void(const Termination&)>& sink);
 Termination get_termination(Store& store, std::int64_t id);
 
 // 作废: the school voids a signed agreement (reason required) → voided.
