@@ -40,28 +40,10 @@ if [[ ! -x $ncssctl ]]; then
   exit 2
 fi
 
-note() { printf '  note: %s\n' "$*" >&2; }
+bench=agreement_pdf.sh
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-can_install() { [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; }
-apt_install() {
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q "$@" >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$@" >/dev/null 2>&1; }
-}
-
-# sqlite3 fills the database: required.
-if ! command -v sqlite3 >/dev/null && can_install; then apt_install sqlite3 || true; fi
-if ! command -v sqlite3 >/dev/null; then
-  echo "agreement_pdf.sh: sqlite3 is missing (Debian package sqlite3) and cannot be installed" >&2
-  exit 2
-fi
-# Peak RSS comes from GNU time (Debian package "time"); without it, it is not reported.
-use_time=0
-if [[ -x /usr/bin/time ]] || { can_install && apt_install time && [[ -x /usr/bin/time ]]; }; then
-  use_time=1
-else
-  note "/usr/bin/time is missing (Debian package time): peak RSS is not reported"
-fi
 # reportlab: Debian's python3-reportlab lives under /usr/bin/python3.
 find_reportlab() {
   local py
@@ -98,40 +80,6 @@ else
   note "this ncssctl's \`agreement pdf\` has no --jobs: it runs on one thread"
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ncss-bench.XXXXXX")
-if [[ ${KEEP:-0} == 1 ]]; then
-  echo "work directory: $work (kept)"
-else
-  trap 'rm -rf "$work"' EXIT
-fi
-export NCSSCTL_ACTOR=bench
-
-# measure LABEL COMMAND...: runs COMMAND with stdout and stderr to $work/LABEL.{out,err}; sets
-# status, wall (seconds) and rss_kib (empty when not measured).
-measure() {
-  local label=$1 t0 t1
-  shift
-  local out="$work/$label.out" err="$work/$label.err" rss="$work/$label.rss"
-  : >"$rss"
-  t0=$(date +%s%N)
-  set +e
-  if ((use_time)); then
-    /usr/bin/time -f %M -o "$rss" "$@" >"$out" 2>"$err"
-  else
-    "$@" >"$out" 2>"$err"
-  fi
-  status=$?
-  set -e
-  t1=$(date +%s%N)
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  rss_kib=$(tail -n 1 "$rss" | tr -dc 0-9)
-}
-
-failed() {  # LABEL: says why a measured command failed
-  echo "  $1 failed with exit status $status:" >&2
-  tail -n 5 "$work/$1.err" >&2 || true
-}
-
 results=()
 row() { results+=("$(printf '%-44s %20s   %-10s %s' "$1" "$2" "$3" "$4")"); }
 verdict() {  # VALUE OP TARGET -> ok / MISSED
@@ -141,30 +89,15 @@ verdict() {  # VALUE OP TARGET -> ok / MISSED
     echo MISSED
   fi
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else \
 printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-q() { sqlite3 "$1" "$2"; }  # q DB SQL: one value
 fail_gen() {
   echo "agreement_pdf.sh: generating the database failed at $1:" >&2
   tail -n 5 "$work/gen.err" >&2 || true
   exit 2
 }
 
-# check_sum EXPR ALPHABET MOD W1 W2 ... : the SQL for a check character over the 17 characters
-# of EXPR (all digits here): GB 11643 for ID numbers (as in sweep_issue.sh).
-check_sum() {
-  local expr=$1 alphabet=$2 mod=$3 k=1 terms=
-  shift 3
-  for w in "$@"; do
-    terms+="${terms:+ + }CAST(substr($expr, $k, 1) AS INTEGER) * $w"
-    k=$((k + 1))
-  done
-  echo "substr('$alphabet', ($terms) % 11 + 1, 1)"
-}
-id_check=$(check_sum f17 10X98765432 11 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2)
 
 # ---------------------------------------------------------------------------------------------
 # The data: N graduates of 北京大学 (10001), cohort 2026, with varied names (20 surnames, 20 × 20
