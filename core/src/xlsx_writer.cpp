@@ -70,6 +70,7 @@ struct XlsxTableWriter::Impl {
   lxw_worksheet* sheet = nullptr;
   std::size_t next_row = 0;
   bool closed = false;
+  lxw_format* percent = nullptr;  // 0.0%, made on the first typed_row
 
   [[noreturn]] void fail(const std::string& what, lxw_error error) {
     throw Error::io("cannot write " + file.string() + ": " + what + ": " + lxw_strerror(error));
@@ -172,6 +173,27 @@ XlsxTableWriter::~XlsxTableWriter() {
 void XlsxTableWriter::row(const std::vector<std::string>& cells) {
   if (impl_->closed) throw Error::internal("XlsxTableWriter::row after close");
   impl_->write_cells(cells, nullptr);
+}
+
+void XlsxTableWriter::typed_row(const std::vector<XlsxCell>& cells) {
+  Impl& d = *impl_;
+  if (d.closed) throw Error::internal("XlsxTableWriter::typed_row after close");
+  std::vector<std::string> text;
+  for (const XlsxCell& c : cells) text.push_back(c.kind == XlsxCell::Kind::Text ? c.text : "");
+  d.write_cells(text, nullptr);  // checks the row and column limits, and advances the row
+  if (d.percent == nullptr) {
+    d.percent = workbook_add_format(d.workbook);
+    format_set_num_format(d.percent, "0.0%");
+  }
+  auto row = static_cast<lxw_row_t>(d.next_row - 1);
+  for (std::size_t col = 0; col < cells.size(); ++col) {
+    const XlsxCell& c = cells[col];
+    if (c.kind == XlsxCell::Kind::Text) continue;
+    lxw_error error =
+        worksheet_write_number(d.sheet, row, static_cast<lxw_col_t>(col), c.number,
+                               c.kind == XlsxCell::Kind::Percent ? d.percent : nullptr);
+    if (error != LXW_NO_ERROR) d.fail("cell " + column_name(col) + std::to_string(row + 1), error);
+  }
 }
 
 void XlsxTableWriter::close() {

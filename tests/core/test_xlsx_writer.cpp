@@ -246,6 +246,44 @@ TEST_CASE("xlsx_writer: failures name the file and leave nothing half-written", 
   }
 }
 
+TEST_CASE("xlsx_writer: typed rows write numbers only where marked, percentages formatted",
+          "[xlsx_writer]") {
+  testkit::TempDir dir;
+  fs::path file = dir / "rate.xlsx";
+  ncss::XlsxTableWriter writer(file, "去向落实率", {"名称", "毕业生数", "落实率"});
+  writer.typed_row({ncss::XlsxCell::of_text("=1+1"), ncss::XlsxCell::of_number(120),
+                    ncss::XlsxCell::of_percent(0.9125)});
+  writer.typed_row({ncss::XlsxCell::of_text("42"), ncss::XlsxCell::of_number(0)});
+  writer.row({"合计", "120"});  // row() still writes text only
+  CHECK(writer.rows_written() == 3);
+  writer.close();
+  auto cells = sheet_cells(file, 1);
+  CHECK(is_string_cell(cells["A2"]));  // text that looks like a formula stays text
+  CHECK(cells["A2"].text == "=1+1");
+  CHECK(is_string_cell(cells["A3"]));  // and text that looks like a number
+  for (const char* ref : {"B2", "C2", "B3"}) {
+    INFO(ref);
+    CHECK_FALSE(is_string_cell(cells[ref]));
+    CHECK_FALSE(cells[ref].formula);
+  }
+  CHECK(cells["B2"].text == "120");
+  CHECK(cells["C2"].text == "0.9125");
+  CHECK(cells["B3"].text == "0");
+  CHECK(is_string_cell(cells["B4"]));
+  // The percentage's style is a custom number format 0.0%; the count's is the default.
+  std::string styles = zip_part(file, "xl/styles.xml");
+  std::smatch m;
+  REQUIRE(std::regex_search(styles, m,
+                            std::regex("<numFmt numFmtId=\"([0-9]+)\" "
+                                       "formatCode=\"0\\.0%\"")));
+  auto formats = cell_style_formats(file);
+  int xf = std::stoi(attribute(cells["C2"].attrs, "s"));
+  REQUIRE(xf < static_cast<int>(formats.size()));
+  CHECK(formats[static_cast<std::size_t>(xf)] == m[1].str());
+  CHECK(attribute(cells["B2"].attrs, "s").empty());
+  CHECK_THROWS_AS(writer.typed_row({}), ncss::Error);  // after close
+}
+
 TEST_CASE("roster template: the headers, text columns, drop-downs and instructions",
           "[xlsx_writer]") {
   testkit::TempDir dir;
