@@ -172,6 +172,11 @@ step "He gives up the place and voids it himself (no review; the school sees it)
 step "Its history" register history 2 --format table
 step "The registrations" register list --format table
 step "The dashboard (工作台)" stats --cohort 2026 --format table
+step "The destination rate (去向落实率) per school" stats rate --cohort 2026 --format table
+step "… per department of 北京大学 as .xlsx and as a bar chart for the office's report" \
+  stats rate --cohort 2026 --school 北京大学 --by department -o "$out/去向落实率.xlsx"
+step "… (the chart)" stats rate --cohort 2026 --school 北京大学 --by department \
+  -o "$out/去向落实率.png"
 step "An invitation's audit trail" history 1 --format table
 step "The gateway takes the notifications once" outbox export --mark-sent --format csv
 step "The agreements of the signed records as PDF files (电子就业协议书; terminated ones are left out)" \
