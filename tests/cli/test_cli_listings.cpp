@@ -1,0 +1,140 @@
+// Issue 8: every listing and report in every machine format, parsed: the CSV has one header and
+// rows of as many fields, the JSON is an array of objects with those keys, the JSON lines are
+// one such object each. Run against the demo's database (samples/demo.sh), which has data of
+// every kind.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "testkit.hpp"
+
+namespace {
+
+// RFC 4180 records of a CSV text (quoted fields may hold commas, quotes and line breaks).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false, any = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+      any = true;
+    } else if (c == ',') {
+      row.push_back(field);
+      field.clear();
+      any = true;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      row.push_back(field);
+      rows.push_back(row);
+      row.clear();
+      field.clear();
+      any = false;
+    } else {
+      field += c;
+      any = true;
+    }
+  }
+  REQUIRE(!quoted);
+  if (any) {
+    row.push_back(field);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys",
+          "[cli][listings]") {
+  testkit::TempDir dir;
+  auto demo = testkit::run_shell("NCSS_DEMO_DIR='" + (dir / "demo").string() + "' bash '" +
+                                 (testkit::source_dir() / "samples/demo.sh").string() + "' '" +
+                                 NCSSCTL_BINARY + "' >/dev/null 2>&1");
+  REQUIRE(demo.status == 0);
+  const std::string db = (dir / "demo/ncss.db").string();
+  const std::string employer = "91110108749352307A";
+  const std::vector<std::vector<std::string>> listings = {
+      {"codes"},
+      {"codes", "destination"},
+      {"school", "list", "--province", "北京市"},
+      {"student", "list"},
+      {"employer", "list"},
+      {"employer", "user", "list", employer},
+      {"favorite", "list", "--employer", employer},
+      {"template", "list", "--employer", employer},
+      {"invite", "list"},
+      {"review", "list"},
+      {"history", "1"},
+      {"outbox", "list", "--status", "all"},
+      {"stats", "--cohort", "2026"},
+      {"stats", "rate", "--cohort", "2026"},
+      {"terminate", "list"},
+      {"register", "list"},
+      {"db", "check"},
+  };
+  for (const auto& listing : listings) {
+    std::string what;
+    for (const auto& w : listing) what += " " + w;
+    INFO(what);
+    auto run = [&](const std::string& format) {
+      std::vector<std::string> args{"--db", db, "--format", format};
+      args.insert(args.end(), listing.begin(), listing.end());
+      auto r = testkit::run_ncssctl(args);
+      INFO(format << ": " << r.err);
+      REQUIRE(r.exit_code == 0);
+      return r.out;
+    };
+    auto csv = parse_csv(run("csv"));
+    REQUIRE(!csv.empty());
+    const auto& header = csv.front();
+    for (const auto& key : header) {
+      CHECK(!key.empty());
+      CHECK(key.find(' ') == std::string::npos);  // machine names, not labels
+    }
+    for (std::size_t i = 1; i < csv.size(); ++i) CHECK(csv[i].size() == header.size());
+
+    auto json = nlohmann::json::parse(run("json"));
+    REQUIRE(json.is_array());
+    CHECK(json.size() == csv.size() - 1);
+    for (const auto& object : json) {
+      REQUIRE(object.is_object());
+      CHECK(object.size() == header.size());
+      for (const auto& key : header) CHECK(object.contains(key));
+    }
+
+    std::istringstream lines(run("jsonl"));
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(lines, line)) {
+      auto object = nlohmann::json::parse(line);
+      CHECK(object.is_object());
+      ++n;
+    }
+    CHECK(n == json.size());
+  }
+  // sweep's report is one object in JSON (expired and invitation_ids) and
+  // the invitations in CSV.
+  auto sweep = testkit::run_ncssctl({"--db", db, "--format", "json", "sweep", "--dry-run"});
+  REQUIRE(sweep.exit_code == 0);
+  auto report = nlohmann::json::parse(sweep.out);
+  CHECK(report.contains("expired"));
+  CHECK(report["invitation_ids"].is_array());
+  auto csv =
+      parse_csv(testkit::run_ncssctl({"--db", db, "--format", "csv", "sweep", "--dry-run"}).out);
+  REQUIRE(!csv.empty());
+  CHECK(csv.size() - 1 == report["invitation_ids"].size());
+}
