@@ -21,6 +21,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "haru_impl.hpp"
 #include "ncss/error.hpp"
 #include "text_rules.hpp"
 
@@ -105,46 +106,9 @@ std::string percent(double share) {
   return buf;
 }
 
-// The subset font as a file libharu can open by name, without touching the disk.
-class MemoryFile {
- public:
-  explicit MemoryFile(const std::string& bytes) {
-    fd_ = memfd_create("ncss-chart-font", MFD_CLOEXEC);
-    if (fd_ < 0) throw Error::io(std::string("memfd_create: ") + std::strerror(errno), errno);
-    for (std::size_t done = 0; done < bytes.size();) {
-      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        int err = errno;
-        ::close(fd_);
-        throw Error::io(std::string("writing the font to a memfd: ") + std::strerror(err), err);
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    path_ = "/proc/self/fd/" + std::to_string(fd_);
-  }
-  ~MemoryFile() { ::close(fd_); }
-  MemoryFile(const MemoryFile&) = delete;
-  MemoryFile& operator=(const MemoryFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  int fd_ = -1;
-  std::string path_;
-};
-
-struct HaruErrors {
-  HPDF_STATUS error = 0;
-  HPDF_STATUS detail = 0;
-};
-
-void on_haru_error(HPDF_STATUS error, HPDF_STATUS detail, void* user_data) {
-  auto* errors = static_cast<HaruErrors*>(user_data);
-  if (errors->error == 0) {  // the first error is the cause
-    errors->error = error;
-    errors->detail = detail;
-  }
-}
+using detail::HaruErrors;
+using detail::MemoryFile;
+using detail::on_haru_error;
 
 class Painter {
  public:
@@ -296,7 +260,8 @@ std::string bar_chart_pdf(const BarChart& chart, const CjkFont& font) {
   for (char32_t cp : U"0123456789.% \u2026") {
     if (cp != 0 && font.covers(cp)) used.insert(cp);
   }
-  MemoryFile font_file(font.subset(std::vector<char32_t>(used.begin(), used.end())));
+  MemoryFile font_file(font.subset(std::vector<char32_t>(used.begin(), used.end())),
+                       "ncss-chart-font");
 
   HaruErrors errors;
   HPDF_Doc doc = HPDF_New(on_haru_error, &errors);
