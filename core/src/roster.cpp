@@ -1,8 +1,12 @@
 #include "ncss/roster.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -90,69 +94,64 @@ std::optional<std::string> integer_text(const std::string& number) {
   return nz == std::string::npos ? std::string("0") : digits.substr(nz);
 }
 
-// An ID number of 17 digits and a check character packs exactly into 61 bits, so the in-file
-// duplicate check holds a million IDs in a few megabytes.
-std::optional<std::uint64_t> pack_id(const std::string& id) {
-  if (id.size() != 18) return std::nullopt;
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 17; ++i) {
-    if (id[i] < '0' || id[i] > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(id[i] - '0');
-  }
-  std::uint64_t check;
-  if (id[17] == 'X') {
-    check = 10;
-  } else if (id[17] >= '0' && id[17] <= '9') {
-    check = static_cast<std::uint64_t>(id[17] - '0');
-  } else {
-    return std::nullopt;
-  }
-  return v * 11 + check + 1;  // never 0: 0 marks an empty slot
-}
-
-// Open addressing, linear probing: packed ID → first row it was seen on.
-class SeenIds {
+// The sheet row that created each graduate of this import, for the duplicate_in_file message.
+// It lives in an unnamed temporary file, not in memory, so a file of any length imports in
+// bounded memory (tests/bench/national.sh: 12.7 million rows). The import is the only writer,
+// so the graduates it creates get ascending ids; each run of consecutive ids is buffered and
+// written at its place (4 bytes an id). A hole left by a gap in the ids reads back as 0.
+class CreatedRows {
  public:
-  SeenIds() : keys_(1024, 0), rows_(1024, 0) {}
-  // Returns the first row for `key`, inserting `row` when it is new (0 then).
-  std::size_t insert(std::uint64_t key, std::size_t row) {
-    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
-    std::size_t mask = keys_.size() - 1;
-    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
-      if (keys_[i] == key) return rows_[i];
-      if (keys_[i] == 0) {
-        keys_[i] = key;
-        rows_[i] = static_cast<std::uint32_t>(row);
-        ++size_;
-        return 0;
-      }
+  CreatedRows() : file_(std::tmpfile()) {
+    if (!file_) throw Error::io("cannot create a temporary file for the import", errno);
+  }
+  ~CreatedRows() { std::fclose(file_); }
+  CreatedRows(const CreatedRows&) = delete;
+  CreatedRows& operator=(const CreatedRows&) = delete;
+
+  void add(std::int64_t graduate, std::size_t row) {
+    if (base_ == 0) base_ = start_ = graduate;
+    if (graduate < start_ || graduate != start_ + static_cast<std::int64_t>(buffer_.size())) {
+      flush();
+      start_ = graduate;
     }
+    buffer_.push_back(static_cast<std::uint32_t>(row));
+    if (buffer_.size() == kBuffer) flush();
+  }
+  // 0 when the graduate was not created by this import.
+  std::size_t row_of(std::int64_t graduate) {
+    if (base_ == 0 || graduate < base_) return 0;
+    if (graduate >= start_ && graduate < start_ + static_cast<std::int64_t>(buffer_.size())) {
+      return buffer_[static_cast<std::size_t>(graduate - start_)];
+    }
+    std::uint32_t row = 0;
+    ssize_t got = ::pread(fileno(file_), &row, sizeof row, offset(graduate));
+    if (got < 0) throw Error::io("cannot read the import's temporary file", errno);
+    return got == sizeof row ? row : 0;
   }
 
  private:
-  static std::size_t hash(std::uint64_t k) {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    return static_cast<std::size_t>(k);
+  static constexpr std::size_t kBuffer = 16384;
+  off_t offset(std::int64_t graduate) const {
+    return static_cast<off_t>(graduate - base_) * static_cast<off_t>(sizeof(std::uint32_t));
   }
-  void grow() {
-    std::vector<std::uint64_t> keys(keys_.size() * 2, 0);
-    std::vector<std::uint32_t> rows(rows_.size() * 2, 0);
-    std::size_t mask = keys.size() - 1;
-    for (std::size_t j = 0; j < keys_.size(); ++j) {
-      if (keys_[j] == 0) continue;
-      std::size_t i = hash(keys_[j]) & mask;
-      while (keys[i] != 0) i = (i + 1) & mask;
-      keys[i] = keys_[j];
-      rows[i] = rows_[j];
+  void flush() {
+    const auto* data = reinterpret_cast<const char*>(buffer_.data());
+    std::size_t left = buffer_.size() * sizeof(std::uint32_t);
+    off_t at = offset(start_);
+    while (left > 0) {
+      ssize_t n = ::pwrite(fileno(file_), data, left, at);
+      if (n < 0) throw Error::io("cannot write the import's temporary file", errno);
+      data += n;
+      at += n;
+      left -= static_cast<std::size_t>(n);
     }
-    keys_.swap(keys);
-    rows_.swap(rows);
+    start_ += static_cast<std::int64_t>(buffer_.size());
+    buffer_.clear();
   }
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> rows_;
-  std::size_t size_ = 0;
+  std::FILE* file_;
+  std::int64_t base_ = 0;   // the first graduate created
+  std::int64_t start_ = 0;  // the graduate of buffer_[0]
+  std::vector<std::uint32_t> buffer_;
 };
 
 std::unordered_map<std::string, std::string> load_levels(SQLite::Database& db) {
@@ -186,7 +185,11 @@ class RosterImport {
   bool process(const SheetRow& row);  // false: rejected
   void problem(std::size_t row, Field f, const std::string& code, const std::string& message);
   const Cell* raw_cell(const SheetRow& row, Field f) const { return header_.cell(row, f); }
-  void write(const RowValues& r, std::size_t row_number);
+  bool write(const RowValues& r, std::size_t row);  // false: a duplicate, rejected
+  std::size_t earlier_row(std::int64_t graduate, std::int64_t created_by, std::size_t row,
+                          bool record);
+  std::size_t refused_row(const std::string& id);
+  void duplicate(std::size_t row, const RowValues& r, std::size_t first);
 
   SQLite::Database& db_;
   std::filesystem::path file_;
@@ -200,10 +203,12 @@ class RosterImport {
   std::unordered_map<std::string, std::string> schools_;
   std::unordered_map<std::string, std::string> levels_;
   std::string default_school_code_;
-  SeenIds seen_;
+  CreatedRows created_;
   std::int64_t import_id_ = 0;
   std::unique_ptr<AuditWriter> audit_;
-  std::optional<RowStatement> select_, insert_, update_;
+  std::optional<RowStatement> select_, insert_, update_, key_, seen_insert_, seen_select_,
+      refused_insert_, refused_select_;
+  std::size_t refused_ids_ = 0;  // rows in temp.import_refused
   std::string now_text_;
   bool row_rejected_ = false;
 };
@@ -341,25 +346,85 @@ bool RosterImport::process(const SheetRow& row) {
             "电子邮箱 '" + email + "' is not an address of the form name@domain.tld");
   }
 
-  // Within a file the first occurrence of an ID number wins.
-  if (auto packed = pack_id(id)) {
-    std::size_t first = seen_.insert(*packed, n);
-    if (first != 0) {
-      problem(n, kIdNumber, "duplicate_in_file",
-              "身份证号 " + mask_resident_id(id) + " already appears on row " +
-                  std::to_string(first) + "; the first occurrence is kept");
-    }
-  }
-
+  // Within a file the first occurrence of an ID number wins, even when that row was refused for
+  // another defect: the administrator fixes the first row rather than having a later one win.
+  std::size_t first_refused = id_ok ? refused_row(id) : 0;
   if (row_rejected_) {
+    if (id_ok) {
+      std::size_t first = first_refused;
+      if (r.cohort != 0) {  // the report lists every defect: a repeat of an imported row too
+        auto& key = *key_;
+        key.reset();
+        key.bind(":id_number", id);
+        key.bind(":cohort", r.cohort);
+        if (key.executeStep()) {
+          std::size_t imported =
+              earlier_row(key.getColumn(0).getInt64(), key.getColumn(1).getInt64(), n, false);
+          if (imported != 0 && (first == 0 || imported < first)) first = imported;
+        }
+      }
+      if (first != 0) {
+        duplicate(n, r, first);
+      } else {
+        auto& ins = *refused_insert_;
+        ins.reset();
+        ins.bind(":id_number", id);
+        ins.bind(":row", static_cast<std::int64_t>(n));
+        ins.exec();
+        ++refused_ids_;
+      }
+    }
     ++report_.rejected;
     return false;
   }
-  write(r, n);
+  if (first_refused != 0) {
+    duplicate(n, r, first_refused);
+    ++report_.rejected;
+    return false;
+  }
+  if (!write(r, n)) {
+    ++report_.rejected;
+    return false;
+  }
   return true;
 }
 
-void RosterImport::write(const RowValues& r, std::size_t) {
+// Within a file the first imported occurrence of a graduate (ID number and 届别) wins. The
+// database's unique key finds the repeat; this says which row came first: the row that created
+// the graduate, or that first matched a graduate already stored (`record` remembers the match).
+std::size_t RosterImport::earlier_row(std::int64_t graduate, std::int64_t created_by,
+                                      std::size_t row, bool record) {
+  if (created_by == import_id_) return created_.row_of(graduate);
+  if (record) {
+    auto& ins = *seen_insert_;
+    ins.reset();
+    ins.bind(":graduate", graduate);
+    ins.bind(":row", static_cast<std::int64_t>(row));
+    if (ins.exec() == 1) return 0;
+  }
+  auto& sel = *seen_select_;
+  sel.reset();
+  sel.bind(":graduate", graduate);
+  return sel.executeStep() ? static_cast<std::size_t>(sel.getColumn(0).getInt64()) : 0;
+}
+
+// The row of an earlier row refused with this (valid) ID number, or 0.
+std::size_t RosterImport::refused_row(const std::string& id) {
+  if (refused_ids_ == 0) return 0;  // the usual case: no lookup at all
+  auto& sel = *refused_select_;
+  sel.reset();
+  sel.bind(":id_number", id);
+  return sel.executeStep() ? static_cast<std::size_t>(sel.getColumn(0).getInt64()) : 0;
+}
+
+void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t first) {
+  problem(row, kIdNumber, "duplicate_in_file",
+          "身份证号 " + mask_resident_id(r.v[kIdNumber]) + " (届别 " + std::to_string(r.cohort) +
+              ") already appears on row " + std::to_string(first) +
+              "; the first occurrence is kept");
+}
+
+bool RosterImport::write(const RowValues& r, std::size_t row) {
   const std::string& now = now_text_;
   // Most rows are new: try the insert first and look the row up only when it exists.
   auto& ins = *insert_;
@@ -383,21 +448,26 @@ void RosterImport::write(const RowValues& r, std::size_t) {
   ins.bind(":import", static_cast<std::int64_t>(import_id_));
   ins.bind(":now", now);
   if (ins.exec() == 1) {
+    created_.add(db_.getLastInsertRowid(), row);
     ++report_.added;
-    return;
+    return true;
   }
   auto& sel = *select_;
   sel.reset();
   sel.bind(":id_number", r.v[kIdNumber]);
   sel.bind(":cohort", r.cohort);
   if (!sel.executeStep()) throw Error::internal("graduate vanished during import");
+  const std::int64_t graduate_id = sel.getColumn(0).getInt64();
+  if (std::size_t first = earlier_row(graduate_id, sel.getColumn(11).getInt64(), row, true)) {
+    duplicate(row, r, first);
+    return false;
+  }
   // Stored values; an empty cell never erases one.
   struct Compared {
     const char* key;
     int column;
     std::string incoming;
   };
-  const std::int64_t graduate_id = sel.getColumn(0).getInt64();
   std::vector<Compared> fields = {{"name", 1, r.v[kName]},
                                   {"school_code", 2, r.school_code},
                                   {"department", 3, r.v[kDepartment]},
@@ -420,7 +490,7 @@ void RosterImport::write(const RowValues& r, std::size_t) {
   }
   if (changes.empty()) {
     ++report_.unchanged;
-    return;
+    return true;
   }
   auto& up = *update_;
   up.reset();
@@ -465,6 +535,7 @@ void RosterImport::write(const RowValues& r, std::size_t) {
     report_.invalidated_invitations += count.invitations;
     report_.invalidated_registrations += count.registrations;
   }
+  return true;
 }
 
 ImportReport RosterImport::run() {
@@ -502,8 +573,19 @@ ImportReport RosterImport::run() {
   // The unique index takes random inserts: a larger page cache keeps them from spilling to the
   // WAL again and again. 8 MiB keeps a million-row import well inside 64 MiB of memory.
   db_.exec("PRAGMA cache_size = -8192");
+  // The stored graduates this file matched, with the row that first matched each (see
+  // earlier_row), and the valid ID numbers of refused rows (see process). Temporary tables:
+  // SQLite pages them out to a temporary file, so memory stays bounded.
+  db_.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS import_seen (graduate_id INTEGER PRIMARY KEY, row "
+      "INTEGER NOT NULL)");
+  db_.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS import_refused (id_number TEXT PRIMARY KEY, row INTEGER "
+      "NOT NULL) WITHOUT ROWID");
 
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  db_.exec("DELETE FROM temp.import_seen");
+  db_.exec("DELETE FROM temp.import_refused");
   audit_ = std::make_unique<AuditWriter>(db_, actor_);
   {
     SQLite::Statement q(db_,
@@ -520,8 +602,19 @@ ImportReport RosterImport::run() {
   }
   select_.emplace(db_,
                   "SELECT id, name, school_code, department, coalesce(degree_level, ''), major, "
-                  "training_mode, student_no, gender, phone, email FROM graduates "
+                  "training_mode, student_no, gender, phone, email, import_id FROM graduates "
                   "WHERE id_number = :id_number AND cohort = :cohort");
+  key_.emplace(db_,
+               "SELECT id, import_id FROM graduates WHERE id_number = :id_number AND cohort = "
+               ":cohort");
+  seen_insert_.emplace(db_,
+                       "INSERT INTO temp.import_seen (graduate_id, row) VALUES (:graduate, :row) "
+                       "ON CONFLICT DO NOTHING");
+  seen_select_.emplace(db_, "SELECT row FROM temp.import_seen WHERE graduate_id = :graduate");
+  refused_insert_.emplace(db_,
+                          "INSERT INTO temp.import_refused (id_number, row) VALUES (:id_number, "
+                          ":row) ON CONFLICT DO NOTHING");
+  refused_select_.emplace(db_, "SELECT row FROM temp.import_refused WHERE id_number = :id_number");
   insert_.emplace(db_,
                   "INSERT INTO graduates (id_number, cohort, name, school_code, department, "
                   "degree_level, major, training_mode, student_no, gender, phone, email, "
@@ -567,6 +660,11 @@ ImportReport RosterImport::run() {
   select_.reset();
   insert_.reset();
   update_.reset();
+  key_.reset();
+  seen_insert_.reset();
+  seen_select_.reset();
+  refused_insert_.reset();
+  refused_select_.reset();
   bool write = !options_.dry_run && !(options_.all_or_nothing && report_.rejected > 0);
   if (write) {
     tx.commit();

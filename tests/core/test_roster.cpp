@@ -324,6 +324,77 @@ TEST_CASE("roster: the same person on two cohorts' rosters", "[roster]") {
   CHECK(ncss::get_graduate(f.store, a, 2025).school_code == "10003");
 }
 
+TEST_CASE("roster: a repeated graduate is refused whether new or already stored", "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  std::string b = id("44030420021230002");
+  REQUIRE(f.import_csv(kHeader + "张三," + a + ",北京大学,,本科,法学,2026,,,,,\n").added == 1);
+  // Row 2 matches the stored 张三 (updated), row 3 is new, rows 4 and 5 repeat them: refused,
+  // naming the row that came first; row 6 repeats 张三 and also has a bad phone: both reported.
+  auto r = f.import_csv(kHeader + "张三," + a + ",北京大学,,本科,法律,2026,,,,,\n" +  // 2
+                        "李四," + b + ",北京大学,,本科,,2026,,,,,\n" +                // 3
+                        "张三," + a + ",北京大学,,本科,经济学,2026,,,,,\n" +          // 4
+                        "李四," + b + ",北京大学,,本科,,2026,,,,,\n" +                // 5
+                        "张三," + a + ",北京大学,,,,2026,,,,123,\n");                 // 6
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& p : r.problems) got.emplace_back(p.row, p.code);
+  CHECK(got == std::vector<std::pair<std::size_t, std::string>>{{4, "duplicate_in_file"},
+                                                                {5, "duplicate_in_file"},
+                                                                {6, "phone_invalid"},
+                                                                {6, "duplicate_in_file"}});
+  REQUIRE(r.problems.size() == 4);
+  CHECK(r.problems[0].message.find("row 2;") != std::string::npos);
+  CHECK(r.problems[1].message.find("row 3;") != std::string::npos);
+  CHECK(r.problems[3].message.find("row 2;") != std::string::npos);
+  CHECK(r.updated == 1);
+  CHECK(r.added == 1);
+  CHECK(r.rejected == 3);
+  CHECK(ncss::get_graduate(f.store, a).major == "法律");  // the first occurrence won
+  // The same ID number for two cohorts in one file is two graduates, not a repeat.
+  auto two =
+      f.import_csv(kHeader + "王五," + id("11010519980115011") + ",北京大学,,本科,,2022,,,,,\n" +
+                   "王五," + id("11010519980115011") + ",清华大学,,硕士,,2025,,,,,\n");
+  CHECK(two.added == 2);
+  CHECK(two.problems.empty());
+  // A first row refused for another defect still comes first: the later copy is refused too.
+  std::string c = id("11010520030115021");
+  auto refused = f.import_csv(kHeader + "赵六," + c + ",北京大学,,,,2026,,,,123,\n" +  // 2
+                              "赵六," + c + ",北京大学,,,,2026,,,,,\n" +               // 3
+                              "赵六," + c + ",北京大学,,,,2026,,,,,bad\n");            // 4
+  got.clear();
+  for (const auto& p : refused.problems) got.emplace_back(p.row, p.code);
+  CHECK(got == std::vector<std::pair<std::size_t, std::string>>{{2, "phone_invalid"},
+                                                                {3, "duplicate_in_file"},
+                                                                {4, "email_invalid"},
+                                                                {4, "duplicate_in_file"}});
+  CHECK(refused.problems.back().message.find("row 2;") != std::string::npos);
+  CHECK(refused.added == 0);
+  CHECK(refused.rejected == 3);
+}
+
+TEST_CASE("roster: a repeat far down a long file names the first row", "[roster]") {
+  // More rows than the import buffers before writing them to its temporary file.
+  RosterFixture f;
+  std::string text = kHeader;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40000; ++i) {
+    char digits[18];
+    std::snprintf(digits, sizeof digits, "1101052003%02d%02d%03d", 1 + i / 28000, 1 + i / 1000 % 28,
+                  i % 1000);
+    ids.push_back(id(digits));
+    text += "某" + std::to_string(i) + "," + ids.back() + ",北京大学,,,,2026,,,,,\n";
+  }
+  text += "重复," + ids[7] + ",北京大学,,,,2026,,,,,\n";      // row 40002: first was row 9
+  text += "重复," + ids[39990] + ",北京大学,,,,2026,,,,,\n";  // row 40003: first was row 39992
+  auto r = f.import_csv(text);
+  CHECK(r.added == 40000);
+  REQUIRE(r.problems.size() == 2);
+  CHECK(r.problems[0].row == 40002);
+  CHECK(r.problems[0].message.find("row 9;") != std::string::npos);
+  CHECK(r.problems[1].row == 40003);
+  CHECK(r.problems[1].message.find("row 39992;") != std::string::npos);
+}
+
 TEST_CASE("roster: an unknown --school or malformed --cohort refuses the file", "[roster]") {
   RosterFixture f;
   ImportOptions o;
