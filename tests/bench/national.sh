@@ -174,4 +174,7 @@ explain "review --all --school: the batch (core/src/review.cpp)" \
 'awaiting_review' AND ('$school' = '' OR g.school_code = '$school') ORDER BY i.responded_at, i.id"
 explain "sweep: the overdue invitations (core/src/sweep.cpp)" \
   "SELECT id FROM invitations INDEXED BY invitations_overdue WHERE state = 'awaiting_graduate' \
-AND deadline < '2026-06-30T01:00:00Z' ORDER BY id"
+AND deadline < '2026-06-30T01:00:00Z' ORDER BY deadline, id"
+explain "sweep: the update of the same set" \
+  "UPDATE OR FAIL invitations SET state = 'failed', fail_reason = 'expired' WHERE state = \
+'awaiting_graduate' AND deadline < '2026-06-30T01:00:00Z'"

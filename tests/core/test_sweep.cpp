@@ -52,28 +52,76 @@ struct SweepFixture : testkit::StoreFixture {
     REQUIRE(q.exec() == 1);
     return db.getLastInsertRowid();
   }
+  // The sweep with what its sink heard: the count first, then the invitations.
+  struct Swept {
+    ncss::SweepReport report;
+    std::vector<std::int64_t> counts;
+    std::vector<ncss::SweepItem> items;
+  };
+  Swept sweep(bool dry_run = false) {
+    Swept s;
+    ncss::SweepSink sink;
+    sink.count = [&](std::int64_t n) {
+      CHECK(s.items.empty());
+      s.counts.push_back(n);
+    };
+    sink.item = [&](const ncss::SweepItem& i) { s.items.push_back(i); };
+    s.report = ncss::sweep_expired(store, actor, dry_run, sink);
+    CHECK(s.counts == std::vector<std::int64_t>{s.report.expired});
+    CHECK(s.items.size() == static_cast<std::size_t>(s.report.expired));
+    return s;
+  }
 };
 
 }  // namespace
 
 // The fixture's now is 2026-05-20T01:00:00Z.
+TEST_CASE("sweep: reports in the order invitations fell due, then by id", "[sweep]") {
+  SweepFixture f;
+  auto late = f.invite(kA, "awaiting_graduate", "2026-05-19T03:00:00Z");
+  auto early = f.invite(kB, "awaiting_graduate", "2026-05-18T01:00:00Z");
+  auto tie = f.invite(kC, "awaiting_graduate", "2026-05-19T03:00:00Z");
+  const std::vector<std::int64_t> order = {early, late, tie};
+  auto ids = [](const std::vector<ncss::SweepItem>& items) {
+    std::vector<std::int64_t> out;
+    for (const auto& i : items) out.push_back(i.invitation_id);
+    return out;
+  };
+  CHECK(ids(f.sweep(true).items) == order);
+  auto r = f.sweep();
+  CHECK(ids(r.items) == order);
+  // The events were written in the same order.
+  SQLite::Database db(f.path.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(db,
+                      "SELECT CAST(subject_id AS INTEGER) FROM events WHERE action = "
+                      "'invitation.expire' ORDER BY id");
+  std::vector<std::int64_t> events;
+  while (q.executeStep()) events.push_back(q.getColumn(0).getInt64());
+  CHECK(events == order);
+}
+
 TEST_CASE("sweep: expires only overdue invitations awaiting the graduate", "[sweep]") {
   SweepFixture f;
   auto overdue = f.invite(kA, "awaiting_graduate", "2026-05-19T01:00:00Z");
   f.invite(kB, "awaiting_graduate", "2026-05-21T01:00:00Z");  // future
   f.invite(kC, "awaiting_review", "2026-05-17T01:00:00Z");    // accepted in time
   SECTION("dry run writes nothing") {
-    auto r = ncss::sweep_expired(f.store, f.actor, true);
-    REQUIRE(r.expired.size() == 1);
-    CHECK(r.expired[0].invitation_id == overdue);
-    CHECK_FALSE(r.written);
+    auto r = f.sweep(true);
+    REQUIRE(r.items.size() == 1);
+    CHECK(r.items[0].invitation_id == overdue);
+    CHECK(r.items[0].employer_code == kEmployer);
+    CHECK(r.items[0].deadline == "2026-05-19T01:00:00Z");
+    CHECK_FALSE(r.report.written);
     CHECK(f.count("SELECT count(*) FROM events WHERE action LIKE 'invitation.%'") == 0);
     CHECK(f.count("SELECT count(*) FROM invitations WHERE state = 'failed'") == 0);
   }
   SECTION("one event and two notifications per expiry; a second run finds none") {
-    auto r = ncss::sweep_expired(f.store, f.actor);
-    REQUIRE(r.expired.size() == 1);
-    CHECK(r.written);
+    auto r = f.sweep();
+    REQUIRE(r.items.size() == 1);
+    CHECK(r.items[0].invitation_id == overdue);
+    CHECK(r.items[0].employer_code == kEmployer);
+    CHECK(r.items[0].deadline == "2026-05-19T01:00:00Z");
+    CHECK(r.report.written);
     CHECK(f.count("SELECT count(*) FROM invitations WHERE state = 'failed' AND fail_reason = "
                   "'expired' AND id = " +
                   std::to_string(overdue)) == 1);
@@ -89,8 +137,9 @@ TEST_CASE("sweep: expires only overdue invitations awaiting the graduate", "[swe
                   kEmployer + "') OR (o.recipient_type = 'graduate' AND o.recipient_id = '" + kA +
                   "')") == 2);
     CHECK(f.count("SELECT count(*) FROM outbox") == 2);
-    auto again = ncss::sweep_expired(f.store, f.actor);
-    CHECK(again.expired.empty());
+    auto again = f.sweep();
+    CHECK(again.report.expired == 0);
+    CHECK_FALSE(again.report.written);
     CHECK(f.count("SELECT count(*) FROM events WHERE action LIKE 'invitation.%'") == 1);
     CHECK(f.count("SELECT count(*) FROM outbox") == 2);
   }
