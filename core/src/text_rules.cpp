@@ -11,7 +11,7 @@ namespace {
 bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // U+3000 IDEOGRAPHIC SPACE is E3 80 80 in UTF-8.
-bool ideographic_space_at(const std::string& s, std::size_t i) {
+bool ideographic_space_at(std::string_view s, std::size_t i) {
   return i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE3 &&
          static_cast<unsigned char>(s[i + 1]) == 0x80 &&
          static_cast<unsigned char>(s[i + 2]) == 0x80;
@@ -19,7 +19,7 @@ bool ideographic_space_at(const std::string& s, std::size_t i) {
 
 }  // namespace
 
-std::string trim(const std::string& s) {
+std::string_view trim_view(std::string_view s) {
   std::size_t b = 0, e = s.size();
   for (;;) {
     if (b < e && ascii_space(s[b])) {
@@ -41,6 +41,8 @@ std::string trim(const std::string& s) {
   }
   return s.substr(b, e - b);
 }
+
+std::string trim(const std::string& s) { return std::string(trim_view(s)); }
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {

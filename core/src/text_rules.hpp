@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -15,6 +16,8 @@ namespace ncss {
 
 // Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
 std::string trim(const std::string& s);
+// The same, as a view into `s` (no copy: for per-cell loops).
+std::string_view trim_view(std::string_view s);
 // Appends the UTF-8 bytes of a code point (which the caller has checked is valid).
 void append_utf8(std::string& out, char32_t cp);
 // Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").

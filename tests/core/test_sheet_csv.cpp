@@ -309,3 +309,48 @@ TEST_CASE("csv: many rows come out in order", "[csv]") {
   }
   CHECK(expected == 100001);
 }
+
+TEST_CASE("read ahead: the same rows, then the same error, from another thread", "[csv]") {
+  testkit::TempDir dir;
+  // Rows of every size up to 40 KB: more rows than a batch holds, and slots that are freed.
+  std::string content = "序号,文本\n";
+  for (int i = 1; i <= 3000; ++i) {
+    content +=
+        std::to_string(i) + "," + std::string(static_cast<std::size_t>(i * 37 % 40000), 'x') + "\n";
+  }
+  testkit::write_file(dir / "long.csv", content);
+  auto direct = read_all(dir / "long.csv");
+  auto ahead = ncss::read_ahead(ncss::open_sheet(dir / "long.csv"));
+  CHECK(ahead->format() == "csv");
+  CHECK(ahead->encoding() == "utf-8");
+  auto rows = read_all(*ahead);
+  REQUIRE(rows.size() == direct.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    REQUIRE(rows[i].number == direct[i].number);
+    REQUIRE(texts(rows[i]) == texts(direct[i]));
+  }
+  ncss::SheetRow row;
+  CHECK_FALSE(ahead->next(row));
+
+  SECTION("an error comes after the rows before it, and again on every later call") {
+    std::string broken = "a,b\n";
+    for (int i = 1; i <= 1000; ++i) broken += std::to_string(i) + ",y\n";
+    broken += "c,\"open\n";
+    testkit::write_file(dir / "broken.csv", broken);
+    auto reader = ncss::read_ahead(ncss::open_sheet(dir / "broken.csv"));
+    std::size_t read = 0;
+    check_refused(
+        [&] {
+          while (reader->next(row)) ++read;
+        },
+        ErrorCode::InvalidInput, "record 1002 (line 1002): a quoted field is not closed");
+    CHECK(read == 1001);
+    check_refused([&] { reader->next(row); }, ErrorCode::InvalidInput, "record 1002");
+  }
+  SECTION("dropped before the end, it stops its thread") {
+    auto reader = ncss::read_ahead(ncss::open_sheet(dir / "long.csv"));
+    REQUIRE(reader->next(row));
+    reader.reset();  // returns: the worker waiting for a free batch is woken and joined
+    SUCCEED();
+  }
+}
