@@ -165,6 +165,29 @@ std::unordered_map<std::string, std::string> load_levels(SQLite::Database& db) {
   return levels;
 }
 
+// Turns foreign-key enforcement off for the connection while it lives (outside a transaction:
+// SQLite ignores the pragma inside one), and back on after.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(SQLite::Database& db)
+      : db_(db), was_on_(db.execAndGet("PRAGMA foreign_keys").getInt() != 0) {
+    if (was_on_) db_.exec("PRAGMA foreign_keys = OFF");
+  }
+  ~ForeignKeysOff() {
+    if (!was_on_) return;
+    try {
+      db_.exec("PRAGMA foreign_keys = ON");
+    } catch (const SQLite::Exception&) {  // the connection is unusable anyway then
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  SQLite::Database& db_;
+  bool was_on_;
+};
+
 // The values of one roster row after normalisation, as they would be stored.
 struct RowValues {
   std::array<std::string, kFieldCount> v;
@@ -552,17 +575,6 @@ ImportReport RosterImport::run() {
   report_.encoding = reader->encoding();
   report_.sheet = reader->sheet_name();
 
-  schools_ = load_school_names(db_);
-  levels_ = load_levels(db_);
-  if (!options_.school.empty()) {
-    auto it = schools_.find(trim(options_.school));
-    if (it == schools_.end()) {
-      throw Error(ErrorCode::NotFound, "--school '" + options_.school +
-                                           "' is not a known institution (name, former name "
-                                           "or code); add it with `ncssctl school add`");
-    }
-    default_school_code_ = it->second;
-  }
   if (!options_.cohort.empty() &&
       (options_.cohort.size() != 4 || !all_ascii_digits(options_.cohort))) {
     throw Error::usage("--cohort '" + options_.cohort + "' must be a four-digit year");
@@ -589,7 +601,28 @@ ImportReport RosterImport::run() {
       "CREATE TEMP TABLE IF NOT EXISTS import_refused (id_number TEXT PRIMARY KEY, row INTEGER "
       "NOT NULL) WITHOUT ROWID");
 
+  // Foreign keys are not enforced inside the import's transaction: checking four parents for
+  // every row (school, 学历层次, 培养方式, the import) took a sixth of SQLite's time. The import
+  // checks each reference itself against the tables as they are inside this transaction:
+  // schools and 学历层次 are read below, after BEGIN, 培养方式 is one of three names checked
+  // here, and the import's row is written first. `ncssctl db check` runs foreign_key_check.
+  ForeignKeysOff unchecked(db_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  if (db_.execAndGet("SELECT count(*) FROM training_modes WHERE name IN ('非定向', '定向', '委培')")
+          .getInt() != 3) {
+    throw Error::internal("the training_modes table lacks 非定向, 定向 or 委培");
+  }
+  schools_ = load_school_names(db_);
+  levels_ = load_levels(db_);
+  if (!options_.school.empty()) {
+    auto it = schools_.find(trim(options_.school));
+    if (it == schools_.end()) {
+      throw Error(ErrorCode::NotFound, "--school '" + options_.school +
+                                           "' is not a known institution (name, former name "
+                                           "or code); add it with `ncssctl school add`");
+    }
+    default_school_code_ = it->second;
+  }
   db_.exec("DELETE FROM temp.import_seen");
   db_.exec("DELETE FROM temp.import_refused");
   audit_ = std::make_unique<AuditWriter>(db_, actor_);

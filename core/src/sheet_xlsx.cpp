@@ -749,6 +749,11 @@ class WorksheetHandler : public XmlHandler {
 
   std::deque<SheetRow> ready;
 
+  // A row the caller is done with: its buffers are reused for a later row.
+  void recycle(SheetRow&& row) {
+    if (spare_.size() < kSpareRows) spare_.push_back(std::move(row));
+  }
+
   void start(std::string_view name, const XML_Char** attrs) override {
     if (name == "sheetData") {
       in_sheet_data_ = true;
@@ -777,8 +782,14 @@ class WorksheetHandler : public XmlHandler {
       in_sheet_data_ = false;
     } else if (name == "row" && in_row_ && !in_cell_) {
       in_row_ = false;
+      row_.cells.resize(used_);  // up to the last non-empty cell (shorter only rarely: no frees)
       ready.push_back(std::move(row_));
-      row_ = SheetRow();
+      if (spare_.empty()) {
+        row_ = SheetRow();
+      } else {
+        row_ = std::move(spare_.back());
+        spare_.pop_back();
+      }
       suspend();
     } else if (!in_cell_) {
       return;
@@ -828,7 +839,12 @@ class WorksheetHandler : public XmlHandler {
       }
     }
     row_.number = number;
-    row_.cells.clear();
+    // Cells are emptied, not destroyed: their strings keep their buffers for this row's text.
+    for (auto& cell : row_.cells) {
+      cell.kind = CellKind::Empty;
+      cell.text.clear();
+    }
+    used_ = 0;
     row_bytes_ = 0;
     last_row_ = number;
     next_column_ = 0;
@@ -882,11 +898,18 @@ class WorksheetHandler : public XmlHandler {
     }
   }
 
+  // Fills cell_ (a scratch cell whose buffer is reused), then swaps it into the row.
   void finish_cell() {
-    Cell cell;
+    Cell& cell = cell_;
+    cell.kind = CellKind::Empty;
+    cell.text.clear();
+    auto set = [&cell](CellKind kind, std::string_view text) {
+      cell.kind = kind;
+      cell.text.assign(text);
+    };
     switch (type_) {
       case Type::Number:
-        if (!value_.empty()) cell = {CellKind::Number, value_};
+        if (!value_.empty()) set(CellKind::Number, value_);
         break;
       case Type::Shared: {
         if (value_.empty()) break;
@@ -909,26 +932,29 @@ class WorksheetHandler : public XmlHandler {
       case Type::FormulaString:
       case Type::Other:
         // An inline string's text comes from <is>; a few writers put it in <v> instead.
-        cell = {CellKind::Text, value_};
+        set(CellKind::Text, value_);
         decode_escapes(cell.text);
         break;
       case Type::Boolean:
         if (value_ == "1" || value_ == "true") {
-          cell = {CellKind::Boolean, "TRUE"};
+          set(CellKind::Boolean, "TRUE");
         } else if (value_ == "0" || value_ == "false") {
-          cell = {CellKind::Boolean, "FALSE"};
+          set(CellKind::Boolean, "FALSE");
         } else if (!value_.empty()) {
           return fail(where() + ": cell " + cell_ref() + " has the boolean value \"" + value_ +
                       "\", which is neither 0 nor 1");
         }
         break;
       case Type::Error:
-        if (!value_.empty()) cell = {CellKind::Text, value_};
+        if (!value_.empty()) set(CellKind::Text, value_);
         break;
     }
     if (cell.kind == CellKind::Text && cell.text.empty()) cell.kind = CellKind::Empty;
     if (cell.kind == CellKind::Empty) {
-      if (column_ < row_.cells.size()) row_.cells[column_] = Cell();
+      if (column_ < row_.cells.size()) {
+        row_.cells[column_].kind = CellKind::Empty;
+        row_.cells[column_].text.clear();
+      }
       return;
     }
     row_bytes_ += cell.text.size();
@@ -937,8 +963,11 @@ class WorksheetHandler : public XmlHandler {
                   " bytes of text, the limit for one row");
     }
     if (column_ >= row_.cells.size()) row_.cells.resize(column_ + 1);
-    row_.cells[column_] = std::move(cell);
+    std::swap(row_.cells[column_], cell);
+    used_ = std::max(used_, column_ + 1);
   }
+
+  static constexpr std::size_t kSpareRows = 4;
 
   std::string context_;
   SharedStringTable* strings_;
@@ -953,6 +982,9 @@ class WorksheetHandler : public XmlHandler {
   int phonetic_depth_ = 0;
 
   SheetRow row_;
+  std::size_t used_ = 0;  // row_'s cells up to its last non-empty one
+  Cell cell_;
+  std::vector<SheetRow> spare_;
   std::size_t row_bytes_ = 0;
   std::size_t last_row_ = 0;
   std::size_t column_ = 0;
@@ -1135,7 +1167,8 @@ bool XlsxReader::next(SheetRow& row) {
   try {
     for (;;) {
       if (!handler_->ready.empty()) {
-        row = std::move(handler_->ready.front());
+        std::swap(row, handler_->ready.front());
+        handler_->recycle(std::move(handler_->ready.front()));
         handler_->ready.pop_front();
         return true;
       }

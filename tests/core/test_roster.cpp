@@ -8,6 +8,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/roster.hpp"
+#include "store_impl.hpp"
 
 using ncss::ImportOptions;
 using ncss::ImportReport;
@@ -322,6 +323,35 @@ TEST_CASE("roster: the same person on two cohorts' rosters", "[roster]") {
   CHECK(f.count("SELECT count(*) FROM graduates") == 2);
   CHECK_THROWS_AS(ncss::get_graduate(f.store, a), ncss::Error);
   CHECK(ncss::get_graduate(f.store, a, 2025).school_code == "10003");
+}
+
+TEST_CASE("roster: foreign keys are on again after an import, and none is broken", "[roster]") {
+  // The import checks references itself, with enforcement off for its transaction only.
+  RosterFixture f;
+  auto& db = ncss::database(f.store);
+  auto fk_on = [&] { return db.execAndGet("PRAGMA foreign_keys").getInt() == 1; };
+  REQUIRE(fk_on());
+  auto r =
+      f.import_csv(kHeader + "张三," + id("11010520030115001") + ",北京大学,,本科,,2026,,,,,\n" +
+                   "李四," + id("44030420021230002") + ",北京野鸡大学,,本科,,2026,,,,,\n" +
+                   "王五," + id("11010520030115011") + ",北京大学,,高中,,2026,,,,,\n" + "赵六," +
+                   id("11010520030115021") + ",北京大学,,,,2026,自费,,,,\n");
+  CHECK(r.added == 1);
+  CHECK(f.codes(r) ==
+        std::vector<std::string>{"school_unknown", "level_invalid", "training_mode_invalid"});
+  CHECK(fk_on());
+  CHECK(f.count("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  // A file refused whole, and an unknown --school, leave enforcement on as well.
+  CHECK_THROWS_AS(f.import_csv("no,header\n1,2\n"), ncss::Error);
+  CHECK(fk_on());
+  ImportOptions o;
+  o.school = "北京野鸡大学";
+  CHECK_THROWS_AS(f.import_csv(kHeader, o), ncss::Error);
+  CHECK(fk_on());
+  // Enforcement is really back: a graduate of an unknown school is refused by the database.
+  CHECK_THROWS(
+      db.exec("INSERT INTO graduates (id_number, cohort, name, school_code, gender, created_at, "
+              "updated_at) VALUES ('110105200301150999', 2026, 'x', '99999', '男', 't', 't')"));
 }
 
 TEST_CASE("roster: a repeated graduate is refused whether new or already stored", "[roster]") {
