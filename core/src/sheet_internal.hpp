@@ -20,17 +20,18 @@ std::unique_ptr<SheetReader> open_xlsx(const std::filesystem::path& file,
                                        const SheetOptions& options);
 
 // The xlsx shared-string table, stored compactly: one run of bytes plus an end offset per
-// string. The first `memory_budget` bytes (text plus 8 bytes per string; 16 MiB by default) stay
+// string. The first `memory_budget` bytes (text plus 8 bytes per string; 4 MiB by default) stay
 // in memory, in 1 MiB chunks so that growing never copies; later strings go to an unlinked
 // temporary file (and their end offsets to a second one) and are read back with pread through a
 // few 4 KiB windows. Excel and the libraries number strings in order of first use, so a sheet's
 // rows read the spilled part almost sequentially (a 1,000,000-row roster with 4,000,000 distinct
-// strings reads at full speed with a peak RSS of 24 MiB), while the strings every row repeats
+// strings reads at full speed), while the strings every row repeats
 // (school, major, gender) come first and stay in memory. A sheet sorted after its strings were
 // entered reads them in random order: two preads per spilled string, about 2 us each.
 class SharedStringTable {
  public:
-  static constexpr std::size_t kDefaultMemoryBudget = std::size_t{16} << 20;
+  // 4 MiB: the roster import's page cache (32 MiB) takes the rest of its 64 MiB budget.
+  static constexpr std::size_t kDefaultMemoryBudget = std::size_t{4} << 20;
 
   explicit SharedStringTable(std::size_t memory_budget = kDefaultMemoryBudget);
   ~SharedStringTable();
