@@ -40,7 +40,6 @@ std::string read_terms(const std::string& terms) {
 
 void run_issue(Context& ctx, InviteOptions& o) {
   o.issue.terms = read_terms(o.issue.terms);
-  auto report = ncss::issue_invitations(ctx.store(), o.issue, ctx.actor());
   bool mask = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(),
               {{"id_number", "证件号码"},
@@ -50,16 +49,19 @@ void run_issue(Context& ctx, InviteOptions& o) {
                {"code", "原因代码"},
                {"message", "说明"},
                {"row", "文件行号", true}});
-  for (const auto& warning : report.warnings) ctx.warn(o.issue.from_file + ": " + warning);
-  for (const auto& r : report.results) {
-    std::string shown = mask ? ncss::mask_resident_id(r.id_number) : r.id_number;
-    if (!r.issued)
-      ctx.error(ncss::mask_resident_id(r.id_number) + ": " + r.code + ": " + r.message);
-    w.row({shown, r.name, r.issued ? "issued" : "refused",
-           r.issued ? std::to_string(r.invitation_id) : "", r.code, r.message,
-           r.row ? std::to_string(r.row) : ""});
-  }
+  // Streamed once the transaction has ended: a bulk issue of any size prints in bounded memory
+  // (tables excepted: their column widths need every row).
+  auto report =
+      ncss::issue_invitations(ctx.store(), o.issue, ctx.actor(), [&](const ncss::IssueResult& r) {
+        std::string shown = mask ? ncss::mask_resident_id(r.id_number) : r.id_number;
+        if (!r.issued)
+          ctx.error(ncss::mask_resident_id(r.id_number) + ": " + r.code + ": " + r.message);
+        w.row({shown, r.name, r.issued ? "issued" : "refused",
+               r.issued ? std::to_string(r.invitation_id) : "", r.code, r.message,
+               r.row ? std::to_string(r.row) : ""});
+      });
   w.finish();
+  for (const auto& warning : report.warnings) ctx.warn(o.issue.from_file + ": " + warning);
   std::string summary =
       std::to_string(report.issued) + " issued, " + std::to_string(report.refused) + " refused";
   if (!report.written)

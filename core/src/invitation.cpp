@@ -1,5 +1,7 @@
 #include "ncss/invitation.hpp"
 
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <unordered_map>
@@ -205,20 +207,69 @@ class IssueRun {
   RowStatement open_;
 };
 
-std::vector<std::pair<std::string, int>> favorite_targets(SQLite::Database& db,
-                                                          const std::string& code, int cohort) {
-  SQLite::Statement q(
-      db,
-      "SELECT g.id_number, g.cohort FROM favorites f JOIN graduates g ON g.id = "
-      "f.graduate_id WHERE f.credit_code = :c AND f.cohort = :cohort AND f.status = "
-      "'valid' ORDER BY "
-      "g.school_code, g.id_number");
-  q.bind(":c", code);
-  q.bind(":cohort", cohort);
-  std::vector<std::pair<std::string, int>> out;
-  while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
-  return out;
-}
+// The outcomes of a bulk issue on their way to the caller's sink: written to an unnamed
+// temporary file as they are decided, read back in order once the transaction has ended.
+class ResultLog {
+ public:
+  ResultLog() : file_(std::tmpfile()) {
+    if (!file_) throw Error::io("cannot create a temporary file for the report", errno);
+  }
+  ~ResultLog() { std::fclose(file_); }
+  ResultLog(const ResultLog&) = delete;
+  ResultLog& operator=(const ResultLog&) = delete;
+
+  void write(const IssueResult& r) {
+    put_text(r.id_number);
+    put_text(r.name);
+    put_number(r.row);
+    put_number(r.issued ? 1 : 0);
+    put_number(static_cast<std::uint64_t>(r.invitation_id));
+    put_text(r.code);
+    put_text(r.message);
+  }
+  void replay(const IssueSink& sink) {
+    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) fail("read");
+    IssueResult r;
+    while (get_text(r.id_number, true)) {
+      get_text(r.name);
+      r.row = static_cast<std::size_t>(get_number());
+      r.issued = get_number() != 0;
+      r.invitation_id = static_cast<std::int64_t>(get_number());
+      get_text(r.code);
+      get_text(r.message);
+      sink(r);
+    }
+  }
+
+ private:
+  [[noreturn]] static void fail(const char* what) {
+    throw Error::io(std::string("cannot ") + what + " the report's temporary file", errno);
+  }
+  void put_number(std::uint64_t v) {
+    if (std::fwrite(&v, sizeof v, 1, file_) != 1) fail("write");
+  }
+  void put_text(const std::string& t) {
+    put_number(t.size());
+    if (!t.empty() && std::fwrite(t.data(), 1, t.size(), file_) != t.size()) fail("write");
+  }
+  std::uint64_t get_number() {
+    std::uint64_t v = 0;
+    if (std::fread(&v, sizeof v, 1, file_) != 1) fail("read");
+    return v;
+  }
+  // False at the end of the file, when `at_start` (a record's first field).
+  bool get_text(std::string& t, bool at_start = false) {
+    std::uint64_t n = 0;
+    if (std::fread(&n, sizeof n, 1, file_) != 1) {
+      if (at_start && std::feof(file_)) return false;
+      fail("read");
+    }
+    t.resize(static_cast<std::size_t>(n));
+    if (n > 0 && std::fread(t.data(), 1, t.size(), file_) != t.size()) fail("read");
+    return true;
+  }
+  std::FILE* file_;
+};
 
 // One graduate to invite: from --to, the favourites, or a row of --from-file. A row that is
 // already refused (a bad ID number, say) carries its code and message.
@@ -398,7 +449,8 @@ std::string invitation_state_text(const Invitation& inv) {
   return s;
 }
 
-IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& actor) {
+IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& actor,
+                              const IssueSink& sink) {
   return with_storage_errors([&] {
     auto& db = database(store);
     std::string code = normalize_credit_code(r.employer_code);
@@ -419,107 +471,128 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
       throw Error::usage("--to, --from-file and --all-favorites are alternatives: give one");
     }
     IssueReport report;
+    std::optional<ResultLog> log;
+    if (sink) log.emplace();
     std::vector<Target> targets;
     if (!r.from_file.empty()) targets = file_targets(r, report.warnings, actor.now);
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    require_verified_employer_in(db, code, "invite");
-    JobInfo job = resolve_job(store, db, r, code);
-    std::string archive =
-        resolve_block(store, db, code, "archive", r.archive, r.archive_template, actor);
-    std::string hukou = resolve_block(store, db, code, "hukou", r.hukou, r.hukou_template, actor);
-    std::string now = format_utc(actor.now);
-    std::string deadline = format_utc(Timestamp{actor.now.seconds + r.valid_days * kSecondsPerDay});
+    {  // the transaction, and every statement on it, ends with this block
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      require_verified_employer_in(db, code, "invite");
+      JobInfo job = resolve_job(store, db, r, code);
+      std::string archive =
+          resolve_block(store, db, code, "archive", r.archive, r.archive_template, actor);
+      std::string hukou = resolve_block(store, db, code, "hukou", r.hukou, r.hukou_template, actor);
+      std::string now = format_utc(actor.now);
+      std::string deadline =
+          format_utc(Timestamp{actor.now.seconds + r.valid_days * kSecondsPerDay});
 
-    if (r.all_favorites) {
-      for (auto& [id, cohort] : favorite_targets(db, code, r.cohort)) {
-        Target t;
-        t.id = std::move(id);
-        t.cohort = cohort;
-        targets.push_back(std::move(t));
-      }
-    } else if (r.from_file.empty()) {
-      for (const auto& id : r.id_numbers) {
-        Target t;
-        t.id = normalize_resident_id(id);
-        t.cohort = r.cohort;
-        targets.push_back(std::move(t));
-      }
-    }
-
-    IssueRun run(db, code);
-    AuditWriter audit(db, actor);
-    RowStatement insert(
-        db,
-        "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
-        "work_location, contact, contact_phone, archive, hukou, terms, valid_days, issued_at, "
-        "deadline, updated_at) VALUES (:c, :g, 'awaiting_graduate', :cat, :pos, :loc, :contact, "
-        ":phone, :archive, :hukou, :terms, :days, :now, :deadline, :now)");
-    for (const auto& t : targets) {
-      const std::string& id = t.id;
-      IssueResult res;
-      res.id_number = id;
-      res.row = t.row;
-      res.code = t.code;
-      res.message = t.message;
-      auto c = res.code.empty() ? run.find(id, t.cohort, res) : std::nullopt;
-      if (c) {
-        res.name = c->name;
-        if (!t.name.empty() && t.name != c->name) {
-          res.code = "name_mismatch";
-          res.message = std::filesystem::path(r.from_file).filename().string() + " row " +
-                        std::to_string(t.row) + ": the file says " + t.name + ", the roster has " +
-                        c->name + " for " + mask_resident_id(id);
-        } else if (run.check(*c, res)) {
-          insert.reset();
-          insert.bind(":c", code);
-          insert.bind(":g", c->graduate_id);
-          insert.bind(":cat", job.category);
-          insert.bind(":pos", job.position);
-          insert.bind(":loc", job.work_location);
-          insert.bind(":contact", job.contact);
-          insert.bind(":phone", job.contact_phone);
-          insert.bind(":archive", archive);
-          insert.bind(":hukou", hukou);
-          insert.bind(":terms", r.terms);
-          insert.bind(":days", r.valid_days);
-          insert.bind(":now", now);
-          insert.bind(":deadline", deadline);
-          insert.exec();
-          res.invitation_id = db.getLastInsertRowid();
-          res.issued = true;
-          std::string subject = std::to_string(res.invitation_id);
-          auto event_id = audit.event("invitation.issued", "invitation", subject, "",
-                                      {{"from", ""},
-                                       {"to", "awaiting_graduate"},
-                                       {"reason", ""},
-                                       {"note", ""},
-                                       {"employer_code", code},
-                                       {"id_number", id},
-                                       {"cohort", c->cohort},
-                                       {"deadline", deadline}});
-          Notification n;
-          n.recipient_type = "graduate";
-          n.recipient_id = id;
-          n.template_name = "invitation_received";
-          n.payload = {{"invitation_id", res.invitation_id},
-                       {"employer_code", code},
-                       {"graduate_name", c->name},
-                       {"position", job.position},
-                       {"deadline", deadline}};
-          audit.notify(event_id, n);
+      if (r.from_file.empty() && !r.all_favorites) {
+        for (const auto& id : r.id_numbers) {
+          Target t;
+          t.id = normalize_resident_id(id);
+          t.cohort = r.cohort;
+          targets.push_back(std::move(t));
         }
       }
-      if (res.issued) {
-        ++report.issued;
+
+      IssueRun run(db, code);
+      AuditWriter audit(db, actor);
+      RowStatement insert(
+          db,
+          "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
+          "work_location, contact, contact_phone, archive, hukou, terms, valid_days, issued_at, "
+          "deadline, updated_at) VALUES (:c, :g, 'awaiting_graduate', :cat, :pos, :loc, :contact, "
+          ":phone, :archive, :hukou, :terms, :days, :now, :deadline, :now)");
+      auto issue_one = [&](const Target& t) {
+        const std::string& id = t.id;
+        IssueResult res;
+        res.id_number = id;
+        res.row = t.row;
+        res.code = t.code;
+        res.message = t.message;
+        auto c = res.code.empty() ? run.find(id, t.cohort, res) : std::nullopt;
+        if (c) {
+          res.name = c->name;
+          if (!t.name.empty() && t.name != c->name) {
+            res.code = "name_mismatch";
+            res.message = std::filesystem::path(r.from_file).filename().string() + " row " +
+                          std::to_string(t.row) + ": the file says " + t.name +
+                          ", the roster has " + c->name + " for " + mask_resident_id(id);
+          } else if (run.check(*c, res)) {
+            insert.reset();
+            insert.bind(":c", code);
+            insert.bind(":g", c->graduate_id);
+            insert.bind(":cat", job.category);
+            insert.bind(":pos", job.position);
+            insert.bind(":loc", job.work_location);
+            insert.bind(":contact", job.contact);
+            insert.bind(":phone", job.contact_phone);
+            insert.bind(":archive", archive);
+            insert.bind(":hukou", hukou);
+            insert.bind(":terms", r.terms);
+            insert.bind(":days", r.valid_days);
+            insert.bind(":now", now);
+            insert.bind(":deadline", deadline);
+            insert.exec();
+            res.invitation_id = db.getLastInsertRowid();
+            res.issued = true;
+            std::string subject = std::to_string(res.invitation_id);
+            auto event_id = audit.event("invitation.issued", "invitation", subject, "",
+                                        {{"from", ""},
+                                         {"to", "awaiting_graduate"},
+                                         {"reason", ""},
+                                         {"note", ""},
+                                         {"employer_code", code},
+                                         {"id_number", id},
+                                         {"cohort", c->cohort},
+                                         {"deadline", deadline}});
+            Notification n;
+            n.recipient_type = "graduate";
+            n.recipient_id = id;
+            n.template_name = "invitation_received";
+            n.payload = {{"invitation_id", res.invitation_id},
+                         {"employer_code", code},
+                         {"graduate_name", c->name},
+                         {"position", job.position},
+                         {"deadline", deadline}};
+            audit.notify(event_id, n);
+          }
+        }
+        if (res.issued) {
+          ++report.issued;
+        } else {
+          ++report.refused;
+        }
+        if (log) {
+          log->write(res);
+        } else {
+          report.results.push_back(std::move(res));
+        }
+      };
+      if (r.all_favorites) {
+        // Read as they are issued, not gathered first: favourites are not written here.
+        SQLite::Statement q(
+            db,
+            "SELECT g.id_number, g.cohort FROM favorites f JOIN graduates g ON g.id = "
+            "f.graduate_id WHERE f.credit_code = :c AND f.cohort = :cohort AND f.status = "
+            "'valid' ORDER BY g.school_code, g.id_number");
+        q.bind(":c", code);
+        q.bind(":cohort", r.cohort);
+        Target t;
+        while (q.executeStep()) {
+          t.id = q.getColumn(0).getString();
+          t.cohort = q.getColumn(1).getInt();
+          issue_one(t);
+        }
       } else {
-        ++report.refused;
+        for (const auto& t : targets) issue_one(t);
       }
-      report.results.push_back(std::move(res));
-    }
-    if (!r.dry_run && !(r.all_or_nothing && report.refused > 0)) {
-      tx.commit();
-      report.written = true;
-    }
+      if (!r.dry_run && !(r.all_or_nothing && report.refused > 0)) {
+        tx.commit();
+        report.written = true;
+      }
+    }  // otherwise the transaction rolls back here
+    if (log) log->replay(sink);
     return report;
   });
 }

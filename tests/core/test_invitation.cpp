@@ -173,3 +173,51 @@ TEST_CASE("invitation: --from-file reads an .xlsx list by its header", "[invitat
   }
   CHECK(f.count("SELECT count(*) FROM events") == before);
 }
+
+TEST_CASE("invitation: a sink gets the outcomes in order, after the transaction has ended",
+          "[invitation]") {
+  InviteFixture f;
+  // A second graduate, favourite too, and a third who is not a favourite.
+  const std::string b = id("44030420021230002"), c = id("11010520030115011");
+  auto file = f.dir / "more.csv";
+  testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n李四," + b + ",北京大学,2026\n王五," +
+                                c + ",北京大学,2026\n");
+  REQUIRE(ncss::import_roster(f.store, file, {}, f.actor).added == 2);
+  ncss::add_favorite(f.store, kV, {"李四", b, "北京大学"}, f.actor);
+  ncss::IssueRequest r;
+  r.employer_code = kV;
+  r.id_numbers = {kA, c, b};
+  r.job_category = "工程技术人员";
+  r.position = "研发工程师";
+  std::vector<ncss::IssueResult> seen;
+  std::vector<int> stored_then;  // invitations another connection sees at each call
+  auto sink = [&](const ncss::IssueResult& res) {
+    seen.push_back(res);
+    stored_then.push_back(f.count("SELECT count(*) FROM invitations"));
+  };
+  SECTION("written: the sink runs after the commit") {
+    auto report = ncss::issue_invitations(f.store, r, f.actor, sink);
+    CHECK(report.results.empty());  // handed to the sink, not kept
+    CHECK(report.issued == 2);
+    CHECK(report.refused == 1);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].id_number == kA);
+    CHECK(seen[0].issued);
+    CHECK(seen[0].invitation_id == 1);
+    CHECK(seen[0].name == "张三");
+    CHECK(seen[1].id_number == c);
+    CHECK_FALSE(seen[1].issued);
+    CHECK(seen[1].code == "not_favorite");
+    CHECK(seen[1].message.find("not in the favourites") != std::string::npos);
+    CHECK(seen[2].id_number == b);
+    CHECK(seen[2].invitation_id == 2);
+    CHECK(stored_then == std::vector<int>{2, 2, 2});
+  }
+  SECTION("all or nothing: the sink runs after the rollback") {
+    r.all_or_nothing = true;
+    auto report = ncss::issue_invitations(f.store, r, f.actor, sink);
+    CHECK_FALSE(report.written);
+    CHECK(seen.size() == 3);
+    CHECK(stored_then == std::vector<int>{0, 0, 0});
+  }
+}

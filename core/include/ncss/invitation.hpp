@@ -59,7 +59,7 @@ struct IssueResult {
 };
 
 struct IssueReport {
-  std::vector<IssueResult> results;
+  std::vector<IssueResult> results;   // without a sink: every graduate's outcome, in order
   std::vector<std::string> warnings;  // --from-file: unknown columns, ignored
   int issued = 0;
   int refused = 0;
@@ -71,7 +71,12 @@ struct IssueReport {
 // info or valid_days, or a --from-file that cannot be read as a list (no header row, a hostile
 // or corrupt file: the message names the file); refusals of single graduates are in the report.
 // Writes nothing on a dry run, or with all_or_nothing when any graduate is refused.
-IssueReport issue_invitations(Store& store, const IssueRequest& request, const Actor& actor);
+// With a sink the outcomes are not kept in the report: each is written to a temporary file as it
+// is decided, and the sink gets them in order once the transaction has ended (committed or not),
+// so a bulk issue of any size runs in bounded memory.
+using IssueSink = std::function<void(const IssueResult&)>;
+IssueReport issue_invitations(Store& store, const IssueRequest& request, const Actor& actor,
+                              const IssueSink& sink = {});
 
 struct Invitation {
   std::int64_t id = 0;
