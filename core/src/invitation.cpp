@@ -18,6 +18,7 @@
 #include "sheet_header.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
+#include "temp_file.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -211,13 +212,6 @@ class IssueRun {
 // temporary file as they are decided, read back in order once the transaction has ended.
 class ResultLog {
  public:
-  ResultLog() : file_(std::tmpfile()) {
-    if (!file_) throw Error::io("cannot create a temporary file for the report", errno);
-  }
-  ~ResultLog() { std::fclose(file_); }
-  ResultLog(const ResultLog&) = delete;
-  ResultLog& operator=(const ResultLog&) = delete;
-
   void write(const IssueResult& r) {
     put_text(r.id_number);
     put_text(r.name);
@@ -228,7 +222,7 @@ class ResultLog {
     put_text(r.message);
   }
   void replay(const IssueSink& sink) {
-    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) fail("read");
+    if (std::fflush(f_) != 0 || std::fseek(f_, 0, SEEK_SET) != 0) fail("read");
     IssueResult r;
     while (get_text(r.id_number, true)) {
       get_text(r.name);
@@ -246,29 +240,30 @@ class ResultLog {
     throw Error::io(std::string("cannot ") + what + " the report's temporary file", errno);
   }
   void put_number(std::uint64_t v) {
-    if (std::fwrite(&v, sizeof v, 1, file_) != 1) fail("write");
+    if (std::fwrite(&v, sizeof v, 1, f_) != 1) fail("write");
   }
   void put_text(const std::string& t) {
     put_number(t.size());
-    if (!t.empty() && std::fwrite(t.data(), 1, t.size(), file_) != t.size()) fail("write");
+    if (!t.empty() && std::fwrite(t.data(), 1, t.size(), f_) != t.size()) fail("write");
   }
   std::uint64_t get_number() {
     std::uint64_t v = 0;
-    if (std::fread(&v, sizeof v, 1, file_) != 1) fail("read");
+    if (std::fread(&v, sizeof v, 1, f_) != 1) fail("read");
     return v;
   }
   // False at the end of the file, when `at_start` (a record's first field).
   bool get_text(std::string& t, bool at_start = false) {
     std::uint64_t n = 0;
-    if (std::fread(&n, sizeof n, 1, file_) != 1) {
-      if (at_start && std::feof(file_)) return false;
+    if (std::fread(&n, sizeof n, 1, f_) != 1) {
+      if (at_start && std::feof(f_)) return false;
       fail("read");
     }
     t.resize(static_cast<std::size_t>(n));
-    if (n > 0 && std::fread(t.data(), 1, t.size(), file_) != t.size()) fail("read");
+    if (n > 0 && std::fread(t.data(), 1, t.size(), f_) != t.size()) fail("read");
     return true;
   }
-  std::FILE* file_;
+  TempFile file_{"the report of the invitations"};
+  std::FILE* f_ = file_.stream();
 };
 
 // One graduate to invite: from --to, the favourites, or a row of --from-file. A row that is

@@ -18,6 +18,7 @@
 #include "sheet_header.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
+#include "temp_file.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -101,13 +102,6 @@ std::optional<std::string> integer_text(const std::string& number) {
 // written at its place (4 bytes an id). A hole left by a gap in the ids reads back as 0.
 class CreatedRows {
  public:
-  CreatedRows() : file_(std::tmpfile()) {
-    if (!file_) throw Error::io("cannot create a temporary file for the import", errno);
-  }
-  ~CreatedRows() { std::fclose(file_); }
-  CreatedRows(const CreatedRows&) = delete;
-  CreatedRows& operator=(const CreatedRows&) = delete;
-
   void add(std::int64_t graduate, std::size_t row) {
     if (base_ == 0) base_ = start_ = graduate;
     if (graduate < start_ || graduate != start_ + static_cast<std::int64_t>(buffer_.size())) {
@@ -124,7 +118,7 @@ class CreatedRows {
       return buffer_[static_cast<std::size_t>(graduate - start_)];
     }
     std::uint32_t row = 0;
-    ssize_t got = ::pread(fileno(file_), &row, sizeof row, offset(graduate));
+    ssize_t got = ::pread(file_.fd(), &row, sizeof row, offset(graduate));
     if (got < 0) throw Error::io("cannot read the import's temporary file", errno);
     return got == sizeof row ? row : 0;
   }
@@ -139,7 +133,7 @@ class CreatedRows {
     std::size_t left = buffer_.size() * sizeof(std::uint32_t);
     off_t at = offset(start_);
     while (left > 0) {
-      ssize_t n = ::pwrite(fileno(file_), data, left, at);
+      ssize_t n = ::pwrite(file_.fd(), data, left, at);
       if (n < 0) throw Error::io("cannot write the import's temporary file", errno);
       data += n;
       at += n;
@@ -148,7 +142,7 @@ class CreatedRows {
     start_ += static_cast<std::int64_t>(buffer_.size());
     buffer_.clear();
   }
-  std::FILE* file_;
+  TempFile file_{"the import's row numbers"};
   std::int64_t base_ = 0;   // the first graduate created
   std::int64_t start_ = 0;  // the graduate of buffer_[0]
   std::vector<std::uint32_t> buffer_;
