@@ -136,6 +136,18 @@ count_graduates() {
   if command -v sqlite3 >/dev/null; then sqlite3 "$1" 'SELECT count(*) FROM graduates' 2>/dev/null || true; fi
 }
 
+# check_stored KIND DB: a time means nothing unless every row was stored, so a wrong count is a
+# MISSED row of its own (and makes the run's verdict MISSED).
+check_stored() {
+  local n
+  n=$(count_graduates "$2")
+  if [[ -z $n ]]; then
+    note "sqlite3 is missing: the $1 import's stored rows were not counted"
+  elif [[ $n != "$rows" ]]; then
+    row "$1: graduates stored" "$n" "= $rows" "MISSED"
+  fi
+}
+
 echo "roster import benchmark: $rows rows, ncssctl from $build"
 csv="$work/roster.csv"
 xlsx="$work/roster.xlsx"
@@ -160,8 +172,7 @@ if ((status != 0)); then
 else
   csv_wall=$wall csv_rss=$rss_kib
   row "csv: ncssctl student import" "$csv_wall s" "" ""
-  n=$(count_graduates "$work/csv.db")
-  [[ -n $n && $n != "$rows" ]] && note "the CSV import stored $n graduates, not $rows"
+  check_stored csv "$work/csv.db"
   if command -v sqlite3 >/dev/null; then
     measure csv_floor sqlite3 -cmd ".mode csv" "$work/bare.db" ".import '$csv' t"
     if ((status != 0)); then
@@ -185,8 +196,7 @@ if ((status != 0)); then
 else
   xlsx_wall=$wall xlsx_rss=$rss_kib
   row "xlsx: ncssctl student import" "$xlsx_wall s" "" ""
-  n=$(count_graduates "$work/xlsx.db")
-  [[ -n $n && $n != "$rows" ]] && note "the xlsx import stored $n graduates, not $rows"
+  check_stored xlsx "$work/xlsx.db"
   if [[ -n $openpyxl_python ]]; then
     measure openpyxl "$openpyxl_python" -c 'import sys
 from openpyxl import load_workbook
