@@ -106,22 +106,16 @@ std::string percent(double share) {
   return buf;
 }
 
+using detail::HaruDocument;
 using detail::HaruErrors;
 using detail::MemoryFile;
-using detail::on_haru_error;
 
 class Painter {
  public:
   Painter(HPDF_Page page, HPDF_Font font, HaruErrors& errors)
       : page_(page), font_(font), errors_(errors) {}
 
-  void check(HPDF_STATUS status, const char* what) {
-    if (status != HPDF_OK || errors_.error != 0) {
-      throw Error::internal(std::string("libharu failed to ") + what + ": error " +
-                            std::to_string(errors_.error) + " (detail " +
-                            std::to_string(errors_.detail) + ")");
-    }
-  }
+  void check(HPDF_STATUS status, const char* what) { detail::haru_check(status, what, errors_); }
 
   double width(const std::u32string& text, double size) {
     double total = 0;
@@ -263,46 +257,18 @@ std::string bar_chart_pdf(const BarChart& chart, const CjkFont& font) {
   MemoryFile font_file(font.subset(std::vector<char32_t>(used.begin(), used.end())),
                        "ncss-chart-font");
 
-  HaruErrors errors;
-  HPDF_Doc doc = HPDF_New(on_haru_error, &errors);
-  if (doc == nullptr) throw Error::internal("libharu could not create a document");
-  struct Free {
-    HPDF_Doc doc;
-    ~Free() { HPDF_Free(doc); }
-  } free_doc{doc};
-  auto fail = [&](const char* what) {
-    throw Error::internal(std::string("libharu failed to ") + what + ": error " +
-                          std::to_string(errors.error) + " (detail " +
-                          std::to_string(errors.detail) + ")");
-  };
-  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings(doc);
-  HPDF_SetCurrentEncoder(doc, "UTF-8");
-  if (errors.error != 0) fail("select the UTF-8 encoder");
-  const char* font_name = HPDF_LoadTTFontFromFile(doc, font_file.path().c_str(), HPDF_TRUE);
-  if (font_name == nullptr) fail("load the subset font");
-  HPDF_Font haru_font = HPDF_GetFont(doc, font_name, "UTF-8");
-  if (haru_font == nullptr) fail("use the subset font with UTF-8");
+  HaruDocument doc(font_file.path());
 
-  HPDF_Page page = HPDF_AddPage(doc);
-  if (page == nullptr) fail("add a page");
+  HPDF_Page page = HPDF_AddPage(doc.get());
+  if (page == nullptr) doc.fail("add a page");
   const double height =
       kChartTop + kChartRow * static_cast<double>(chart.bars.size()) + kChartBottom;
   HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(kChartWidth));
   HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(height));
-  if (errors.error != 0) fail("size the page");
-  Painter painter(page, haru_font, errors);
+  if (doc.errors().error != 0) doc.fail("size the page");
+  Painter painter(page, doc.font(), doc.errors());
   draw(painter, chart, title, subtitle, labels, height);
-
-  if (HPDF_SaveToStream(doc) != HPDF_OK) fail("write the PDF");
-  std::string out(HPDF_GetStreamSize(doc), '\0');
-  HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
-  if (HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &size) != HPDF_OK &&
-      errors.error != HPDF_STREAM_EOF) {
-    fail("read the PDF back");
-  }
-  out.resize(size);
-  return out;
+  return doc.save();
 }
 
 void save_bar_chart_png(const BarChart& chart, const fs::path& file, const CjkFont& font) {

@@ -1,5 +1,6 @@
-// libharu helpers shared by the PDF writer and the chart: its error callback, and a font as a
-// file libharu can open by name without touching the disk.
+// libharu helpers shared by the PDF writer and the chart: its error callback, a document set up
+// for UTF-8 text in one embedded font, and a font as a file libharu can open by name without
+// touching the disk.
 #pragma once
 
 #include <hpdf.h>
@@ -7,8 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <type_traits>
 
 #include "ncss/error.hpp"
 
@@ -26,6 +30,22 @@ inline void on_haru_error(HPDF_STATUS error, HPDF_STATUS detail, void* user_data
     errors->error = error;
     errors->detail = detail;
   }
+}
+
+// Throws for a failed libharu step, with the first error of the document (else the step's own
+// status), in hex as libharu's documentation lists them: "error 0x1025 (detail 0)".
+[[noreturn]] inline void haru_fail(const char* what, const HaruErrors& errors,
+                                   HPDF_STATUS status = 0) {
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%04X",
+                static_cast<unsigned>(errors.error != 0 ? errors.error : status));
+  throw Error::internal(std::string("libharu failed to ") + what + ": error " + code + " (detail " +
+                        std::to_string(errors.detail) + ")");
+}
+
+// Checks one drawing call: its status and any error the callback has recorded.
+inline void haru_check(HPDF_STATUS status, const char* what, const HaruErrors& errors) {
+  if (status != HPDF_OK || errors.error != 0) haru_fail(what, errors, status);
 }
 
 // Bytes in a memfd, named by path() as /proc/self/fd/N for libharu's file-based font loader.
@@ -54,6 +74,54 @@ class MemoryFile {
  private:
   int fd_ = -1;
   std::string path_;
+};
+
+// A compressed libharu document writing UTF-8 text in the TrueType font at font_path (a subset,
+// embedded), freed on every path. Not movable: libharu holds the address of errors().
+class HaruDocument {
+ public:
+  explicit HaruDocument(const std::string& font_path)
+      : owner_(HPDF_New(on_haru_error, &errors_)), doc_(owner_.get()) {
+    if (doc_ == nullptr) throw Error::internal("libharu could not create a document");
+    HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(doc_);
+    HPDF_SetCurrentEncoder(doc_, "UTF-8");
+    if (errors_.error != 0) fail("select the UTF-8 encoder");
+    const char* font_name = HPDF_LoadTTFontFromFile(doc_, font_path.c_str(), HPDF_TRUE);
+    if (font_name == nullptr) fail("load the subset font");
+    font_ = HPDF_GetFont(doc_, font_name, "UTF-8");
+    if (font_ == nullptr) fail("use the subset font with UTF-8");
+  }
+  HaruDocument(const HaruDocument&) = delete;
+  HaruDocument& operator=(const HaruDocument&) = delete;
+
+  HPDF_Doc get() const { return doc_; }
+  HPDF_Font font() const { return font_; }
+  HaruErrors& errors() { return errors_; }
+  [[noreturn]] void fail(const char* what) const { haru_fail(what, errors_); }
+
+  // The finished PDF's bytes.
+  std::string save() {
+    if (HPDF_SaveToStream(doc_) != HPDF_OK) fail("write the PDF");
+    std::string out(HPDF_GetStreamSize(doc_), '\0');
+    auto size = static_cast<HPDF_UINT32>(out.size());
+    if (HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &size) != HPDF_OK &&
+        errors_.error != HPDF_STREAM_EOF) {
+      fail("read the PDF back");
+    }
+    out.resize(size);
+    return out;
+  }
+
+ private:
+  struct Free {
+    void operator()(HPDF_Doc doc) const { HPDF_Free(doc); }
+  };
+  HaruErrors errors_;  // first: its address is given to HPDF_New
+  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, Free> owner_;  // freed even if the
+                                                                  // constructor throws
+  HPDF_Doc doc_;
+  HPDF_Font font_ = nullptr;
 };
 
 }  // namespace ncss::detail

@@ -129,9 +129,9 @@ bool break_allowed(const std::u32string& text, std::size_t i) {
 
 // ---- libharu ------------------------------------------------------------------------------
 
+using detail::HaruDocument;
 using detail::HaruErrors;
 using detail::MemoryFile;
-using detail::on_haru_error;
 
 }  // namespace
 
@@ -528,13 +528,7 @@ class Renderer {
   double page_width() const { return 595.276; }  // A4, 210 mm
   double page_height() const { return 841.89; }  // 297 mm
 
-  void check(HPDF_STATUS status, const char* what) {
-    if (status != HPDF_OK || errors_.error != 0) {
-      throw Error::internal(std::string("libharu failed to ") + what + ": error 0x" +
-                            hex(static_cast<unsigned>(errors_.error ? errors_.error : status), 4) +
-                            " (detail " + std::to_string(errors_.detail) + ")");
-    }
-  }
+  void check(HPDF_STATUS status, const char* what) { detail::haru_check(status, what, errors_); }
 
   void new_page() {
     page_ = HPDF_AddPage(doc_);
@@ -749,49 +743,20 @@ std::string PdfDocument::Impl::render() {
   MemoryFile font_file(font.subset(std::vector<char32_t>(used.begin(), used.end())),
                        "ncss-pdf-font");
 
-  HaruErrors errors;
-  HPDF_Doc doc = HPDF_New(on_haru_error, &errors);
-  if (doc == nullptr) throw Error::internal("libharu could not create a document");
-  struct Free {
-    HPDF_Doc doc;
-    ~Free() { HPDF_Free(doc); }
-  } free_doc{doc};
-  auto fail = [&](const char* what) {
-    throw Error::internal(std::string("libharu failed to ") + what + ": error 0x" +
-                          hex(static_cast<unsigned>(errors.error), 4) + " (detail " +
-                          std::to_string(errors.detail) + ")");
-  };
-
-  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings(doc);
-  HPDF_SetCurrentEncoder(doc, "UTF-8");
-  if (errors.error != 0) fail("select the UTF-8 encoder");
-  const char* font_name = HPDF_LoadTTFontFromFile(doc, font_file.path().c_str(), HPDF_TRUE);
-  if (font_name == nullptr) fail("load the subset font");
-  HPDF_Font haru_font = HPDF_GetFont(doc, font_name, "UTF-8");
-  if (haru_font == nullptr) fail("use the subset font with UTF-8");
+  HaruDocument doc(font_file.path());
   if (options.created) {
     HPDF_Date date = haru_date(*options.created);
-    HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date);
-    HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date);
+    HPDF_SetInfoDateAttr(doc.get(), HPDF_INFO_CREATION_DATE, date);
+    HPDF_SetInfoDateAttr(doc.get(), HPDF_INFO_MOD_DATE, date);
   }
-  if (!options.title.empty()) HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, options.title.c_str());
-  if (errors.error != 0) fail("set the document information");
+  if (!options.title.empty()) HPDF_SetInfoAttr(doc.get(), HPDF_INFO_TITLE, options.title.c_str());
+  if (doc.errors().error != 0) doc.fail("set the document information");
 
-  Renderer renderer(doc, haru_font, options, errors);
+  Renderer renderer(doc.get(), doc.font(), options, doc.errors());
   renderer.draw(blocks);
   pages = renderer.pages();
-  write_to_unicode(haru_font, used);
-
-  if (HPDF_SaveToStream(doc) != HPDF_OK) fail("write the PDF");
-  std::string out(HPDF_GetStreamSize(doc), '\0');
-  HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
-  if (HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &size) != HPDF_OK &&
-      errors.error != HPDF_STREAM_EOF) {
-    fail("read the PDF back");
-  }
-  out.resize(size);
-  return out;
+  write_to_unicode(doc.font(), used);
+  return doc.save();
 }
 
 PdfDocument::PdfDocument(const CjkFont& font, PdfOptions options)
