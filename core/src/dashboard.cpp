@@ -14,14 +14,7 @@ namespace ncss {
 Dashboard dashboard(Store& store, const DashboardFilter& filter) {
   return with_storage_errors([&] {
     auto& db = database(store);
-    std::string school;
-    if (!filter.school.empty()) {
-      auto names = load_school_names(db);
-      auto it = names.find(trim(filter.school));
-      if (it == names.end())
-        throw Error(ErrorCode::NotFound, "unknown school '" + filter.school + "'");
-      school = it->second;
-    }
+    const std::string school = school_filter_code(db, filter.school);
     std::string employer = normalize_credit_code(filter.employer);
     Dashboard d;
     SQLite::Statement g(db,

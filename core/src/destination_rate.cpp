@@ -138,15 +138,7 @@ std::map<std::string, DestinationGroup> destination_code_groups(Store& store) {
 RateReport destination_rate(Store& store, const RateFilter& filter) {
   return with_storage_errors([&] {
     auto& db = database(store);
-    std::string school;
-    if (!filter.school.empty()) {
-      auto names = load_school_names(db);
-      auto it = names.find(trim(filter.school));
-      if (it == names.end()) {
-        throw Error(ErrorCode::NotFound, "unknown school '" + filter.school + "'");
-      }
-      school = it->second;
-    }
+    const std::string school = school_filter_code(db, filter.school);
     const auto groups = code_groups(db);
 
     RateReport report;

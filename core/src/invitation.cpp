@@ -621,13 +621,7 @@ void for_each_invitation(Store& store, const InvitationFilter& f,
       if (!known) throw Error::invalid_input("--list '" + f.list + "' is not a list (栏目)");
     }
     std::string code = f.employer_code.empty() ? "" : normalize_credit_code(f.employer_code);
-    std::string school;
-    if (!trim(f.school).empty()) {
-      auto names = load_school_names(db);
-      auto it = names.find(trim(f.school));
-      if (it == names.end()) throw Error::not_found("school", trim(f.school));
-      school = it->second;
-    }
+    const std::string school = school_filter_code(db, f.school);
     SQLite::Statement q(
         db, std::string(kSelectInvitation) +
                 "WHERE (:c = '' OR i.employer_code = :c) AND (:cohort = 0 OR g.cohort = :cohort) "

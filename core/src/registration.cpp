@@ -1086,13 +1086,7 @@ void for_each_registration(Store& store, const RegistrationFilter& f,
                                  "awaiting_scan, scan_review, approved, rejected, voided, "
                                  "terminated, invalid)");
     }
-    std::string school;
-    if (!trim(f.school).empty()) {
-      auto names = load_school_names(db);
-      auto it = names.find(trim(f.school));
-      if (it == names.end()) throw Error::not_found("school", trim(f.school));
-      school = it->second;
-    }
+    const std::string school = school_filter_code(db, f.school);
     SQLite::Statement q(
         db, std::string(kSelect) +
                 "WHERE (:school = '' OR g.school_code = :school) AND (:dept = '' OR "

@@ -24,17 +24,8 @@ const char* const kAwaitingSql =
     "g.department = :dept) AND (:cohort = 0 OR g.cohort = :cohort) AND (:employer = '' OR "
     "i.employer_code = :employer) ORDER BY i.responded_at, i.id";
 
-std::string school_code_of(SQLite::Database& db, const std::string& key) {
-  std::string k = trim(key);
-  if (k.empty()) return "";
-  auto names = load_school_names(db);
-  auto it = names.find(k);
-  if (it == names.end()) throw Error::not_found("school", k);
-  return it->second;
-}
-
 std::vector<ReviewItem> awaiting_in(SQLite::Database& db, const ReviewFilter& f) {
-  std::string school = school_code_of(db, f.school);
+  std::string school = school_filter_code(db, f.school);
   SQLite::Statement q(db, kAwaitingSql);
   q.bind(":school", school);
   q.bind(":dept", trim(f.department));

@@ -774,15 +774,7 @@ void for_each_graduate(Store& store, const GraduateFilter& filter,
                        const std::function<void(const Graduate&)>& sink) {
   with_storage_errors([&] {
     auto& db = database(store);
-    std::string school_code;
-    if (!filter.school.empty()) {
-      auto names = load_school_names(db);
-      auto it = names.find(filter.school);
-      if (it == names.end()) {
-        throw Error(ErrorCode::NotFound, "unknown school '" + filter.school + "'");
-      }
-      school_code = it->second;
-    }
+    const std::string school_code = school_filter_code(db, filter.school);
     std::string level;
     if (!filter.degree_level.empty()) {
       auto levels = load_levels(db);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 
 namespace ncss {
@@ -146,6 +147,19 @@ std::unordered_map<std::string, std::string> load_school_names(SQLite::Database&
                       "UNION ALL SELECT name, school_code FROM school_aliases");
   while (q.executeStep()) names.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
   return names;
+}
+
+std::string school_filter_code(SQLite::Database& db, const std::string& filter) {
+  std::string key = trim(filter);
+  if (key.empty()) return "";
+  auto names = load_school_names(db);
+  auto it = names.find(key);
+  if (it == names.end()) {
+    throw Error(ErrorCode::NotFound, "unknown school '" + key +
+                                         "': not a code, identifier, name or former name on the "
+                                         "national list; add it with `ncssctl school add`");
+  }
+  return it->second;
 }
 
 std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {

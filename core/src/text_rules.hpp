@@ -38,6 +38,9 @@ bool valid_mobile(const std::string& s);
 bool valid_landline(const std::string& s);
 // Every way a roster may name a school (code, identifier, name, former name) → its code.
 std::unordered_map<std::string, std::string> load_school_names(SQLite::Database& db);
+// A --school filter (code, identifier, name or former name, trimmed) → its code; "" for an empty
+// filter. An unknown school is NotFound: a filter naming nothing is a mistake, not an empty list.
+std::string school_filter_code(SQLite::Database& db, const std::string& filter);
 
 // One defect of an ID number as a stable reason code and plain words.
 struct IdRefusal {

@@ -435,3 +435,34 @@ TEST_CASE("roster: an unknown --school or malformed --cohort refuses the file", 
   CHECK_THROWS_AS(f.import_csv(kHeader, o), ncss::Error);
   CHECK(f.count("SELECT count(*) FROM imports") == 0);
 }
+
+TEST_CASE("roster: a --school filter takes any name of the school and refuses an unknown one",
+          "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010519980115001");
+  std::string b = id("11010519990115002");
+  f.import_csv(kHeader + "张三," + a + ",北京大学,,本科,,2026,,,,,\n" + "李四," + b +
+               ",清华大学,,本科,,2026,,,,,\n");
+  auto listed = [&](const std::string& school) {
+    std::vector<std::string> ids;
+    ncss::GraduateFilter filter;
+    filter.school = school;
+    ncss::for_each_graduate(f.store, filter,
+                            [&](const ncss::Graduate& g) { ids.push_back(g.id_number); });
+    return ids;
+  };
+  const std::vector<std::string> only_a{a};
+  // Code, MOE identifier and name, with ASCII and ideographic spaces trimmed.
+  CHECK(listed("10001") == only_a);
+  CHECK(listed("4111010001") == only_a);
+  CHECK(listed(" 北京大学\u3000") == only_a);
+  CHECK(listed("").size() == 2);
+  // A school nobody knows is an error, not an empty list.
+  try {
+    listed("某某大学");
+    FAIL("an unknown school was accepted");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::NotFound);
+    CHECK(std::string(e.what()).find("unknown school '某某大学'") != std::string::npos);
+  }
+}
