@@ -44,27 +44,7 @@ bench=agreement_pdf.sh
 # shellcheck source=tests/bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# reportlab: Debian's python3-reportlab lives under /usr/bin/python3.
-find_reportlab() {
-  local py
-  for py in ${PYTHON:-} /usr/bin/python3 python3; do
-    if command -v "$py" >/dev/null && "$py" -c 'import reportlab' 2>/dev/null; then
-      reportlab_python=$py
-      return 0
-    fi
-  done
-  return 1
-}
-reportlab_python=
-if ! find_reportlab; then
-  if can_install; then
-    apt_install python3-reportlab || true
-    find_reportlab || note "python3-reportlab could not be installed: the reportlab comparison is skipped"
-  else
-    note "reportlab is missing: the comparison is skipped; install it with" \
-      "\`apt-get install python3-reportlab\` (as root)"
-  fi
-fi
+find_python reportlab python3-reportlab
 font=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 if [[ ! -r $font ]]; then
   echo "agreement_pdf.sh: $font is missing; install Debian's fonts-wqy-zenhei" >&2
@@ -80,15 +60,6 @@ else
   note "this ncssctl's \`agreement pdf\` has no --jobs: it runs on one thread"
 fi
 
-results=()
-row() { results+=("$(printf '%-44s %20s   %-10s %s' "$1" "$2" "$3" "$4")"); }
-verdict() {  # VALUE OP TARGET -> ok / MISSED
-  if awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { exit !((op == "le") ? v <= t : v >= t) }'; then
-    echo ok
-  else
-    echo MISSED
-  fi
-}
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else \
 printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -196,9 +167,9 @@ for ((run = 1; run <= runs; run++)); do
     ours_ok=0
   fi
   rl_run=skipped
-  if [[ -n $reportlab_python ]]; then
+  if [[ -n $python ]]; then
     sync
-    measure reportlab "$reportlab_python" "$here/agreement_reportlab.py" "${rl_args[@]}" \
+    measure reportlab "$python" "$here/agreement_reportlab.py" "${rl_args[@]}" \
       "$work/agreement.txt" "$work/docs.tsv" "$work/reportlab-pdf"
     rl_run=FAILED
     if ((status == 0)); then
@@ -260,7 +231,7 @@ if ((ours_ok)); then
 else
   row "ncssctl agreement pdf --all" "FAILED" "" "MISSED"
 fi
-if [[ -z $reportlab_python ]]; then
+if [[ -z $python ]]; then
   row "reportlab" "not measured" "" ""
 elif ((rl_ok)); then
   rl_wall=$(printf '%s\n' "${rl_walls[@]}" | median)
@@ -277,21 +248,12 @@ elif ((rl_ok)); then
 else
   row "reportlab" "FAILED" "" ""
 fi
-if ((ours_ok)) && [[ -n $reportlab_python ]] && ((rl_ok)); then
+if ((ours_ok)) && [[ -n $python ]] && ((rl_ok)); then
   r=$(ratio "$ours_rate" "$rl_rate")
   row "pages/s: ncssctl / reportlab" "$r" ">= 2" "$(verdict "$r" ge 2)"
   r=$(ratio "$ours_avg" "$rl_avg")
   row "file size: ncssctl / reportlab" "$r" "< 1" "$(verdict "$r" le 0.999)"
 fi
 
-echo
-printf '%-44s %20s   %-10s %s\n' "measure" "value" "target" "result"
-printf '%s\n' "${results[@]}"
-echo
-missed=$(printf '%s\n' "${results[@]}" | grep -c 'MISSED$' || true)
-if ((missed > 0)); then
-  echo "MISSED: $missed target(s) not met (see the result column)"
-else
-  echo "all targets met"
-fi
+print_summary
 exit 0

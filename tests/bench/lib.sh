@@ -2,7 +2,7 @@
 #   bench   the script's name, for messages
 #   ncssctl the binary under test
 # It creates $work (removed at exit unless KEEP=1), finds GNU time and sqlite3, and defines
-# measure, row/verdict/ratio/mib, init_db, fill, q, and the SQL of valid ID numbers and credit
+# measure, row/verdict/ratio/mib, print_summary, find_python, init_db, fill, q, and the SQL of valid ID numbers and credit
 # codes (id_check, credit_check: check characters over a 17-character expression f17).
 
 note() { printf '  note: %s\n' "$*" >&2; }
@@ -63,8 +63,15 @@ failed() {  # LABEL: says why a measured command failed
 
 results=()
 row() { results+=("$(printf '%-44s %20s   %-20s %s' "$1" "$2" "$3" "$4")"); }
-verdict() {  # VALUE TARGET -> ok / MISSED for VALUE <= TARGET
-  if awk -v v="$1" -v t="$2" 'BEGIN { exit !(v <= t) }'; then echo ok; else echo MISSED; fi
+# verdict VALUE [le|ge] TARGET -> ok / MISSED: VALUE <= TARGET (le, the default) or >= (ge).
+verdict() {
+  local v=$1 op=le t=$2
+  if (($# == 3)); then op=$2 t=$3; fi
+  if awk -v v="$v" -v t="$t" -v op="$op" 'BEGIN { exit !((op == "le") ? v <= t : v >= t) }'; then
+    echo ok
+  else
+    echo MISSED
+  fi
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
@@ -131,4 +138,38 @@ SQL
 print_results() {
   printf '%-44s %20s   %-20s %s\n' measure result target verdict
   printf '%s\n' "${results[@]}"
+}
+
+# print_summary: the results, then how many targets were missed (MISSED rows).
+print_summary() {
+  local missed
+  echo
+  print_results
+  echo
+  missed=$(printf '%s\n' "${results[@]}" | grep -c 'MISSED$' || true)
+  if ((missed > 0)); then
+    echo "MISSED: $missed target(s) not met (see the verdict column)"
+  else
+    echo "all targets met"
+  fi
+}
+
+# find_python MODULE PACKAGE: sets python to a Python that imports MODULE, installing Debian's
+# PACKAGE when missing and this is root with apt-get; python stays empty (with a note saying
+# which comparison is skipped) when there is none. Debian's modules live under /usr/bin/python3,
+# tried before another python3 on PATH (PYTHON= chooses).
+find_python() {
+  local module=$1 package=$2 py attempt
+  python=
+  for attempt in 1 2; do
+    for py in ${PYTHON:-} /usr/bin/python3 python3; do
+      if command -v "$py" >/dev/null && "$py" -c "import $module" 2>/dev/null; then
+        python=$py
+        return 0
+      fi
+    done
+    ((attempt == 1)) && can_install && apt_install "$package" || break
+  done
+  note "$module is missing (Debian package $package, installed by this script when run as root):" \
+    "the $module comparison is skipped"
 }

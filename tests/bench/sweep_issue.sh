@@ -265,14 +265,5 @@ SQL
   fi
 fi
 
-echo
-printf '%-44s %20s   %-20s %s\n' "measure" "value" "target" "result"
-printf '%s\n' "${results[@]}"
-echo
-missed=$(printf '%s\n' "${results[@]}" | grep -c 'MISSED$' || true)
-if ((missed > 0)); then
-  echo "MISSED: $missed target(s) not met (see the result column)"
-else
-  echo "all targets met"
-fi
+print_summary
 exit 0
