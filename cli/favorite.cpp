@@ -128,13 +128,7 @@ void register_favorite(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::ExistingFile);
   import_cmd->add_option("--cohort", o->cohort, "届别 for ID numbers on several cohorts' rosters");
-  import_cmd->add_option("--sheet", o->import.sheet,
-                         ".xlsx: the sheet to read (default the first)");
-  import_cmd->add_flag("--dry-run", o->import.dry_run, "validate and report; write nothing");
-  import_cmd->add_flag("--all-or-nothing", o->import.all_or_nothing,
-                       "write nothing from a file if any of its rows is rejected");
-  import_cmd->add_option("--report", o->report,
-                         "write every rejected row and the counts to FILE.csv or FILE.xlsx");
+  add_import_options(import_cmd, o->import, o->report);
   import_cmd->callback([&ctx, o] { run_import(ctx, *o); });
 
   auto* tmpl = fav->add_subcommand("template", "write the .xlsx import template");

@@ -31,6 +31,7 @@ class ImportReportFile {
 
 }  // namespace cli
 
+#include <CLI/CLI.hpp>
 #include <functional>
 
 #include "format.hpp"
@@ -73,5 +74,17 @@ class ImportRun {
   bool any_refused_ = false;
   bool any_rejected_ = false;
 };
+
+// The options that end every import command's list (student import, favorite import):
+// --sheet, --dry-run, --all-or-nothing and --report. `Options` is the core's options struct.
+template <typename Options>
+void add_import_options(CLI::App* cmd, Options& import, std::string& report) {
+  cmd->add_option("--sheet", import.sheet, ".xlsx: the sheet to read (default the first)");
+  cmd->add_flag("--dry-run", import.dry_run, "validate and report; write nothing");
+  cmd->add_flag("--all-or-nothing", import.all_or_nothing,
+                "write nothing from a file if any of its rows is rejected");
+  cmd->add_option("--report", report,
+                  "write every rejected row and the counts to FILE.csv or FILE.xlsx");
+}
 
 }  // namespace cli
