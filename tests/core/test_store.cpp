@@ -83,6 +83,34 @@ TEST_CASE("store: an older database is migrated by migrate, refused by open", "[
   CHECK(store.check().ok());
 }
 
+TEST_CASE("store: schema 9 drops the unused graduates_import index", "[store]") {
+  TempDir dir;
+  auto path = dir / "v8.db";
+  auto index_count = [&] {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db
+        .execAndGet(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = "
+            "'graduates_import'")
+        .getInt();
+  };
+  {
+    InitOutcome outcome;
+    Store::init(path, {}, outcome);
+  }
+  CHECK(index_count() == 0);  // a new database never has it
+  {
+    // As schema 8 left a database: the index there, version 8.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("CREATE INDEX graduates_import ON graduates(import_id); PRAGMA user_version = 8");
+  }
+  REQUIRE(index_count() == 1);
+  auto store = Store::open_for_migration(path);
+  CHECK(store.migrate() == ncss::latest_schema_version() - 8);
+  CHECK(index_count() == 0);
+  CHECK(store.check().ok());
+}
+
 TEST_CASE("store: a newer schema is refused with both versions, never downgraded", "[store]") {
   TempDir dir;
   auto path = dir / "future.db";
