@@ -97,11 +97,12 @@ std::vector<IdDefect> check_resident_id(std::string_view id, Timestamp now) {
   if (!is_valid_date(y, m, d) || y < 1900) {
     defects.push_back(IdDefect::BirthDate);
   } else {
-    // Today in China, as yyyymmdd, against the birth date.
-    std::string today = format_cst_date(now);
-    int today_n = std::stoi(today.substr(0, 4)) * 10000 + std::stoi(today.substr(5, 2)) * 100 +
-                  std::stoi(today.substr(8, 2));
-    if (y * 10000 + m * 100 + d > today_n) defects.push_back(IdDefect::BirthFuture);
+    // Today in China as a day number, against the birth date's (no text: this runs per row).
+    const std::int64_t local = now.seconds + kChinaOffsetSeconds;
+    const std::int64_t today = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    if (days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) > today) {
+      defects.push_back(IdDefect::BirthFuture);
+    }
   }
   return defects;
 }

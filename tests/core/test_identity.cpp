@@ -49,6 +49,13 @@ TEST_CASE("identity: each resident ID defect has its own reason", "[identity]") 
   std::string today = "11010520260520002";
   today += ncss::resident_id_check_char(today);
   CHECK(ncss::check_resident_id(today, now()).empty());
+  // "Today" is China's date: at 00:30 on the 21st in Beijing (still the 20th in UTC), someone
+  // born on the 21st is born today; half an hour before midnight they are not born yet.
+  std::string born21 = "11010520260521002";
+  born21 += ncss::resident_id_check_char(born21);
+  CHECK(ncss::check_resident_id(born21, *ncss::parse_time("2026-05-21T00:30:00+08:00")).empty());
+  CHECK(ncss::check_resident_id(born21, *ncss::parse_time("2026-05-20T23:30:00+08:00")) ==
+        std::vector<IdDefect>{IdDefect::BirthFuture});
 }
 
 TEST_CASE("identity: ID normalisation: full-width to ASCII, x to X, trimmed", "[identity]") {
