@@ -15,6 +15,7 @@
 #include "audit_impl.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
+#include "prefetch.hpp"
 #include "sheet_header.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
@@ -190,6 +191,24 @@ struct RowValues {
   int cohort = 0;
 };
 
+// A sheet row with what checking it on its own found (RosterImport::check). A slot reused from
+// row to row: its strings keep their buffers.
+struct CheckedRow {
+  SheetRow row;
+  bool checked = false;  // check() has run
+  bool blank = false;    // no cell holds text
+  bool id_ok = false;    // the ID number passed every check
+  RowValues values;
+  std::vector<RowProblem> problems;  // in the order found, reported by the importing thread
+};
+
+std::size_t checked_row_bytes(const CheckedRow& c, bool capacity) {
+  std::size_t n = sheet_row_bytes(c.row, capacity);
+  for (const auto& v : c.values.v) n += capacity ? v.capacity() : v.size();
+  for (const auto& p : c.problems) n += p.message.size();
+  return n;
+}
+
 class RosterImport {
  public:
   RosterImport(SQLite::Database& db, const std::filesystem::path& file, const ImportOptions& o,
@@ -199,8 +218,15 @@ class RosterImport {
   ImportReport run();
 
  private:
-  bool process(const SheetRow& row);  // false: rejected
+  // Reads a row's cells and checks them on their own, without the database. Thread-safe: it only
+  // reads what run() set up before the rows began, so a CSV import runs it on the reading thread.
+  void check(CheckedRow& c) const;
+  void found(CheckedRow& c, Field f, const std::string& code, const std::string& message) const;
+  // The rest, on the importing thread: check()'s problems reported, repeats found, the row
+  // written. False: rejected.
+  bool process(CheckedRow& c);
   void problem(std::size_t row, Field f, const std::string& code, const std::string& message);
+  void report(RowProblem p);
   const Cell* raw_cell(const SheetRow& row, Field f) const { return header_.cell(row, f); }
   bool write(const RowValues& r, std::size_t row);  // false: a duplicate, rejected
   std::size_t earlier_row(std::int64_t graduate, std::int64_t created_by, std::size_t row,
@@ -228,12 +254,14 @@ class RosterImport {
   std::size_t refused_ids_ = 0;  // rows in temp.import_refused
   std::string now_text_;
   bool row_rejected_ = false;
-  RowValues values_;  // the row being processed
 };
 
 void RosterImport::problem(std::size_t row, Field f, const std::string& code,
                            const std::string& message) {
-  RowProblem p = header_.problem(row, f, roster_fields(), code, message);
+  report(header_.problem(row, f, roster_fields(), code, message));
+}
+
+void RosterImport::report(RowProblem p) {
   row_rejected_ = true;
   if (sink_) {
     sink_(p);
@@ -242,10 +270,18 @@ void RosterImport::problem(std::size_t row, Field f, const std::string& code,
   }
 }
 
-bool RosterImport::process(const SheetRow& row) {
-  row_rejected_ = false;
-  const std::size_t n = row.number;
-  RowValues& r = values_;  // reused from row to row: its strings keep their buffers
+void RosterImport::found(CheckedRow& c, Field f, const std::string& code,
+                         const std::string& message) const {
+  c.problems.push_back(header_.problem(c.row.number, f, roster_fields(), code, message));
+}
+
+void RosterImport::check(CheckedRow& c) const {
+  c.checked = true;
+  c.blank = false;
+  c.id_ok = false;
+  c.problems.clear();
+  const SheetRow& row = c.row;
+  RowValues& r = c.values;
   r.school_code.clear();
   r.level_code.clear();
   r.cohort = 0;
@@ -264,44 +300,43 @@ bool RosterImport::process(const SheetRow& row) {
     }
   }
   if (!any) {
-    ++report_.blank;
-    return true;
+    c.blank = true;
+    return;
   }
 
   // 学生姓名
-  if (r.v[kName].empty()) problem(n, kName, "name_missing", "学生姓名 is empty");
+  if (r.v[kName].empty()) found(c, kName, "name_missing", "学生姓名 is empty");
 
   // 身份证号
   const Cell* id_cell = raw_cell(row, kIdNumber);
   std::string& id = r.v[kIdNumber];
-  bool id_ok = false;
+  bool& id_ok = c.id_ok;
   if (id.empty()) {
-    problem(n, kIdNumber, "id_missing", "身份证号 is empty");
+    found(c, kIdNumber, "id_missing", "身份证号 is empty");
   } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(id)) {
-    problem(n, kIdNumber, "id_excel_number",
-            "身份证号 '" + id +
-                "' was stored as a number, so Excel dropped its last digits (it keeps 15); "
-                "format the column as text and type the ID number again");
+    found(c, kIdNumber, "id_excel_number",
+          "身份证号 '" + id +
+              "' was stored as a number, so Excel dropped its last digits (it keeps 15); "
+              "format the column as text and type the ID number again");
   } else {
     id = normalize_resident_id(id);
     auto refusals = id_refusals(id, actor_.now);
-    for (const auto& r : refusals) problem(n, kIdNumber, r.code, r.message);
+    for (const auto& refusal : refusals) found(c, kIdNumber, refusal.code, refusal.message);
     id_ok = refusals.empty();
   }
 
   // 性别: given, it must be 男 or 女 and agree with the ID's 17th digit; otherwise derived.
   std::string& gender = r.v[kGender];
   if (!gender.empty() && gender != "男" && gender != "女") {
-    problem(n, kGender, "gender_invalid", "性别 '" + gender + "' must be 男 or 女");
+    found(c, kGender, "gender_invalid", "性别 '" + gender + "' must be 男 or 女");
   } else if (id_ok) {
     auto info = resident_id_info(id);
     std::string from_id = info->male ? "男" : "女";
     if (gender.empty()) {
       gender = from_id;
     } else if (gender != from_id) {
-      problem(
-          n, kGender, "gender_mismatch",
-          "性别 '" + gender + "' disagrees with the 身份证号, whose 17th digit says " + from_id);
+      found(c, kGender, "gender_mismatch",
+            "性别 '" + gender + "' disagrees with the 身份证号, whose 17th digit says " + from_id);
     }
   }
 
@@ -309,17 +344,17 @@ bool RosterImport::process(const SheetRow& row) {
   std::string& school = r.v[kSchool];
   if (school.empty()) {
     if (default_school_code_.empty()) {
-      problem(n, kSchool, "school_missing", "毕业院校 is empty and no --school was given");
+      found(c, kSchool, "school_missing", "毕业院校 is empty and no --school was given");
     } else {
       r.school_code = default_school_code_;
     }
   } else {
     auto it = schools_.find(school);
     if (it == schools_.end()) {
-      problem(n, kSchool, "school_unknown",
-              "毕业院校 '" + school +
-                  "' is not on the national list of institutions (by name, former name or "
-                  "code); check the spelling or add it with `ncssctl school add`");
+      found(c, kSchool, "school_unknown",
+            "毕业院校 '" + school +
+                "' is not on the national list of institutions (by name, former name or "
+                "code); check the spelling or add it with `ncssctl school add`");
     } else {
       r.school_code = it->second;
     }
@@ -329,8 +364,8 @@ bool RosterImport::process(const SheetRow& row) {
   if (!r.v[kLevel].empty()) {
     auto it = levels_.find(r.v[kLevel]);
     if (it == levels_.end()) {
-      problem(n, kLevel, "level_invalid",
-              "学历层次 '" + r.v[kLevel] + "' must be one of 博士, 硕士, 本科, 专科");
+      found(c, kLevel, "level_invalid",
+            "学历层次 '" + r.v[kLevel] + "' must be one of 博士, 硕士, 本科, 专科");
     } else {
       r.level_code = it->second;
     }
@@ -339,17 +374,17 @@ bool RosterImport::process(const SheetRow& row) {
   // 培养方式
   const std::string& mode = r.v[kTrainingMode];
   if (!mode.empty() && mode != "非定向" && mode != "定向" && mode != "委培") {
-    problem(n, kTrainingMode, "training_mode_invalid",
-            "培养方式 '" + mode + "' must be one of 非定向, 定向, 委培");
+    found(c, kTrainingMode, "training_mode_invalid",
+          "培养方式 '" + mode + "' must be one of 非定向, 定向, 委培");
   }
 
   // 届别
   std::string cohort = r.v[kCohort].empty() ? options_.cohort : r.v[kCohort];
   if (cohort.empty()) {
-    problem(n, kCohort, "cohort_missing", "届别 is empty and no --cohort was given");
+    found(c, kCohort, "cohort_missing", "届别 is empty and no --cohort was given");
   } else if (cohort.size() != 4 || !all_ascii_digits(cohort) || cohort[0] < '1' ||
              cohort[0] > '2') {
-    problem(n, kCohort, "cohort_invalid", "届别 '" + cohort + "' must be a four-digit year");
+    found(c, kCohort, "cohort_invalid", "届别 '" + cohort + "' must be a four-digit year");
   } else {
     r.cohort = std::stoi(cohort);
   }
@@ -357,16 +392,29 @@ bool RosterImport::process(const SheetRow& row) {
   // 手机号码
   const std::string& phone = r.v[kPhone];
   if (!phone.empty() && !valid_mobile(phone)) {
-    problem(n, kPhone, "phone_invalid",
-            "手机号码 '" + phone + "' must be 11 digits starting with 1");
+    found(c, kPhone, "phone_invalid", "手机号码 '" + phone + "' must be 11 digits starting with 1");
   }
 
   // 电子邮箱
   const std::string& email = r.v[kEmail];
   if (!email.empty() && !valid_email(email)) {
-    problem(n, kEmail, "email_invalid",
-            "电子邮箱 '" + email + "' is not an address of the form name@domain.tld");
+    found(c, kEmail, "email_invalid",
+          "电子邮箱 '" + email + "' is not an address of the form name@domain.tld");
   }
+}
+
+bool RosterImport::process(CheckedRow& c) {
+  if (!c.checked) check(c);
+  if (c.blank) {
+    ++report_.blank;
+    return true;
+  }
+  row_rejected_ = false;
+  for (auto& p : c.problems) report(std::move(p));
+  const std::size_t n = c.row.number;
+  const RowValues& r = c.values;
+  const std::string& id = r.v[kIdNumber];
+  const bool id_ok = c.id_ok;
 
   // Within a file the first occurrence of an ID number wins, even when that row was refused for
   // another defect: the administrator fixes the first row rather than having a later one win.
@@ -563,7 +611,7 @@ bool RosterImport::write(const RowValues& r, std::size_t row) {
 ImportReport RosterImport::run() {
   SheetOptions sheet_options;
   sheet_options.sheet_name = options_.sheet;
-  auto reader = read_ahead(open_sheet(file_, sheet_options));
+  auto reader = open_sheet(file_, sheet_options);
   report_.file = file_.string();
   report_.format = reader->format();
   report_.encoding = reader->encoding();
@@ -660,12 +708,25 @@ ImportReport RosterImport::run() {
                   "student_no = :student_no, gender = :gender, phone = :phone, email = :email, "
                   "updated_at = :now WHERE id = :gid");
 
-  std::size_t rows = 0;
-  while (reader->next(row)) {
-    process(row);
-    if (progress_ && ++rows % kProgressEvery == 0) progress_->rows_done(rows);
+  // The rows are read on a thread of their own, a few hundred ahead. A CSV row is cheap to read,
+  // so that thread also checks it (check() needs no database); an .xlsx row costs more to unzip
+  // and parse than to check and store, so its rows are checked here (README "Performance").
+  const bool check_ahead = report_.format == "csv";
+  detail::Prefetch<CheckedRow> rows(
+      [&](CheckedRow& c) {
+        if (!reader->next(c.row)) return false;
+        c.checked = false;
+        if (check_ahead) check(c);
+        return true;
+      },
+      checked_row_bytes);
+  CheckedRow checked;
+  std::size_t done = 0;
+  while (rows.next(checked)) {
+    process(checked);
+    if (progress_ && ++done % kProgressEvery == 0) progress_->rows_done(done);
   }
-  if (progress_) progress_->rows_done(rows);
+  if (progress_) progress_->rows_done(done);
 
   SQLite::Statement counts(db_,
                            "UPDATE imports SET added = :a, updated = :u, unchanged = :c, "

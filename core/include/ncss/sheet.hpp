@@ -88,4 +88,7 @@ std::unique_ptr<SheetReader> open_sheet(const std::filesystem::path& file,
 // about as long to use as to parse (the roster import).
 std::unique_ptr<SheetReader> read_ahead(std::unique_ptr<SheetReader> reader);
 
+// The text a row holds: its cells' sizes, or with `capacity` what their buffers hold.
+std::size_t sheet_row_bytes(const SheetRow& row, bool capacity);
+
 }  // namespace ncss
