@@ -497,26 +497,27 @@ void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t fi
 bool RosterImport::write(const RowValues& r, std::size_t row) {
   const std::string& now = now_text_;
   // Most rows are new: try the insert first and look the row up only when it exists.
+  // The row's text is bound without copies: it stays put until exec() below has run.
   auto& ins = *insert_;
   ins.reset();
-  ins.bind(":id_number", r.v[kIdNumber]);
+  ins.bind_no_copy(":id_number", r.v[kIdNumber]);
   ins.bind(":cohort", r.cohort);
-  ins.bind(":name", r.v[kName]);
-  ins.bind(":school", r.school_code);
-  ins.bind(":department", r.v[kDepartment]);
+  ins.bind_no_copy(":name", r.v[kName]);
+  ins.bind_no_copy(":school", r.school_code);
+  ins.bind_no_copy(":department", r.v[kDepartment]);
   if (r.level_code.empty()) {
     ins.bind(":level");
   } else {
-    ins.bind(":level", r.level_code);
+    ins.bind_no_copy(":level", r.level_code);
   }
-  ins.bind(":major", r.v[kMajor]);
-  ins.bind(":mode", r.v[kTrainingMode].empty() ? kDefaultTrainingMode : r.v[kTrainingMode]);
-  ins.bind(":student_no", r.v[kStudentNo]);
-  ins.bind(":gender", r.v[kGender]);
-  ins.bind(":phone", r.v[kPhone]);
-  ins.bind(":email", r.v[kEmail]);
+  ins.bind_no_copy(":major", r.v[kMajor]);
+  ins.bind_no_copy(":mode", r.v[kTrainingMode].empty() ? kDefaultTrainingMode : r.v[kTrainingMode]);
+  ins.bind_no_copy(":student_no", r.v[kStudentNo]);
+  ins.bind_no_copy(":gender", r.v[kGender]);
+  ins.bind_no_copy(":phone", r.v[kPhone]);
+  ins.bind_no_copy(":email", r.v[kEmail]);
   ins.bind(":import", static_cast<std::int64_t>(import_id_));
-  ins.bind(":now", now);
+  ins.bind_no_copy(":now", now);
   if (ins.exec() == 1) {
     created_.add(db_.getLastInsertRowid(), row);
     ++report_.added;

@@ -30,6 +30,11 @@ class RowStatement {
     st_.bind(index(name), value);
   }
   void bind(const char* name) { st_.bind(index(name)); }  // NULL
+  // Binds the text without SQLite copying it: `value` must stay unchanged until the statement
+  // has run (the row loop's own buffers, bound and executed at once).
+  void bind_no_copy(const char* name, const std::string& value) {
+    st_.bindNoCopy(index(name), value);
+  }
   void reset() { st_.reset(); }
   bool executeStep() { return st_.executeStep(); }
   int exec() { return st_.exec(); }
