@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -163,6 +164,40 @@ class Utf8Check {
     }
     return true;
   }
+  // Skips valid, NUL-free UTF-8 from p[i] on while no sequence is open (counting what feed()
+  // would) and returns where it stopped: at n, or at a byte for feed(): a NUL, an invalid byte, a
+  // sequence that crosses n, or a lead byte with narrower rules (E0, ED, F0–F4). Eight ASCII bytes
+  // or a whole 2- or 3-byte character a step: the encoding check reads every byte of the file
+  // before the import begins.
+  std::size_t skip_valid(const unsigned char* p, std::size_t i, std::size_t n) {
+    if (need_ != 0) return i;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    while (i < n) {
+      if (n - i >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if ((w & kHigh) == 0 && ((w - kOnes) & ~w & kHigh) == 0) {  // ASCII, no NUL
+          i += 8;
+          continue;
+        }
+      }
+      const unsigned char b = p[i];
+      if (b < 0x80) {
+        if (b == 0) return i;
+        ++i;
+      } else if (b >= 0xC2 && b <= 0xDF && n - i >= 2 && (p[i + 1] & 0xC0) == 0x80) {
+        i += 2;
+      } else if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) && n - i >= 3 &&
+                 (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+        i += 3;
+        ++long_sequences_;
+      } else {
+        return i;
+      }
+    }
+    return i;
+  }
   // False when the text ended inside a sequence.
   bool finish() {
     if (need_ == 0) return true;
@@ -181,6 +216,18 @@ class Utf8Check {
   std::uint64_t invalid_ = 0;
   std::uint64_t long_sequences_ = 0;
 };
+
+// The line feeds in [p, end).
+std::uint64_t newlines(const unsigned char* p, const unsigned char* end) {
+  std::uint64_t n = 0;
+  while (p < end) {
+    p = static_cast<const unsigned char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (p == nullptr) break;
+    ++n;
+    ++p;
+  }
+  return n;
+}
 
 bool is_blank(unsigned char b) {
   return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == '\v';
@@ -290,16 +337,24 @@ void CsvReader::detect_encoding() {
       first_block.assign(block_.begin() + static_cast<std::ptrdiff_t>(start),
                          block_.begin() + static_cast<std::ptrdiff_t>(n));
     }
+    const auto* p = reinterpret_cast<const unsigned char*>(block_.data());
     for (std::size_t i = start; i < n; ++i) {
-      auto b = static_cast<unsigned char>(block_[i]);
+      if (std::size_t j = utf8.skip_valid(p, i, n); j > i) {
+        if (!any_text) any_text = std::any_of(p + i, p + j, [](auto c) { return !is_blank(c); });
+        i = j - 1;
+        continue;
+      }
+      auto b = p[i];
       if (b == 0) {
         fail("contains a NUL byte at byte " + std::to_string(offset + i) +
              "; it looks like a binary file, not CSV text");
       }
-      if (b == '\n') ++line;
       if (!any_text && !is_blank(b)) any_text = true;
-      if (!utf8.feed(b) && first_invalid_line == 0) first_invalid_line = line;
+      if (!utf8.feed(b) && first_invalid_line == 0) {
+        first_invalid_line = line + newlines(p + start, p + i + 1);  // this byte's line
+      }
     }
+    line += newlines(p + start, p + n);  // counted per block, not per byte
     offset += n;
   }
   if (!utf8.finish() && first_invalid_line == 0) first_invalid_line = line;

@@ -1,6 +1,8 @@
 #include <iconv.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -353,5 +355,72 @@ TEST_CASE("read ahead: the same rows, then the same error, from another thread",
     REQUIRE(reader->next(row));
     reader.reset();  // returns: the worker waiting for a free batch is woken and joined
     SUCCEED();
+  }
+}
+
+// The encoding check reads every byte with a fast path (eight ASCII bytes or a whole 2- or 3-byte
+// character a step) and the careful one for everything else. Random texts across several 64 KiB
+// blocks, valid or with one defect, must come out as the careful check alone says: UTF-8, or a
+// refusal naming the first invalid byte's line, or the first NUL's offset.
+TEST_CASE("csv: the encoding check finds the first defect wherever it falls", "[csv]") {
+  testkit::TempDir dir;
+  const std::vector<std::string> pieces = {"a",
+                                           "张三",
+                                           ",",
+                                           "\n",
+                                           "2026",
+                                           "\r\n",
+                                           "é",
+                                           "，",
+                                           "😀",
+                                           "\xE0\xA0\x80",  // U+0800
+                                           " ",
+                                           "\xED\x9F\xBF" /* U+D7FF */,
+                                           "\xF4\x8F\xBF\xBF" /* U+10FFFF */,
+                                           "abcdefghij"};
+  struct Defect {
+    std::string bytes;
+    std::size_t bad;  // the offset within `bytes` of the byte the check stops at
+  };
+  const std::vector<Defect> defects = {{"\xFF", 0},
+                                       {"\xE4\xB8"
+                                        "a",
+                                        2},                      // a 3-byte character cut short
+                                       {"\xC0\x80", 0},          // overlong
+                                       {"\xED\xA0\x80", 1},      // a surrogate
+                                       {"\xF5\x80\x80\x80", 0},  // past U+10FFFF
+                                       {"\x80", 0}};             // a stray continuation
+  std::mt19937 random(20261127);
+  for (int round = 0; round < 60; ++round) {
+    std::string text = "学生姓名,身份证号,毕业院校\n";
+    const std::size_t target = 140000 + random() % 60000;
+    while (text.size() < target) text += pieces[random() % pieces.size()];
+    const int kind = round % 4;  // 0 valid, 1 and 2 a defect, 3 a NUL
+    std::size_t at = std::string::npos;
+    if (kind != 0) {
+      std::size_t where = text.size() / 3 + random() % (text.size() / 2);
+      while ((static_cast<unsigned char>(text[where]) & 0xC0) == 0x80) ++where;  // a boundary
+      if (kind == 3) {
+        text.insert(where, 1, '\0');
+        at = where;
+      } else {
+        const auto& d = defects[random() % defects.size()];
+        text.insert(where, d.bytes);
+        at = where + d.bad;
+      }
+    }
+    INFO("round " << round << ", defect at byte " << at);
+    auto file = dir / ("r" + std::to_string(round) + ".csv");
+    testkit::write_file(file, text);
+    if (kind == 0) {
+      CHECK(ncss::open_sheet(file)->encoding() == "utf-8");
+    } else if (kind == 3) {
+      check_refused([&] { ncss::open_sheet(file); }, ErrorCode::InvalidInput,
+                    "contains a NUL byte at byte " + std::to_string(at) + ";");
+    } else {
+      const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+      check_refused([&] { ncss::open_sheet(file); }, ErrorCode::InvalidInput,
+                    "is UTF-8 text except at line " + std::to_string(line) + ",");
+    }
   }
 }
