@@ -64,7 +64,8 @@ class Prefetch {
       full_.pop_front();
       pos_ = 0;
     }
-    std::swap(item, current_.items[pos_++]);
+    using std::swap;  // or Item's own
+    swap(item, current_.items[pos_++]);
     return true;
   }
 
