@@ -1085,27 +1085,43 @@ class LifecycleRun : public testkit::StoreFixture {
 
   // ----- the invariants
 
+  // Each row of `q` (its id first) against the model of that id: a row no operation created, a
+  // model whose row vanished, and every column `check` names through expect(column, want, what)
+  // that differs is a problem.
+  template <typename Model, typename Check>
+  static void compare_rows(SQLite::Statement& q, const std::string& kind,
+                           const std::map<std::int64_t, Model>& models,
+                           std::vector<std::string>& problems, Check check) {
+    std::set<std::int64_t> seen;
+    while (q.executeStep()) {
+      auto id = q.getColumn(0).getInt64();
+      const std::string which = kind + " " + std::to_string(id);
+      seen.insert(id);
+      auto it = models.find(id);
+      if (it == models.end()) {
+        problems.push_back(which + " exists, but no operation created it");
+        continue;
+      }
+      auto expect = [&](int column, const std::string& want, const char* what) {
+        std::string got = q.getColumn(column).getString();
+        if (got != want) problems.push_back(which + ": " + what + " is " + got + ", not " + want);
+      };
+      check(it->second, expect);
+    }
+    for (const auto& entry : models) {
+      if (!seen.count(entry.first)) {
+        problems.push_back(kind + " " + std::to_string(entry.first) + " vanished");
+      }
+    }
+  }
+
   void check_against_model(std::vector<std::string>& problems) {
     SQLite::Statement q(db(),
                         "SELECT i.id, i.state, coalesce(i.fail_reason, 'none'), i.deadline, "
                         "coalesce(i.responded_at, ''), coalesce(i.agreement_no, ''), "
                         "i.employer_code, g.id_number FROM invitations i JOIN graduates g ON "
                         "g.id = i.graduate_id ORDER BY i.id");
-    std::set<std::int64_t> seen;
-    while (q.executeStep()) {
-      auto id = q.getColumn(0).getInt64();
-      const std::string which = "invitation " + std::to_string(id);
-      seen.insert(id);
-      auto it = invs_.find(id);
-      if (it == invs_.end()) {
-        problems.push_back(which + " exists, but no operation created it");
-        continue;
-      }
-      const auto& m = it->second;
-      auto expect = [&](int column, const std::string& want, const char* what) {
-        std::string got = q.getColumn(column).getString();
-        if (got != want) problems.push_back(which + ": " + what + " is " + got + ", not " + want);
-      };
+    compare_rows(q, "invitation", invs_, problems, [&](const auto& m, const auto& expect) {
       expect(1, name_of(m.state), "state");
       expect(2, std::string(ncss::fail_reason_name(m.reason)), "fail_reason");
       expect(3, ncss::format_utc({m.deadline}), "deadline");
@@ -1116,10 +1132,7 @@ class LifecycleRun : public testkit::StoreFixture {
         // Awaiting review, signed, and after: terminations and voids keep the acceptance's time.
         expect(4, ncss::format_utc({m.accepted_at}), "responded_at");
       }
-    }
-    for (const auto& [id, m] : invs_) {
-      if (!seen.count(id)) problems.push_back("invitation " + std::to_string(id) + " vanished");
-    }
+    });
   }
 
   // 1. A graduate never has two live destinations: a signing awaiting review, signed or
@@ -1265,21 +1278,7 @@ class LifecycleRun : public testkit::StoreFixture {
                         "0), requested_by, reason, note, phase, coalesce(fail_reason, ''), "
                         "coalesce(review_reason, ''), responded_at IS NOT NULL, reviewed_at IS "
                         "NOT NULL FROM terminations ORDER BY id");
-    std::set<std::int64_t> seen;
-    while (q.executeStep()) {
-      auto id = q.getColumn(0).getInt64();
-      const std::string which = "termination " + std::to_string(id);
-      seen.insert(id);
-      auto it = terms_.find(id);
-      if (it == terms_.end()) {
-        problems.push_back(which + " exists, but no operation created it");
-        continue;
-      }
-      const auto& t = it->second;
-      auto expect = [&](int column, const std::string& want, const char* what) {
-        std::string got = q.getColumn(column).getString();
-        if (got != want) problems.push_back(which + ": " + what + " is " + got + ", not " + want);
-      };
+    compare_rows(q, "termination", terms_, problems, [&](const auto& t, const auto& expect) {
       expect(1, "online", "mode");
       expect(2, std::to_string(t.invitation), "invitation");
       expect(3, "0", "registration");
@@ -1293,10 +1292,7 @@ class LifecycleRun : public testkit::StoreFixture {
       const bool reviewed = t.phase == "approved" || t.fail_reason == "school_rejected";
       expect(10, responded ? "1" : "0", "has responded_at");
       expect(11, reviewed ? "1" : "0", "has reviewed_at");
-    }
-    for (const auto& [id, t] : terms_) {
-      if (!seen.count(id)) problems.push_back("termination " + std::to_string(id) + " vanished");
-    }
+    });
   }
 
   // 6. At most one termination of an invitation is unfinished (awaiting the party or the review),
