@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -164,4 +165,19 @@ TEST_CASE("hostile at scale: 10 MB lines and fields in a CSV", "[cli][hostile]")
     for (int i = 0; i < 1'000'000; ++i) out << "110105200301150012,北京大学\n";
   }
   refused_within_limits(dir / "open-quote.csv", "record 2 (line 2): field 1 is longer");
+  {
+    // The same long field after 5,000 good rows: those rows have been read, checked and written
+    // in many batches (on two threads) by the time it is met, and all of it is rolled back.
+    std::ofstream out(dir / "late-field.csv", std::ios::binary);
+    out << "学生姓名,身份证号,毕业院校,届别\n";
+    for (int i = 0; i < 5000; ++i) {
+      char first17[18];  // 5,000 different birth dates and sequence numbers
+      std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
+                    i / 336);
+      out << "学生" << i << "," << testkit::resident_id(first17) << ",北京大学,2026\n";
+    }
+    out << "\"" << std::string(10'000'000, 'x') << "\",110105200301150012,北京大学,2026\n";
+  }
+  refused_within_limits(dir / "late-field.csv",
+                        "record 5002 (line 5002): field 1 is longer than the limit");
 }
