@@ -38,12 +38,7 @@ struct Signed {
     REQUIRE(run({"student", "import", p.string()}).exit_code == 0);
     {
       SQLite::Database raw(db, SQLite::OPEN_READWRITE);
-      raw.exec(
-          "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-          "province, city, street, verification, created_at, updated_at) VALUES ('" +
-          kV +
-          "', '甲公司', '39', 'I', '3', '北京市', '海淀区', '中关村大街1号', 'verified', "
-          "'t', 't')");
+      raw.exec(testkit::employers_sql({{kV, "甲公司", true, "北京市", "海淀区", "中关村大街1号"}}));
     }
     for (const auto& [name, who] : {std::pair{"张三", kA}, {"李四", kB}, {"王五", kC}}) {
       REQUIRE(run({"favorite", "add", "--employer", kV, "--name", name, "--id", who, "--school",

@@ -58,10 +58,7 @@ struct World {
     {
       SQLite::Database raw(db, SQLite::OPEN_READWRITE);
       raw.exec(
-          "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-          "province, city, street, verification, created_at, updated_at) VALUES ('" +
-          kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
-          kW + "', '丙公司', '39', 'I', '3', '山东省', '青岛市', 'z', 'verified', 't', 't')");
+          testkit::employers_sql({{kV, "甲公司"}, {kW, "丙公司", true, "山东省", "青岛市", "z"}}));
     }
     REQUIRE(run({"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school",
                  "北京大学"})

@@ -30,10 +30,7 @@ struct Employer {
                 .exit_code == 0);
     SQLite::Database raw(db, SQLite::OPEN_READWRITE);
     raw.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
-        kU + "', '乙公司', '39', 'I', '3', '北京市', '北京市', 'y', 'unverified', 't', 't')");
+        testkit::employers_sql({{kV, "甲公司"}, {kU, "乙公司", false, "北京市", "北京市", "y"}}));
   }
   std::string file(const std::string& name, const std::string& bytes) {
     auto p = dir / name;

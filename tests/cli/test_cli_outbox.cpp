@@ -96,10 +96,8 @@ TEST_CASE("cli history: a graduate's trail, exactly one subject is required", "[
 TEST_CASE("cli stats: graduates and every state, zeros included", "[cli][stats]") {
   Office o;
   graduate_with_history(o);
+  o.sql(testkit::employers_sql({{"91110108749352307A", "示例"}}));
   o.sql(
-      "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, province, "
-      "city, street, verification, created_at, updated_at) VALUES ('91110108749352307A', '示例', "
-      "'39', 'I', '3', '北京市', '北京市', '街', 'verified', 'x', 'x');"
       "INSERT INTO invitations (employer_code, graduate_id, job_category, position, valid_days, "
       "issued_at, deadline, updated_at) VALUES ('91110108749352307A', 1, '13', '工程师', 7, 'x', "
       "'2026-05-27T01:00:00Z', 'x');");

@@ -46,11 +46,7 @@ struct World {
     REQUIRE(run({"student", "import", p.string()}).exit_code == 0);
     testkit::write_file(png, std::string("\x89PNG\r\n\x1A\n", 8) + "IHDR admission");
     SQLite::Database raw(db, SQLite::OPEN_READWRITE);
-    raw.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES "
-        "('91110108749352307A', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', "
-        "'t', 't')");
+    raw.exec(testkit::employers_sql({{"91110108749352307A", "甲公司"}}));
     raw.exec(
         "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "
         "valid_days, issued_at, deadline, updated_at) SELECT '91110108749352307A', id, 'signed', "

@@ -37,10 +37,7 @@ struct World {
                                ",北京大学,2026,定向,本科\n");
     REQUIRE(run({"student", "import", p.string()}).exit_code == 0);
     SQLite::Database raw(db, SQLite::OPEN_READWRITE);
-    raw.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't')");
+    raw.exec(testkit::employers_sql({{kV, "甲公司"}}));
     REQUIRE(run({"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school",
                  "北京大学"})
                 .exit_code == 0);

@@ -31,10 +31,7 @@ struct Review {
                                     ",北京大学,法学院,本科,2026\n赵六," + kN +
                                     ",北京大学,法学院,,2026\n");
     REQUIRE(run({"student", "import", roster.string()}).exit_code == 0);
-    exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't')");
+    exec(testkit::employers_sql({{kV, "甲公司"}}));
     for (const auto& g : {kA, kB, kN}) {
       exec(
           "INSERT INTO invitations (employer_code, graduate_id, state, job_category, position, "

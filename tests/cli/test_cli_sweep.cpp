@@ -30,10 +30,7 @@ struct Sweep {
                                     ",北京大学,本科,2026\n李四," + kB + ",北京大学,本科,2026\n");
     REQUIRE(run({"student", "import", roster.string()}).exit_code == 0);
     SQLite::Database raw(db, SQLite::OPEN_READWRITE);
-    raw.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't')");
+    raw.exec(testkit::employers_sql({{kV, "甲公司"}}));
     // 张三: overdue at 2026-05-20; 李四: not yet.
     raw.exec(
         "INSERT INTO invitations (employer_code, graduate_id, job_category, position, "

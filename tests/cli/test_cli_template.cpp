@@ -21,10 +21,7 @@ struct Employers {
     REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
     SQLite::Database raw(db, SQLite::OPEN_READWRITE);
     raw.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kA + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
-        kB + "', '乙公司', '39', 'I', '3', '北京市', '北京市', 'y', 'unverified', 't', 't')");
+        testkit::employers_sql({{kA, "甲公司"}, {kB, "乙公司", false, "北京市", "北京市", "y"}}));
   }
   testkit::RunResult run(std::vector<std::string> args) {
     args.insert(args.begin(), {"--db", db, "--now", "2026-05-20T09:00:00+08:00", "--actor", "hr"});

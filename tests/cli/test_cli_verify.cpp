@@ -28,11 +28,8 @@ struct Office {
   Office() {
     REQUIRE(run_ncssctl({"--db", db, "init"}).exit_code == 0);
     SQLite::Database raw(db, SQLite::OPEN_READWRITE);
-    raw.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, created_at, updated_at) VALUES ('91110108749352307A', "
-        "'示例科技有限公司', '39', 'I', '3', '北京市', '北京市', '海淀区中关村大街1号', "
-        "'2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z')");
+    raw.exec(testkit::employers_sql({{"91110108749352307A", "示例科技有限公司", false, "北京市",
+                                      "北京市", "海淀区中关村大街1号"}}));
   }
   std::string file(const std::string& name, const std::string& bytes) {
     auto p = dir / name;

@@ -31,11 +31,7 @@ struct AgreementFixture : testkit::StoreFixture {
                             kB + ",北京大学,信息学院,硕士,软件工程,2026\n");
     REQUIRE(ncss::import_roster(store, file, {}, actor).added == 2);
     exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kEmployer +
-        "', '甲公司', '39', 'I', '3', '北京市', '海淀区', '中关村大街1号', 'verified', "
-        "'t', 't')");
+        testkit::employers_sql({{kEmployer, "甲公司", true, "北京市", "海淀区", "中关村大街1号"}}));
   }
   void exec(const std::string& sql) {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);

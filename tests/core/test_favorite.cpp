@@ -21,15 +21,8 @@ const std::string kC = id("11010520030401003");
 
 struct FavoriteFixture : testkit::StoreFixture {
   FavoriteFixture() {
-    exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kVerified +
-        "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', "
-        "'t', 't'), ('" +
-        kUnverified +
-        "', '乙公司', '39', 'I', '3', '北京市', '北京市', "
-        "'海淀', 'unverified', 't', 't')");
+    exec(testkit::employers_sql({{kVerified, "甲公司", true, "北京市", "北京市", "中关村"},
+                                 {kUnverified, "乙公司", false, "北京市", "北京市", "海淀"}}));
     auto file = dir / "roster.csv";
     testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n张三," + kA +
                                   ",北京大学,2026\n李四," + kB + ",清华大学,2026\n王五," + kC +

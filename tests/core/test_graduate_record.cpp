@@ -22,10 +22,7 @@ const std::string kB = id("44030420021230002");
 struct RecordFixture : testkit::StoreFixture {
   RecordFixture() {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-    db.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', 't', 't')");
+    db.exec(testkit::employers_sql({{kV, "甲公司", true, "北京市", "北京市", "中关村"}}));
     auto file = dir / "roster.csv";
     testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别,学历层次\n张三," + kA +
                                   ",北京大学,2026,本科\n李四," + kB + ",清华大学,2026,本科\n");

@@ -19,10 +19,7 @@ const std::string kA = id("11010520030115001");
 
 struct InviteFixture : testkit::StoreFixture {
   InviteFixture() {
-    exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', 't', 't')");
+    exec(testkit::employers_sql({{kV, "甲公司", true, "北京市", "北京市", "中关村"}}));
     auto file = dir / "roster.csv";
     testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n张三," + kA + ",北京大学,2026\n");
     REQUIRE(ncss::import_roster(store, file, {}, actor).added == 1);

@@ -15,10 +15,7 @@ struct TemplateFixture : testkit::StoreFixture {
   TemplateFixture() {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
     db.exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kA + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't'), ('" +
-        kB + "', '乙公司', '39', 'I', '3', '北京市', '北京市', 'y', 'unverified', 't', 't')");
+        testkit::employers_sql({{kA, "甲公司"}, {kB, "乙公司", false, "北京市", "北京市", "y"}}));
   }
   int count(const std::string& sql) {
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);

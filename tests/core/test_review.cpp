@@ -37,12 +37,8 @@ struct ReviewFixture : testkit::StoreFixture {
                             kNoDegree + ",北京大学,法学院,,法学,2026\n");
     auto r = ncss::import_roster(store, file, {}, actor);
     REQUIRE(r.added == 4);
-    exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, website, verification, created_at, updated_at) VALUES ('" +
-        kEmployer +
-        "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'https://a.example', "
-        "'verified', 't', 't')");
+    exec(testkit::employers_sql(
+        {{kEmployer, "甲公司", true, "北京市", "北京市", "中关村", "https://a.example"}}));
   }
   void exec(const std::string& sql) {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);

@@ -284,15 +284,11 @@ class LifecycleRun : public testkit::StoreFixture {
   }
 
   void populate() {
-    std::string employers =
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ";
+    std::vector<testkit::TestEmployer> employers;
     for (int e = 0; e < kEmployerCount; ++e) {
-      employers += std::string(e ? ", " : "") + "('" + kEmployers[e].code + "', '" +
-                   kEmployers[e].name + "', '39', 'I', '3', '北京市', '北京市', '中关村', '" +
-                   (kEmployers[e].verified ? "verified" : "unverified") + "', 't', 't')";
+      employers.push_back({kEmployers[e].code, kEmployers[e].name, kEmployers[e].verified});
     }
-    db().exec(employers);
+    db().exec(testkit::employers_sql(employers));
     std::string roster = "学生姓名,身份证号,毕业院校,学历层次,培养方式,届别\n";
     for (const auto& g : kGraduates) {
       roster += std::string(g.name) + "," + id_number(g.first17) + "," + g.school + "," + g.degree +

@@ -24,10 +24,7 @@ struct SweepFixture : testkit::StoreFixture {
                                   ",北京大学,本科,2026\n李四," + kB + ",北京大学,本科,2026\n王五," +
                                   kC + ",北京大学,本科,2026\n");
     REQUIRE(ncss::import_roster(store, file, {}, actor).added == 3);
-    exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, verification, created_at, updated_at) VALUES ('" +
-        kEmployer + "', '甲公司', '39', 'I', '3', '北京市', '北京市', 'x', 'verified', 't', 't')");
+    exec(testkit::employers_sql({{kEmployer, "甲公司"}}));
   }
   void exec(const std::string& sql) {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);

@@ -26,10 +26,7 @@ struct SignedFixture : testkit::StoreFixture {
   SignedFixture() {
     {
       SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-      db.exec(
-          "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-          "province, city, street, verification, created_at, updated_at) VALUES ('" +
-          kV + "', '甲公司', '39', 'I', '3', '北京市', '北京市', '中关村', 'verified', 't', 't')");
+      db.exec(testkit::employers_sql({{kV, "甲公司", true, "北京市", "北京市", "中关村"}}));
     }
     auto file = dir / "roster.csv";
     testkit::write_file(

@@ -14,12 +14,8 @@ struct VerifyFixture : testkit::StoreFixture {
   std::filesystem::path png = testkit::source_dir() / "samples/files/licence.png";
   std::filesystem::path jpg = testkit::source_dir() / "samples/files/authorisation.jpg";
   VerifyFixture() {
-    ncss::database(store).exec(
-        "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, "
-        "province, city, street, created_at, updated_at) VALUES ('" +
-        kCode +
-        "', '示例科技有限公司', '39', 'I', '3', '北京市', '北京市', '海淀区中关村大街1号', "
-        "'2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z')");
+    ncss::database(store).exec(testkit::employers_sql(
+        {{kCode, "示例科技有限公司", false, "北京市", "北京市", "海淀区中关村大街1号"}}));
   }
   int count(const std::string& sql) { return ncss::database(store).execAndGet(sql).getInt(); }
   std::string text(const std::string& sql) {

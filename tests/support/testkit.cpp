@@ -131,6 +131,25 @@ RunResult run_ncssctl(const std::vector<std::string>& args,
   return result;
 }
 
+std::string employers_sql(const std::vector<TestEmployer>& employers) {
+  auto quoted = [](const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  };
+  std::string sql =
+      "INSERT INTO employers (credit_code, name, nature_code, industry_code, size_code, province, "
+      "city, street, website, verification, created_at, updated_at) VALUES ";
+  for (std::size_t i = 0; i < employers.size(); ++i) {
+    const auto& e = employers[i];
+    sql += (i ? ", (" : "(") + quoted(e.code) + ", " + quoted(e.name) + ", '39', 'I', '3', " +
+           quoted(e.province) + ", " + quoted(e.city) + ", " + quoted(e.street) + ", " +
+           quoted(e.website) + ", " + (e.verified ? "'verified'" : "'unverified'") +
+           ", '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z')";
+  }
+  return sql;
+}
+
 std::string resident_id(const std::string& first17) {
   return first17 + ncss::resident_id_check_char(first17);
 }

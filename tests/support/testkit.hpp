@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace testkit {
@@ -47,6 +48,28 @@ struct ShellResult {
   std::string text;
 };
 ShellResult run_shell(const std::string& command);
+
+// An employer row for a test database, inserted with raw SQL (no registration event): 单位性质
+// 39, 行业 I, 规模 3, and the address and state given here.
+struct TestEmployer {
+  TestEmployer(std::string code_, std::string name_, bool verified_ = true,
+               std::string province_ = "北京市", std::string city_ = "北京市",
+               std::string street_ = "x", std::string website_ = "")
+      : code(std::move(code_)),
+        name(std::move(name_)),
+        verified(verified_),
+        province(std::move(province_)),
+        city(std::move(city_)),
+        street(std::move(street_)),
+        website(std::move(website_)) {}
+  std::string code;  // 统一社会信用代码
+  std::string name;
+  bool verified;
+  std::string province, city, street;
+  std::string website;  // "" when it has none
+};
+// One INSERT of these employers.
+std::string employers_sql(const std::vector<TestEmployer>& employers);
 
 // A resident ID number from its first 17 digits, with the right check character.
 std::string resident_id(const std::string& first17);
