@@ -80,32 +80,31 @@ class MemoryFile {
 // embedded), freed on every path. Not movable: libharu holds the address of errors().
 class HaruDocument {
  public:
-  explicit HaruDocument(const std::string& font_path)
-      : owner_(HPDF_New(on_haru_error, &errors_)), doc_(owner_.get()) {
-    if (doc_ == nullptr) throw Error::internal("libharu could not create a document");
-    HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(doc_);
-    HPDF_SetCurrentEncoder(doc_, "UTF-8");
+  explicit HaruDocument(const std::string& font_path) : doc_(HPDF_New(on_haru_error, &errors_)) {
+    if (!doc_) throw Error::internal("libharu could not create a document");
+    HPDF_SetCompressionMode(get(), HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(get());
+    HPDF_SetCurrentEncoder(get(), "UTF-8");
     if (errors_.error != 0) fail("select the UTF-8 encoder");
-    const char* font_name = HPDF_LoadTTFontFromFile(doc_, font_path.c_str(), HPDF_TRUE);
+    const char* font_name = HPDF_LoadTTFontFromFile(get(), font_path.c_str(), HPDF_TRUE);
     if (font_name == nullptr) fail("load the subset font");
-    font_ = HPDF_GetFont(doc_, font_name, "UTF-8");
+    font_ = HPDF_GetFont(get(), font_name, "UTF-8");
     if (font_ == nullptr) fail("use the subset font with UTF-8");
   }
   HaruDocument(const HaruDocument&) = delete;
   HaruDocument& operator=(const HaruDocument&) = delete;
 
-  HPDF_Doc get() const { return doc_; }
+  HPDF_Doc get() const { return doc_.get(); }
   HPDF_Font font() const { return font_; }
   HaruErrors& errors() { return errors_; }
   [[noreturn]] void fail(const char* what) const { haru_fail(what, errors_); }
 
   // The finished PDF's bytes.
   std::string save() {
-    if (HPDF_SaveToStream(doc_) != HPDF_OK) fail("write the PDF");
-    std::string out(HPDF_GetStreamSize(doc_), '\0');
+    if (HPDF_SaveToStream(get()) != HPDF_OK) fail("write the PDF");
+    std::string out(HPDF_GetStreamSize(get()), '\0');
     auto size = static_cast<HPDF_UINT32>(out.size());
-    if (HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &size) != HPDF_OK &&
+    if (HPDF_ReadFromStream(get(), reinterpret_cast<HPDF_BYTE*>(out.data()), &size) != HPDF_OK &&
         errors_.error != HPDF_STREAM_EOF) {
       fail("read the PDF back");
     }
@@ -118,9 +117,8 @@ class HaruDocument {
     void operator()(HPDF_Doc doc) const { HPDF_Free(doc); }
   };
   HaruErrors errors_;  // first: its address is given to HPDF_New
-  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, Free> owner_;  // freed even if the
-                                                                  // constructor throws
-  HPDF_Doc doc_;
+  // Freed even when the constructor throws.
+  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, Free> doc_;
   HPDF_Font font_ = nullptr;
 };
 
