@@ -1,5 +1,5 @@
-// Items made on a thread of their own, a bounded number ahead of the caller, in order: the
-// pipeline behind read_ahead (sheet rows) and the roster import (rows read, and for CSV checked).
+// Items made on a thread of their own, a bounded number ahead of the caller, in order: the roster
+// import's rows, read (and for CSV checked) while the rows before them are stored.
 #pragma once
 
 #include <condition_variable>

@@ -563,6 +563,12 @@ std::unique_ptr<SheetReader> open_csv(const std::filesystem::path& file,
 
 }  // namespace sheet_detail
 
+std::size_t sheet_row_bytes(const SheetRow& row, bool capacity) {
+  std::size_t n = 0;
+  for (const auto& c : row.cells) n += capacity ? c.text.capacity() : c.text.size();
+  return n;
+}
+
 std::unique_ptr<SheetReader> open_sheet(const std::filesystem::path& file,
                                         const SheetOptions& options) {
   char magic[8] = {};

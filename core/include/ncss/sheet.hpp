@@ -83,11 +83,6 @@ class SheetReader {
 std::unique_ptr<SheetReader> open_sheet(const std::filesystem::path& file,
                                         const SheetOptions& options = {});
 
-// `reader` run on a thread of its own, a few hundred rows ahead of the caller, with the same rows,
-// errors (after the rows before them) and answers. For long files whose rows take the caller
-// about as long to use as to parse (the roster import).
-std::unique_ptr<SheetReader> read_ahead(std::unique_ptr<SheetReader> reader);
-
 // The text a row holds: its cells' sizes, or with `capacity` what their buffers hold.
 std::size_t sheet_row_bytes(const SheetRow& row, bool capacity);
 
