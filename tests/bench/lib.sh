@@ -2,8 +2,9 @@
 #   bench   the script's name, for messages
 #   ncssctl the binary under test
 # It creates $work (removed at exit unless KEEP=1), finds GNU time and sqlite3, and defines
-# measure, row/verdict/ratio/mib, print_summary, find_python, init_db, fill, q, and the SQL of valid ID numbers and credit
-# codes (id_check, credit_check: check characters over a 17-character expression f17).
+# measure, row/verdict/ratio/mib, print_summary, find_python, init_db, fill, q, and the SQL of
+# valid ID numbers and credit codes (id_check, credit_check: check characters over a
+# 17-character expression f17).
 
 note() { printf '  note: %s\n' "$*" >&2; }
 
