@@ -88,10 +88,12 @@ std::string json_string(const std::string& v) {
   return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-RowWriter::RowWriter(std::ostream& out, Format format, std::vector<Column> columns)
+RowWriter::RowWriter(std::ostream& out, Format format, std::vector<Column> columns,
+                     std::size_t table_window)
     : out_(out),
       format_(format),
       columns_(std::move(columns)),
+      table_window_(std::max<std::size_t>(table_window, 1)),
       uncaught_at_start_(std::uncaught_exceptions()) {}
 
 RowWriter::~RowWriter() {
@@ -106,7 +108,12 @@ RowWriter::~RowWriter() {
 void RowWriter::row(const std::vector<std::string>& values) {
   switch (format_) {
     case Format::Table:
-      buffered_.push_back(values);
+      if (started_) {
+        table_line(values);
+      } else {
+        buffered_.push_back(values);
+        if (buffered_.size() == table_window_) draw_table();
+      }
       return;
     case Format::Csv:
       if (!started_) {
@@ -158,43 +165,50 @@ void RowWriter::finish() {
       break;
     case Format::Jsonl:
       break;
-    case Format::Table: {
-      std::vector<std::string> headers;
-      std::vector<std::size_t> widths;
-      for (const auto& c : columns_) {
-        headers.push_back(c.label.empty() ? c.key : c.label + " " + c.key);
-        widths.push_back(display_width(headers.back()));
-      }
-      for (const auto& r : buffered_) {
-        for (std::size_t i = 0; i < columns_.size() && i < r.size(); ++i) {
-          widths[i] = std::max(widths[i], display_width(r[i]));
-        }
-      }
-      const bool bold = colour_on(out_);
-      auto line = [&](const std::vector<std::string>& cells, bool header = false) {
-        if (header && bold) out_ << "\033[1m";
-        for (std::size_t i = 0; i < columns_.size(); ++i) {
-          const std::string& v = i < cells.size() ? cells[i] : std::string();
-          if (i + 1 == columns_.size()) {
-            out_ << v;
-          } else {
-            pad(out_, v, widths[i]);
-            out_ << "  ";
-          }
-        }
-        if (header && bold) out_ << "\033[0m";
-        out_ << '\n';
-      };
-      line(headers, true);
-      std::vector<std::string> rule;
-      for (auto w : widths) rule.emplace_back(w, '-');
-      line(rule);
-      for (const auto& r : buffered_) line(r);
-      buffered_.clear();
+    case Format::Table:
+      if (!started_) draw_table();
       break;
-    }
   }
   out_.flush();
+}
+
+// The header, the rule and the buffered rows, with widths from the header and those rows.
+void RowWriter::draw_table() {
+  std::vector<std::string> headers;
+  widths_.clear();
+  for (const auto& c : columns_) {
+    headers.push_back(c.label.empty() ? c.key : c.label + " " + c.key);
+    widths_.push_back(display_width(headers.back()));
+  }
+  for (const auto& r : buffered_) {
+    for (std::size_t i = 0; i < columns_.size() && i < r.size(); ++i) {
+      widths_[i] = std::max(widths_[i], display_width(r[i]));
+    }
+  }
+  table_line(headers, true);
+  std::vector<std::string> rule;
+  for (auto w : widths_) rule.emplace_back(w, '-');
+  table_line(rule);
+  for (const auto& r : buffered_) table_line(r);
+  buffered_.clear();
+  buffered_.shrink_to_fit();
+  started_ = true;
+}
+
+void RowWriter::table_line(const std::vector<std::string>& cells, bool header) {
+  const bool bold = header && colour_on(out_);
+  if (bold) out_ << "\033[1m";
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const std::string& v = i < cells.size() ? cells[i] : std::string();
+    if (i + 1 == columns_.size()) {
+      out_ << v;
+    } else {
+      pad(out_, v, widths_[i]);
+      out_ << "  ";
+    }
+  }
+  if (bold) out_ << "\033[0m";
+  out_ << '\n';
 }
 
 bool colour_on(const std::ostream& stream) {

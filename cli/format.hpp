@@ -1,5 +1,6 @@
 // Rendering of results: human tables (with Chinese labels), CSV and JSON for scripts. Rows are
-// written as they come (CSV, JSON lines) so long listings stream.
+// written as they come (CSV, JSON lines; tables after their first kTableWindow rows) so long
+// listings stream.
 #pragma once
 
 #include <iosfwd>
@@ -22,17 +23,28 @@ struct Column {
 
 class RowWriter {
  public:
-  RowWriter(std::ostream& out, Format format, std::vector<Column> columns);
+  // A table is drawn once this many rows have come (or at finish()): their widths set the
+  // columns', and later rows are written as they come, a wider cell widening its own line only.
+  // Memory stays bounded however long the listing.
+  static constexpr std::size_t kTableWindow = 1000;
+
+  RowWriter(std::ostream& out, Format format, std::vector<Column> columns,
+            std::size_t table_window = kTableWindow);
   ~RowWriter();
   void row(const std::vector<std::string>& values);
   // Ends the output (closes the JSON array, draws the table). Called by the destructor too.
   void finish();
 
  private:
+  void draw_table();
+  void table_line(const std::vector<std::string>& cells, bool header = false);
+
   std::ostream& out_;
   Format format_;
   std::vector<Column> columns_;
-  std::vector<std::vector<std::string>> buffered_;  // tables only: widths need every row
+  std::size_t table_window_;
+  std::vector<std::vector<std::string>> buffered_;  // tables only, until the window is full
+  std::vector<std::size_t> widths_;                 // tables only, once drawn
   int uncaught_at_start_;
   bool started_ = false;
   bool finished_ = false;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <set>
+#include <sstream>
 
 #include "exit_codes.hpp"
 #include "format.hpp"
@@ -40,6 +41,38 @@ TEST_CASE("format: CSV quoting and display width", "[format]") {
   CHECK(cli::display_width("北京大学") == 8);
   CHECK(cli::display_width("法律（非法学）") == 14);
   CHECK_THROWS(cli::parse_format("xml"));
+}
+
+TEST_CASE("format: a table is drawn from its first rows and streams the rest", "[format]") {
+  const std::vector<cli::Column> columns = {{"name", "姓名", false}, {"n", "", true}};
+  std::ostringstream out;
+  {
+    cli::RowWriter w(out, cli::Format::Table, columns, 2);
+    w.row({"王芳", "1"});
+    w.row({"李四", "22"});
+    CHECK(out.str().empty() == false);  // the window is full: drawn already
+    w.row({"欧阳娜娜娜", "3"});         // wider than the window's widths: its own line widens
+    w.row({"张三", "4"});
+  }
+  CHECK(out.str() ==
+        "姓名 name  n\n"
+        "---------  --\n"
+        "王芳       1\n"
+        "李四       22\n"
+        "欧阳娜娜娜  3\n"
+        "张三       4\n");
+
+  // Fewer rows than the window: widths from every row, drawn at the end.
+  std::ostringstream small;
+  {
+    cli::RowWriter w(small, cli::Format::Table, columns, 10);
+    w.row({"欧阳娜娜娜", "3"});
+    CHECK(small.str().empty());
+  }
+  CHECK(small.str() ==
+        "姓名 name   n\n"
+        "----------  -\n"
+        "欧阳娜娜娜  3\n");
 }
 
 TEST_CASE("exit codes: a withdrawal refused while awaiting review has its own status", "[exit]") {
