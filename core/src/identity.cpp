@@ -82,7 +82,11 @@ char resident_id_check_char(std::string_view first17) {
 
 std::vector<IdDefect> check_resident_id(std::string_view id, Timestamp now) {
   std::vector<IdDefect> defects;
-  if (id.size() != 18) {
+  // Characters, not bytes: a full-width or other non-ASCII character in an otherwise 18-long
+  // number is a character defect alone.
+  std::size_t characters = 0;
+  for (char c : id) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (characters != 18) {
     defects.push_back(IdDefect::Length);
   }
   bool chars_ok = true;

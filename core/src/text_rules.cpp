@@ -167,7 +167,7 @@ std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {
   for (auto d : check_resident_id(id, now)) {
     switch (d) {
       case IdDefect::Length:
-        out.push_back({"id_length", "身份证号 '" + id + "' has " + std::to_string(id.size()) +
+        out.push_back({"id_length", "身份证号 '" + id + "' has " + std::to_string(utf8_length(id)) +
                                         " characters; it must have 18"});
         break;
       case IdDefect::Characters:

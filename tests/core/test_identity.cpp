@@ -35,6 +35,12 @@ TEST_CASE("identity: each resident ID defect has its own reason", "[identity]") 
         std::vector<IdDefect>{IdDefect::Characters});
   CHECK(ncss::check_resident_id("11010519491231X02X", now()) ==
         std::vector<IdDefect>{IdDefect::Characters});
+  // Eighteen characters, one of them not ASCII: a character defect, not a length one (the
+  // length is counted in characters, not bytes).
+  CHECK(ncss::check_resident_id("11010519491231002〇", now()) ==
+        std::vector<IdDefect>{IdDefect::Characters});
+  CHECK(ncss::check_resident_id("1101051949123100〇", now()) ==
+        std::vector<IdDefect>{IdDefect::Length, IdDefect::Characters});
   // Length and characters together.
   CHECK(ncss::check_resident_id("ABC", now()) ==
         std::vector<IdDefect>{IdDefect::Length, IdDefect::Characters});
