@@ -9,17 +9,21 @@ namespace ncss {
 
 namespace {
 
-// U+FFFD, or Latin-1 letters where Chinese headers should be, or GB18030 read as UTF-8 the other
-// way round ("锟斤拷"): what a wrongly decoded file looks like.
+// U+FFFD, or GB18030 read as UTF-8 the other way round ("锟斤拷"), or a cell of Latin-1 letters
+// and no Chinese (学生 in GBK read as Latin-1 is "Ñ§Éú": every Chinese character becomes two
+// Latin-1 ones): what a wrongly decoded file looks like. One Latin-1 character among Chinese
+// text is typography, as the middle dot in 艾尔肯·吐尔逊.
 bool looks_like_mojibake(const std::string& s) {
   if (s.find("\xEF\xBF\xBD") != std::string::npos) return true;
   if (s.find("锟斤拷") != std::string::npos) return true;
+  std::size_t latin1 = 0;
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
     auto b = static_cast<unsigned char>(s[i]);
     auto n = static_cast<unsigned char>(s[i + 1]);
-    if ((b == 0xC3 || b == 0xC2) && n >= 0x80 && n <= 0xBF) return true;  // Ã å ç ...
+    if ((b == 0xC3 || b == 0xC2) && n >= 0x80 && n <= 0xBF) ++latin1;  // U+0080..U+00FF
+    if (b >= 0xE3 && b <= 0xEF) return false;  // U+3000 and up: CJK, full-width forms
   }
-  return false;
+  return latin1 >= 2;
 }
 
 [[noreturn]] void refuse_no_header(const std::vector<SheetRow>& seen,

@@ -198,6 +198,15 @@ TEST_CASE("roster: every reason code refuses its row, and only its row", "[roste
   CHECK(r.problems[18].message.find("row 2") != std::string::npos);
 }
 
+TEST_CASE("roster: an ID number's length is counted in characters", "[roster]") {
+  RosterFixture f;
+  auto r = f.import_csv(kHeader + "某,11010520030115001〇,北京大学,,,,2026,,,,,\n" + "某," +
+                        "1101052003011500〇,北京大学,,,,2026,,,,,\n");
+  CHECK(f.codes(r) == std::vector<std::string>{"id_chars", "id_length", "id_chars"});
+  REQUIRE(r.problems.size() == 3);
+  CHECK(r.problems[1].message.find("has 17 characters") != std::string::npos);
+}
+
 TEST_CASE("roster: a row with several defects reports all of them", "[roster]") {
   RosterFixture f;
   auto r = f.import_csv(kHeader + ",123,无名学校,,大专,,20266,,,,12345,not-mail\n");
@@ -272,10 +281,25 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   refuse(kHeader.substr(0, kHeader.size() - 1) + ",身份证号\n", "appears twice");
   // UTF-8 Chinese read as Latin-1 and saved again: the hint names the encoding.
   refuse("Ã¥Â­Â¦Ã§Â”ÂŸ,x\n1,2\n", "encoding");
+  // GBK read as Latin-1 (学生姓名 -> Ñ§ÉúÐÕÃû): the same hint.
+  refuse("Ñ§ÉúÐÕÃû,x\n1,2\n", "garbled");
   std::string deep;
   for (int i = 0; i < 25; ++i) deep += "title,,\n";
   refuse(deep + kHeader, "first 20 rows");
   CHECK(f.count("SELECT count(*) FROM imports") == 0);
+}
+
+TEST_CASE("roster: right UTF-8 with a middle dot gets no encoding hint", "[roster]") {
+  RosterFixture f;
+  try {
+    f.import_csv("姓名,身份号,学校\n艾尔肯·吐尔逊,110105200301150010,北京大学\n×2,°C,§\n");
+    FAIL("a file without the headers was accepted");
+  } catch (const ncss::Error& e) {
+    std::string what = e.what();
+    CHECK(what.find("expected the columns") != std::string::npos);
+    CHECK(what.find("艾尔肯·吐尔逊") == std::string::npos);  // the first row is the header row
+    CHECK(what.find("garbled") == std::string::npos);
+  }
 }
 
 TEST_CASE("roster: .xlsx with shared strings, numeric phone and lost-digit IDs", "[roster]") {
