@@ -79,16 +79,14 @@ ImportRun::ImportRun(Context& ctx, const std::string& report_path,
 
 void ImportRun::file(const std::string& path,
                      const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one) {
-  std::string sheet;
   auto sink = [&](const ncss::RowProblem& p) {
     std::string where = path + ":" + std::to_string(p.row) + ":";
     if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
     ctx_.note(where + " " + p.code + ": " + p.message);
-    report_.row({path, sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
+    report_.row({path, p.sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
   };
   try {
     Outcome r = import_one(sink);
-    sheet = r.sheet;
     for (const auto& w : r.warnings) ctx_.note(path + ": warning: " + w);
     std::string status, verdict;
     if (dry_run_) {

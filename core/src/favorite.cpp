@@ -247,6 +247,7 @@ class FavoriteImport {
  private:
   void problem(std::size_t row, Field f, const std::string& code, const std::string& message) {
     RowProblem p = header_.problem(row, f, favorite_fields(), code, message);
+    p.sheet = report_.sheet;
     rejected_ = true;
     if (sink_) {
       sink_(p);

@@ -278,6 +278,7 @@ void RosterImport::problem(std::size_t row, Field f, const std::string& code,
 
 void RosterImport::report(RowProblem p) {
   row_rejected_ = true;
+  p.sheet = report_.sheet;
   if (sink_) {
     sink_(p);
   } else {

@@ -7,6 +7,7 @@
 
 #include "ncss/identity.hpp"
 #include "testkit.hpp"
+#include "xlsxkit.hpp"
 
 using testkit::run_ncssctl;
 using testkit::TempDir;
@@ -96,6 +97,53 @@ TEST_CASE("cli student: --report .xlsx is a real workbook with the problems", "[
   zip_close(z);
   CHECK(contains(all, "id_length"));
   CHECK(contains(all, "身份证号"));
+}
+
+TEST_CASE("cli student: --sheet picks the sheet, and the report names it on every row",
+          "[cli][student]") {
+  Office o;
+  auto text = [](const std::string& ref, const std::string& v) {
+    return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + v + "</t></is></c>";
+  };
+  std::string notes = "<row r=\"1\">" + text("A1", "填写说明：身份证号请设为文本格式") + "</row>";
+  std::string roster =
+      "<row r=\"1\">" + text("A1", "学生姓名") + text("B1", "身份证号") + text("C1", "毕业院校") +
+      text("D1", "届别") + "</row><row r=\"2\">" + text("A2", "张三") + text("B2", kA) +
+      text("C2", "北京大学") + text("D2", "2026") + "</row><row r=\"3\">" + text("A3", "王五") +
+      text("B3", "110105200301150011") + text("C3", "北京大学") + text("D3", "2026") + "</row>";
+  auto path = (o.dir / "book.xlsx").string();
+  xlsxkit::write_zip(path, xlsxkit::workbook_parts({{"说明", xlsxkit::worksheet(notes)},
+                                                    {"名单", xlsxkit::worksheet(roster)}}));
+  // The first sheet holds no roster: refused whole, naming it.
+  auto r = o.run({"student", "import", path});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "no header row"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  r = o.run({"student", "import", path, "--sheet", "没有这张表"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "没有这张表"));
+
+  auto report = (o.dir / "report.csv").string();
+  r = o.run({"student", "import", path, "--sheet", "名单", "--report", report});
+  CHECK(r.exit_code == 4);
+  CHECK(o.count("SELECT count(*) FROM graduates") == 1);
+  auto rows = testkit::read_file(report);
+  CHECK(contains(rows, path + ",名单,3,B,身份证号,id_checksum,"));
+  CHECK(contains(rows, path + ",名单,,,,summary,"));
+}
+
+TEST_CASE("cli student: a school added by hand is accepted by the import", "[cli][student]") {
+  Office o;
+  auto path =
+      o.file("r.csv", "学生姓名,身份证号,毕业院校,届别\n张三," + kA + ",北京新设学院,2026\n");
+  auto r = o.run({"student", "import", path});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, "school_unknown"));
+  REQUIRE(o.run({"school", "add", "--code", "99001", "--name", "北京新设学院", "--level", "本科"})
+              .exit_code == 0);
+  r = o.run({"student", "import", path});
+  CHECK(r.exit_code == 0);
+  CHECK(o.count("SELECT count(*) FROM graduates WHERE school_code = '99001'") == 1);
 }
 
 TEST_CASE("cli student: --all-or-nothing refuses the file with exit 3, --dry-run writes nothing",

@@ -40,6 +40,7 @@ using ProblemSink = std::function<void(const RowProblem&)>;
 
 // One defect of one row. A row with several defects has several problems.
 struct RowProblem {
+  std::string sheet;    // the .xlsx sheet's name; empty for a CSV file
   std::size_t row = 0;  // as a spreadsheet program shows it
   std::string column;   // column letter (A, B, ...), empty for the row as a whole
   std::string header;   // the column's header as written in the file
