@@ -9,6 +9,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/roster.hpp"
 #include "store_impl.hpp"
+#include "xlsxkit.hpp"
 
 using ncss::ImportOptions;
 using ncss::ImportReport;
@@ -300,6 +301,72 @@ TEST_CASE("roster: right UTF-8 with a middle dot gets no encoding hint", "[roste
     CHECK(what.find("艾尔肯·吐尔逊") == std::string::npos);  // the first row is the header row
     CHECK(what.find("garbled") == std::string::npos);
   }
+}
+
+namespace {
+
+// An ID number whose check character is X, and its full-width form with a lower-case ｘ.
+std::string id_ending_in_x() {
+  for (int n = 100; n < 1000; ++n) {
+    std::string full = id("11010520030115" + std::to_string(n));
+    if (full[17] == 'X') return full;
+  }
+  FAIL("no ID number ending in X");
+  return "";
+}
+
+std::string full_width(const std::string& ascii) {
+  std::string out;
+  for (char c : ascii) {
+    char32_t wide = c == 'X' ? U'ｘ' : static_cast<char32_t>(U'０' + (c - '0'));
+    // Every full-width form here is U+FF10..U+FF5A: three UTF-8 bytes EF BC/BD xx.
+    out += static_cast<char>(0xE0 | (wide >> 12));
+    out += static_cast<char>(0x80 | ((wide >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (wide & 0x3F));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("roster: cells are trimmed and ID numbers normalised, in CSV and .xlsx", "[roster]") {
+  RosterFixture f;
+  const std::string x = id_ending_in_x();
+  const std::string lower = x.substr(0, 17) + "x";
+  // CSV: U+3000 and tabs around cells, the ID number full-width with a full-width ｘ.
+  auto r = f.import_csv(kHeader + "\u3000吴十\u3000,\u3000" + full_width(x) +
+                        "\t,\t北京大学 ,法学院\u3000,本科,法律（非法学）,2026,,,,,\n");
+  CHECK(r.added == 1);
+  CHECK(r.problems.empty());
+  auto g = ncss::get_graduate(f.store, x);
+  CHECK(g.name == "吴十");
+  CHECK(g.id_number == x);
+  CHECK(g.school_code == "10001");
+  CHECK(g.department == "法学院");
+  CHECK(g.major == "法律（非法学）");  // verbatim: no full-width folding outside the ID number
+
+  // .xlsx: a lower-case x, and numbers as LibreOffice and older tools write them.
+  auto path = f.dir / "numeric.xlsx";
+  auto text = [](const char* ref, const std::string& v) {
+    return std::string("<c r=\"") + ref + "\" t=\"inlineStr\"><is><t>" + v + "</t></is></c>";
+  };
+  std::string header = "<row r=\"1\">" + text("A1", "学生姓名") + text("B1", "身份证号") +
+                       text("C1", "毕业院校") + text("D1", "届别") + text("E1", "手机号码") +
+                       text("F1", "学号") + "</row>";
+  std::string row = "<row r=\"2\">" + text("A2", "郑十一") + text("B2", "\u3000" + lower + " ") +
+                    text("C2", "北京大学") + "<c r=\"D2\"><v>2026.0</v></c>" +
+                    "<c r=\"E2\"><v>1.3812345678E+10</v></c>" +
+                    "<c r=\"F2\"><v>20220001.0</v></c></row>";
+  xlsxkit::write_xlsx(path, header + row);
+  // The same person in another cohort would be a new record; in 2026 it is an update.
+  r = ncss::import_roster(f.store, path, {}, f.actor);
+  CHECK(r.problems.empty());
+  CHECK(r.updated == 1);
+  g = ncss::get_graduate(f.store, x);
+  CHECK(g.name == "郑十一");
+  CHECK(g.cohort == 2026);
+  CHECK(g.phone == "13812345678");
+  CHECK(g.student_no == "20220001");
 }
 
 TEST_CASE("roster: .xlsx with shared strings, numeric phone and lost-digit IDs", "[roster]") {
