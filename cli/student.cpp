@@ -86,6 +86,8 @@ std::string summary_text(const ncss::ImportReport& r) {
 }
 
 void run_import(Context& ctx, const StudentOptions& o) {
+  // Bad options refuse the command before any file is read or any report written.
+  ncss::check_import_options(ctx.store(), o.import);
   ImportRun run(ctx, o.report,
                 {{"added", "新增", true},
                  {"updated", "更新", true},

@@ -44,6 +44,24 @@ enum Field : std::size_t {
 };
 
 constexpr std::size_t kProgressEvery = 4096;
+
+void check_cohort_option(const std::string& cohort) {
+  if (!cohort.empty() && (cohort.size() != 4 || !all_ascii_digits(cohort))) {
+    throw Error::usage("--cohort '" + cohort + "' must be a four-digit year");
+  }
+}
+
+// The code of the institution --school names (its code, name or former name).
+std::string school_option_code(const std::unordered_map<std::string, std::string>& schools,
+                               const std::string& school) {
+  auto it = schools.find(trim(school));
+  if (it == schools.end()) {
+    throw Error(ErrorCode::NotFound, "--school '" + school +
+                                         "' is not a known institution (name, former name or "
+                                         "code); add it with `ncssctl school add`");
+  }
+  return it->second;
+}
 const std::string kDefaultTrainingMode = "非定向";
 
 // A number as a spreadsheet stores it ("13812345678", "2026.0", "1.3812345678E+10") as integer
@@ -626,6 +644,7 @@ bool RosterImport::write(const RowValues& r, std::size_t row) {
 }
 
 ImportReport RosterImport::run() {
+  check_cohort_option(options_.cohort);
   SheetOptions sheet_options;
   sheet_options.sheet_name = options_.sheet;
   auto reader = open_sheet(file_, sheet_options);
@@ -633,11 +652,6 @@ ImportReport RosterImport::run() {
   report_.format = reader->format();
   report_.encoding = reader->encoding();
   report_.sheet = reader->sheet_name();
-
-  if (!options_.cohort.empty() &&
-      (options_.cohort.size() != 4 || !all_ascii_digits(options_.cohort))) {
-    throw Error::usage("--cohort '" + options_.cohort + "' must be a four-digit year");
-  }
 
   SheetRow row;
   std::vector<std::size_t> required = {kName, kIdNumber};
@@ -673,15 +687,8 @@ ImportReport RosterImport::run() {
   }
   schools_ = load_school_names(db_);
   levels_ = load_levels(db_);
-  if (!options_.school.empty()) {
-    auto it = schools_.find(trim(options_.school));
-    if (it == schools_.end()) {
-      throw Error(ErrorCode::NotFound, "--school '" + options_.school +
-                                           "' is not a known institution (name, former name "
-                                           "or code); add it with `ncssctl school add`");
-    }
-    default_school_code_ = it->second;
-  }
+  if (!options_.school.empty())
+    default_school_code_ = school_option_code(schools_, options_.school);
   db_.exec("DELETE FROM temp.import_seen");
   db_.exec("DELETE FROM temp.import_refused");
   audit_ = std::make_unique<AuditWriter>(db_, actor_);
@@ -803,6 +810,15 @@ const std::vector<RosterField>& roster_fields() {
       {"email", "电子邮箱", {"邮箱", "电子邮件", "e-mail", "mail"}, false},
   };
   return fields;
+}
+
+void check_import_options(Store& store, const ImportOptions& options) {
+  with_storage_errors([&] {
+    check_cohort_option(options.cohort);
+    if (!options.school.empty()) {
+      school_option_code(load_school_names(database(store)), options.school);
+    }
+  });
 }
 
 ImportReport import_roster(Store& store, const std::filesystem::path& file,

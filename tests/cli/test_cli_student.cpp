@@ -194,6 +194,21 @@ TEST_CASE("cli student: a missing file or unknown --school is a usage error", "[
   r = o.run({"student", "import", o.file("r.csv", good_roster()), "--report", "x.txt"});
   CHECK(r.exit_code == 2);
   CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  // Bad options refuse the command before any file is read: no per-file error, no report.
+  auto report = (o.dir / "rep.csv").string();
+  for (auto option : {std::vector<std::string>{"--cohort", "26"},
+                      std::vector<std::string>{"--school", "火星大学"}}) {
+    std::vector<std::string> args = {
+        "student",  "import", o.file("empty.csv", ""), o.file("r.csv", good_roster()),
+        "--report", report};
+    args.insert(args.end(), option.begin(), option.end());
+    r = o.run(args);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, option[1]));
+    CHECK_FALSE(contains(r.err, "empty"));
+    CHECK_FALSE(std::filesystem::exists(report));
+  }
+  CHECK(o.count("SELECT count(*) FROM imports") == 0);
 }
 
 TEST_CASE("cli student: list and show mask ID numbers and phones unless --unmask",

@@ -70,9 +70,15 @@ class ImportProgress {
   virtual void rows_done(std::size_t rows) = 0;
 };
 
-// Imports one roster file. A file refused whole (unreadable, hostile, no header row, an unknown
-// --school) throws ncss::Error(InvalidInput) and writes nothing. Otherwise valid rows are written
-// in one transaction unless dry_run, or all_or_nothing and some row was rejected.
+// Checks the options that apply to every file before any is opened: a --cohort that is not a
+// four-digit year throws ncss::Error(Usage), a --school that names no known institution (code,
+// name or former name) throws ncss::Error(NotFound).
+void check_import_options(Store& store, const ImportOptions& options);
+
+// Imports one roster file. A file refused whole (unreadable, hostile, no header row) throws
+// ncss::Error(InvalidInput) and writes nothing; bad options throw as check_import_options does.
+// Otherwise valid rows are written in one transaction unless dry_run, or all_or_nothing and some
+// row was rejected.
 ImportReport import_roster(Store& store, const std::filesystem::path& file,
                            const ImportOptions& options, const Actor& actor,
                            ImportProgress* progress = nullptr, const ProblemSink& sink = {});
