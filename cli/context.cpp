@@ -60,15 +60,25 @@ bool Context::mask_personal_data(bool unmask, const std::string& subject_type,
 
 std::ostream& Context::out() { return std::cout; }
 
+void Context::clear_progress_line() {
+  if (!progress_line) return;
+  std::cerr << "\r\033[K";
+  progress_line = false;
+}
+
 void Context::note(const std::string& line) {
-  if (!options.quiet) std::cerr << line << '\n';
+  if (options.quiet) return;
+  clear_progress_line();
+  std::cerr << line << '\n';
 }
 
 void Context::error(const std::string& line) {
+  clear_progress_line();
   std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " " << line << '\n';
 }
 
 void Context::warn(const std::string& line) {
+  clear_progress_line();
   std::cerr << "ncssctl: " << styled(std::cerr, "1;33", "warning:") << " " << line << '\n';
 }
 

@@ -46,6 +46,10 @@ class Context {
                           const std::string& subject_id, const std::string& command);
 
   std::ostream& out();
+  // Set by a progress display while its line (no newline, on a terminal) is on stderr: note,
+  // error and warn erase it first, so their lines do not run into it; it is drawn again on its
+  // next update.
+  bool progress_line = false;
   // A line for the human on stderr, unless --quiet.
   void note(const std::string& line);
   // An error on stderr ("ncssctl: error: ..."), even with --quiet.
@@ -54,6 +58,8 @@ class Context {
   void warn(const std::string& line);
 
  private:
+  void clear_progress_line();
+
   std::optional<ncss::Store> store_;
   std::optional<ncss::Timestamp> now_;
 };

@@ -37,10 +37,14 @@ struct StudentOptions {
 // Shows rows done and the rate on a terminal, overwriting one line; silent otherwise.
 class TerminalProgress : public ncss::ImportProgress {
  public:
-  TerminalProgress(std::string label, bool enabled)
-      : label_(std::move(label)), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  TerminalProgress(Context& ctx, std::string label, bool enabled)
+      : ctx_(ctx),
+        label_(std::move(label)),
+        enabled_(enabled),
+        start_(std::chrono::steady_clock::now()) {}
   ~TerminalProgress() override {
-    if (shown_) std::cerr << "\r\033[K" << std::flush;
+    if (ctx_.progress_line) std::cerr << "\r\033[K" << std::flush;
+    ctx_.progress_line = false;
   }
   void rows_done(std::size_t rows) override {
     if (!enabled_) return;
@@ -52,9 +56,11 @@ class TerminalProgress : public ncss::ImportProgress {
     if (secs > 0.2) std::cerr << ", " << static_cast<long>(rows / secs) << " rows/s";
     std::cerr << std::flush;
     shown_ = true;
+    ctx_.progress_line = true;
   }
 
  private:
+  Context& ctx_;
   std::string label_;
   bool enabled_;
   bool shown_ = false;
@@ -102,7 +108,7 @@ void run_import(Context& ctx, const StudentOptions& o) {
   auto actor = ctx.actor();
   for (const auto& file : o.files) {
     run.file(file, [&](const ncss::ProblemSink& sink) {
-      TerminalProgress progress(file, progress_on);
+      TerminalProgress progress(ctx, file, progress_on);
       auto r = ncss::import_roster(ctx.store(), file, o.import, actor, &progress, sink);
       return ImportRun::Outcome{
           {std::to_string(r.added), std::to_string(r.updated), std::to_string(r.unchanged),

@@ -184,6 +184,30 @@ TEST_CASE("cli student: hostile and broken files are refused whole with exit 3",
   CHECK(o.count("SELECT count(*) FROM graduates") == 2);
 }
 
+TEST_CASE("cli student: progress on a terminal only, its line cleared before each note",
+          "[cli][student]") {
+  Office o;
+  // 6,000 rows (progress is drawn every 4,096) with a bad row after the first drawing.
+  std::string text = "学生姓名,身份证号,毕业院校,届别\n";
+  for (int i = 0; i < 6000; ++i) {
+    std::string digits = std::to_string(10000 + i);
+    std::string number = i == 4999 ? "110105200301150011" : id("110105200301" + digits);
+    text += "某," + number + ",北京大学,2026\n";
+  }
+  auto path = o.file("big.csv", text);
+  // On a pipe (as every other test runs it): no progress at all.
+  auto piped = o.run({"student", "import", path, "--dry-run"});
+  CHECK(piped.exit_code == 4);
+  CHECK_FALSE(contains(piped.err, " rows"));
+  // On a terminal (script(1) gives it a pseudo-terminal): rows done and the rate, and the note
+  // about row 5001 starts on a cleared line rather than after "4096 rows".
+  auto tty = testkit::run_shell("TERM=xterm script -qec \"" + std::string(NCSSCTL_BINARY) +
+                                " --db " + o.db + " student import " + path + "\" /dev/null");
+  CHECK(contains(tty.text, path + ": 4096 rows"));
+  CHECK(contains(tty.text, "\r\033[K" + path + ":5001: B 身份证号: id_checksum"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 5999);
+}
+
 TEST_CASE("cli student: a missing file or unknown --school is a usage error", "[cli][student]") {
   Office o;
   auto r = o.run({"student", "import", (o.dir / "nope.csv").string()});
