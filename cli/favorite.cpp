@@ -132,8 +132,10 @@ void register_favorite(CLI::App& app, Context& ctx) {
   import_cmd->callback([&ctx, o] { run_import(ctx, *o); });
 
   auto* tmpl = fav->add_subcommand("template", "write the .xlsx import template");
-  tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
+  tmpl->add_option("-o,--output", o->template_out, "the .xlsx file to write")
+      ->capture_default_str();
   tmpl->callback([&ctx, o] {
+    require_template_name(o->template_out);
     ncss::write_favorite_template(o->template_out);
     ctx.note("wrote the favourites template " + o->template_out);
   });

@@ -1,5 +1,6 @@
 #include "import_report.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
 
@@ -16,10 +17,23 @@ const std::vector<std::string> kReportHeaders = {"file",   "sheet", "row",    "c
                                                  "header", "code",  "message"};
 }  // namespace
 
-ImportReportFile::ImportReportFile(const std::string& path) : path_(path) {
-  if (path.empty()) return;
+std::string lower_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+void require_template_name(const std::string& path) {
+  if (lower_extension(path) != ".xlsx") {
+    throw ncss::Error::usage("-o '" + path +
+                             "' must end in .xlsx: the template is a workbook (drop-down lists, "
+                             "the ID column formatted as text), which CSV cannot hold");
+  }
+}
+
+ImportReportFile::ImportReportFile(const std::string& path) : path_(path) {
+  if (path.empty()) return;
+  std::string ext = lower_extension(path);
   if (ext == ".xlsx") {
     xlsx_ = std::make_unique<ncss::XlsxTableWriter>(path, "导入报告", kReportHeaders);
   } else if (ext == ".csv") {

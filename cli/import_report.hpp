@@ -13,6 +13,13 @@ class XlsxTableWriter;
 
 namespace cli {
 
+// The lower-case extension of `path` (".xlsx", ".csv", or "").
+std::string lower_extension(const std::string& path);
+
+// An import template (student template, favorite template) is a workbook: its drop-down lists
+// and text-formatted ID column cannot be held by a CSV. Throws Usage unless `path` ends in .xlsx.
+void require_template_name(const std::string& path);
+
 class ImportReportFile {
  public:
   // An empty path writes nothing. Throws Usage for another extension, Io when it cannot write.

@@ -128,6 +128,7 @@ void run_import(Context& ctx, const StudentOptions& o) {
 }
 
 void run_template(Context& ctx, const StudentOptions& o) {
+  require_template_name(o.template_out);
   ncss::write_roster_template(o.template_out);
   ctx.note("wrote the import template " + o.template_out);
 }
@@ -268,7 +269,8 @@ void register_student(CLI::App& app, Context& ctx) {
   import_cmd->callback([&ctx, o] { run_import(ctx, *o); });
 
   auto* tmpl = student->add_subcommand("template", "write the .xlsx import template");
-  tmpl->add_option("-o,--output", o->template_out, "the file to write")->capture_default_str();
+  tmpl->add_option("-o,--output", o->template_out, "the .xlsx file to write")
+      ->capture_default_str();
   tmpl->callback([&ctx, o] { run_template(ctx, *o); });
 
   auto* list = student->add_subcommand("list",

@@ -138,4 +138,9 @@ TEST_CASE("cli favorite: template writes the three-column workbook", "[cli][favo
   CHECK(r.exit_code == 0);
   auto imported = e.run({"favorite", "import", "--employer", kV, out});
   CHECK(imported.exit_code == 0);  // headers only: nothing to add, nothing wrong
+  auto csv = (e.dir / "t.csv").string();
+  r = e.run({"favorite", "template", "-o", csv});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "must end in .xlsx"));
+  CHECK_FALSE(std::filesystem::exists(csv));
 }

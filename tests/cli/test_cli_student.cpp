@@ -271,4 +271,11 @@ TEST_CASE("cli student: template writes an .xlsx the importer reads back", "[cli
   r = o.run({"student", "import", path, "--format", "json"});
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out)[0]["added"] == 0);
+  // Any other name is refused rather than given a workbook under a misleading extension.
+  auto csv = (o.dir / "template.csv").string();
+  r = o.run({"student", "template", "-o", csv});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "must end in .xlsx"));
+  CHECK_FALSE(std::filesystem::exists(csv));
+  CHECK(o.run({"student", "template", "-o", (o.dir / "T.XLSX").string()}).exit_code == 0);
 }
