@@ -7,12 +7,14 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "import_report.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "ncss/store.hpp"
 
 namespace cli {
 
@@ -61,6 +63,9 @@ void run_add(Context& ctx, const FavoriteOptions& o) {
 
 void run_import(Context& ctx, FavoriteOptions& o) {
   o.import.cohort = o.cohort;
+  // A dry run of several files reports what the real run would: each file sees the ones before.
+  std::optional<ncss::DryRunSession> dry_run;
+  if (o.import.dry_run) dry_run.emplace(ctx.store());
   ImportRun run(ctx, o.report,
                 {{"added", "新增", true}, {"rejected", "拒绝", true}, {"blank", "空行", true}},
                 o.import.dry_run);

@@ -87,7 +87,9 @@ class ImportRun {
 template <typename Options>
 void add_import_options(CLI::App* cmd, Options& import, std::string& report) {
   cmd->add_option("--sheet", import.sheet, ".xlsx: the sheet to read (default the first)");
-  cmd->add_flag("--dry-run", import.dry_run, "validate and report; write nothing");
+  cmd->add_flag("--dry-run", import.dry_run,
+                "validate and report as the real run would (several files see each other); "
+                "write nothing");
   cmd->add_flag("--all-or-nothing", import.all_or_nothing,
                 "write nothing from a file if any of its rows is rejected");
   cmd->add_option("--report", report,

@@ -226,7 +226,7 @@ class FavoriteImport {
     report_.warnings = header_.warnings;
     schools_ = load_school_names(db_);
 
-    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    ImportTransaction tx(db_, o_.dry_run);
     AuditWriter audit(db_, actor_);
     Matcher matcher(db_);
     FavoriteWriter writer(db_, audit, actor_, credit_code_);
@@ -236,11 +236,7 @@ class FavoriteImport {
                  {"added", report_.added},
                  {"rejected", report_.rejected},
                  {"blank", report_.blank}});
-    bool write = !o_.dry_run && !(o_.all_or_nothing && report_.rejected > 0);
-    if (write) {
-      tx.commit();
-      report_.written = true;
-    }
+    report_.written = tx.end(!(o_.all_or_nothing && report_.rejected > 0));
     return std::move(report_);
   }
 

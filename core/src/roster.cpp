@@ -179,7 +179,8 @@ std::unordered_map<std::string, std::string> load_levels(SQLite::Database& db) {
 }
 
 // Turns foreign-key enforcement off for the connection while it lives (outside a transaction:
-// SQLite ignores the pragma inside one), and back on after.
+// SQLite ignores the pragma inside one, so a dry run in a DryRunSession keeps them checked), and
+// back on after.
 class ForeignKeysOff {
  public:
   explicit ForeignKeysOff(SQLite::Database& db)
@@ -680,7 +681,7 @@ ImportReport RosterImport::run() {
   // schools and 学历层次 are read below, after BEGIN, 培养方式 is one of three names checked
   // here, and the import's row is written first. `ncssctl db check` runs foreign_key_check.
   ForeignKeysOff unchecked(db_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  ImportTransaction tx(db_, options_.dry_run);
   if (db_.execAndGet("SELECT count(*) FROM training_modes WHERE name IN ('非定向', '定向', '委培')")
           .getInt() != 3) {
     throw Error::internal("the training_modes table lacks 非定向, 定向 or 委培");
@@ -783,12 +784,9 @@ ImportReport RosterImport::run() {
   seen_select_.reset();
   refused_insert_.reset();
   refused_select_.reset();
-  bool write = !options_.dry_run && !(options_.all_or_nothing && report_.rejected > 0);
-  if (write) {
-    tx.commit();
-    report_.written = true;
-  }
-  // Otherwise the transaction rolls back as it goes out of scope: nothing was written.
+  // A dry run, or --all-or-nothing with a rejected row, writes nothing (a dry run inside a
+  // DryRunSession keeps the file for the files after it, until the session rolls back).
+  report_.written = tx.end(!(options_.all_or_nothing && report_.rejected > 0));
   return std::move(report_);
 }
 

@@ -89,6 +89,54 @@ void check_version(const fs::path& path, int version, bool allow_older) {
 
 }  // namespace
 
+DryRunSession::DryRunSession(Store& store) : store_(store) {
+  with_storage_errors([&] { database(store_).exec("BEGIN IMMEDIATE"); });
+}
+
+DryRunSession::~DryRunSession() {
+  SQLite::Database& db = database(store_);
+  try {
+    if (!sqlite3_get_autocommit(db.getHandle())) db.exec("ROLLBACK");
+  } catch (...) {  // a failed rollback still leaves nothing written: SQLite undoes it on close
+  }
+}
+
+ImportTransaction::ImportTransaction(SQLite::Database& db, bool dry_run)
+    : db_(db), dry_run_(dry_run), in_session_(sqlite3_get_autocommit(db.getHandle()) == 0) {
+  if (in_session_ && !dry_run_) {
+    throw Error::internal("an import that writes cannot run inside a dry-run session");
+  }
+  db_.exec(in_session_ ? "SAVEPOINT import_file" : "BEGIN IMMEDIATE");
+}
+
+ImportTransaction::~ImportTransaction() {
+  if (!open_) return;
+  try {
+    if (in_session_) {
+      db_.exec("ROLLBACK TO import_file");
+      db_.exec("RELEASE import_file");
+    } else if (!sqlite3_get_autocommit(db_.getHandle())) {
+      db_.exec("ROLLBACK");
+    }
+  } catch (...) {  // as SQLite::Transaction: nothing to do but leave it to SQLite
+  }
+}
+
+bool ImportTransaction::end(bool would_write) {
+  open_ = false;
+  if (in_session_) {
+    if (!would_write) db_.exec("ROLLBACK TO import_file");
+    db_.exec("RELEASE import_file");
+    return false;
+  }
+  if (would_write && !dry_run_) {
+    db_.exec("COMMIT");
+    return true;
+  }
+  db_.exec("ROLLBACK");
+  return false;
+}
+
 int latest_schema_version() {
   const auto& all = detail::migrations();
   return all.empty() ? 0 : all.back().version;

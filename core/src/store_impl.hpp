@@ -61,6 +61,29 @@ class RowStatement {
   std::size_t next_ = 0;  // where the next bind's name is likely to be
 };
 
+// One import file's transaction: BEGIN IMMEDIATE on its own, or a savepoint inside a
+// DryRunSession's transaction. Rolled back unless end(true) is called.
+class ImportTransaction {
+ public:
+  // Throws Internal when a session is open and the import would write (not dry_run).
+  ImportTransaction(SQLite::Database& db, bool dry_run);
+  ~ImportTransaction();
+  ImportTransaction(const ImportTransaction&) = delete;
+  ImportTransaction& operator=(const ImportTransaction&) = delete;
+
+  // Ends the file: `would_write` is whether the real run keeps the file (false when
+  // --all-or-nothing met a rejected row). On its own, the file is committed when it would be
+  // written and this is not a dry run; in a session, it stays in the session's transaction for
+  // the files after it. Returns whether the file was committed to the database.
+  bool end(bool would_write);
+
+ private:
+  SQLite::Database& db_;
+  bool dry_run_;
+  bool in_session_;
+  bool open_ = true;
+};
+
 // Runs `fn`, turning SQLite's exceptions into ncss::Error(Storage) with the extended code.
 template <typename Fn>
 auto with_storage_errors(Fn&& fn) -> decltype(fn()) {

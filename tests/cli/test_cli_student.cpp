@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "ncss/identity.hpp"
 #include "testkit.hpp"
@@ -159,6 +160,57 @@ TEST_CASE("cli student: --all-or-nothing refuses the file with exit 3, --dry-run
   CHECK(contains(r.err, "dry run"));
   CHECK(o.count("SELECT count(*) FROM graduates") == 0);
   CHECK(o.count("SELECT count(*) FROM events") == 0);
+}
+
+TEST_CASE("cli student: a dry run of several files reports what the real run does",
+          "[cli][student]") {
+  Office o;
+  auto f1 = o.file("f1.csv", good_roster());
+  auto f2 = o.file("f2.csv", "学生姓名,身份证号,毕业院校,届别,手机号码\n张三," + kA +
+                                 ",北京大学,2026,13900000000\n王五,110105200301150011,北京大学,"
+                                 "2026,\n");
+  auto counts = [](const testkit::RunResult& r) {
+    std::vector<std::string> out;
+    for (const auto& file : nlohmann::json::parse(r.out)) {
+      out.push_back(std::to_string(file["added"].get<int>()) + "/" +
+                    std::to_string(file["updated"].get<int>()) + "/" +
+                    std::to_string(file["rejected"].get<int>()));
+    }
+    return out;
+  };
+  // The problem rows of a report, without its summary rows (which say "dry run").
+  auto problems = [](const std::string& path) {
+    std::string rows;
+    std::istringstream in(testkit::read_file(path));
+    for (std::string line; std::getline(in, line);) {
+      if (!contains(line, ",summary,")) rows += line + "\n";
+    }
+    return rows;
+  };
+  auto dry_report = (o.dir / "dry.csv").string(), real_report = (o.dir / "real.csv").string();
+  auto dry =
+      o.run({"student", "import", f1, f2, "--dry-run", "--format", "json", "--report", dry_report});
+  CHECK(dry.exit_code == 4);
+  // The second file sees the first: 张三 is an update, as in the real run below.
+  CHECK(counts(dry) == std::vector<std::string>{"2/0/0", "0/1/1"});
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  CHECK(o.count("SELECT count(*) FROM imports") == 0);
+  CHECK(o.count("SELECT count(*) FROM events") == 0);
+
+  // With --all-or-nothing the second file would be refused, so a third file does not see it.
+  auto f3 = o.file("f3.csv", "学生姓名,身份证号,毕业院校,届别,手机号码\n张三," + kA +
+                                 ",北京大学,2026,13900000000\n");
+  auto aon =
+      o.run({"student", "import", f1, f2, f3, "--dry-run", "--all-or-nothing", "--format", "json"});
+  CHECK(counts(aon) == std::vector<std::string>{"2/0/0", "0/1/1", "0/1/0"});
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+
+  auto real = o.run({"student", "import", f1, f2, "--format", "json", "--report", real_report});
+  CHECK(real.exit_code == 4);
+  CHECK(counts(real) == counts(dry));
+  CHECK(problems(real_report) == problems(dry_report));
+  CHECK(contains(problems(real_report), "id_checksum"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 2);
 }
 
 TEST_CASE("cli student: hostile and broken files are refused whole with exit 3", "[cli][student]") {

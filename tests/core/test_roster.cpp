@@ -557,3 +557,30 @@ TEST_CASE("roster: a --school filter takes any name of the school and refuses an
     CHECK(std::string(e.what()).find("unknown school '某某大学'") != std::string::npos);
   }
 }
+
+TEST_CASE("roster: a dry-run session keeps files for each other, then writes nothing",
+          "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  std::string text = kHeader + "张三," + a + ",北京大学,法学院,本科,法学,2026,,,,,\n";
+  ImportOptions dry;
+  dry.dry_run = true;
+  {
+    ncss::DryRunSession session(f.store);
+    CHECK(f.import_csv(text, dry).added == 1);
+    auto again = f.import_csv(text, dry);  // sees the first file
+    CHECK(again.added == 0);
+    CHECK(again.unchanged == 1);
+    CHECK_FALSE(again.written);
+    // An import that would write has no place in a session: refused, not silently undone.
+    try {
+      f.import_csv(text);
+      FAIL("a writing import ran inside a dry-run session");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::Internal);
+    }
+  }
+  CHECK(f.count("SELECT count(*) FROM graduates") == 0);
+  CHECK(f.count("SELECT count(*) FROM imports") == 0);
+  CHECK(f.import_csv(text).added == 1);  // the store is usable after the session
+}

@@ -53,6 +53,22 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// A dry run of several import files that see each other, as they would in the real run: while
+// a DryRunSession is alive on a store, each dry-run import (student import, favorite import)
+// keeps its changes inside the session's one transaction, so the second file finds the
+// graduates the first one added; the session rolls every change back when it ends. Imports
+// that would write (no dry_run) refuse to run inside a session.
+class DryRunSession {
+ public:
+  explicit DryRunSession(Store& store);
+  ~DryRunSession();
+  DryRunSession(const DryRunSession&) = delete;
+  DryRunSession& operator=(const DryRunSession&) = delete;
+
+ private:
+  Store& store_;
+};
+
 // The schema version this binary writes (the highest migration number).
 int latest_schema_version();
 
