@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "ncss/identity.hpp"
@@ -285,6 +286,37 @@ TEST_CASE("cli student: a missing file or unknown --school is a usage error", "[
     CHECK_FALSE(std::filesystem::exists(report));
   }
   CHECK(o.count("SELECT count(*) FROM imports") == 0);
+}
+
+TEST_CASE("cli student: list filters by department, cohort, level and training mode",
+          "[cli][student]") {
+  Office o;
+  const std::string c = id("11010520030115011"), d = id("11010520030115021");
+  std::string roster = "学生姓名,身份证号,毕业院校,院系,学历层次,届别,培养方式\n";
+  roster += "张三," + kA + ",北京大学,法学院,本科,2026,非定向\n";
+  roster += "李四," + kB + ",北京大学,法学院,硕士,2026,定向\n";
+  roster += "王五," + c + ",北京大学,数学科学学院,本科,2025,委培\n";
+  roster += "赵六," + d + ",清华大学,法学院,博士,2026,\n";
+  REQUIRE(o.run({"student", "import", o.file("r.csv", roster)}).exit_code == 0);
+  auto names = [&](std::vector<std::string> filter) {
+    filter.insert(filter.begin(), {"student", "list", "--format", "json"});
+    auto r = o.run(filter);
+    CHECK(r.exit_code == 0);
+    std::set<std::string> out;
+    for (const auto& g : nlohmann::json::parse(r.out)) out.insert(g["name"].get<std::string>());
+    return out;
+  };
+  using Names = std::set<std::string>;
+  CHECK(names({}) == Names{"张三", "李四", "王五", "赵六"});
+  CHECK(names({"--department", "法学院"}) == Names{"张三", "李四", "赵六"});
+  CHECK(names({"--cohort", "2025"}) == Names{"王五"});
+  CHECK(names({"--level", "本科"}) == Names{"张三", "王五"});
+  CHECK(names({"--training-mode", "定向"}) == Names{"李四"});
+  CHECK(names({"--training-mode", "非定向"}) == Names{"张三", "赵六"});  // empty means 非定向
+  CHECK(names({"--department", "法学院", "--school", "北京大学", "--level", "硕士"}) ==
+        Names{"李四"});
+  CHECK(names({"--department", "外国语学院"}).empty());
+  CHECK(o.run({"student", "list", "--training-mode", "自费"}).exit_code == 2);
 }
 
 TEST_CASE("cli student: list and show mask ID numbers and phones unless --unmask",
