@@ -558,8 +558,7 @@ TEST_CASE("roster: a --school filter takes any name of the school and refuses an
   }
 }
 
-TEST_CASE("roster: a dry-run session keeps files for each other, then writes nothing",
-          "[roster]") {
+TEST_CASE("roster: a dry-run session keeps files for each other, then writes nothing", "[roster]") {
   RosterFixture f;
   std::string a = id("11010520030115001");
   std::string text = kHeader + "张三," + a + ",北京大学,法学院,本科,法学,2026,,,,,\n";
