@@ -17,6 +17,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/pdf_writer.hpp"
 #include "ncss/roster.hpp"
+#include "options.hpp"
 
 namespace cli {
 
@@ -258,7 +259,8 @@ void register_agreement(CLI::App& app, Context& ctx) {
                                 "with --all: signed (已签约, the default) or terminating (解约中)")
                     ->check(CLI::IsMember({"signed", "terminating"}));
   pdf->add_option("--school", o->filter.school_code, "with --all: the school's code");
-  pdf->add_option("--cohort", o->filter.cohort, "with --all: the cohort (届别)");
+  pdf->add_option("--cohort", o->filter.cohort, "with --all: the cohort (届别)")
+      ->check(kCohortYear);
   pdf->add_option("--employer", o->filter.employer_code,
                   "with --all: the employer's 统一社会信用代码");
   pdf->add_option("-j,--jobs", o->jobs,

@@ -19,6 +19,7 @@
 #include "ncss/roster.hpp"
 #include "ncss/termination.hpp"
 #include "ncss/xlsx_writer.hpp"
+#include "options.hpp"
 
 namespace cli {
 
@@ -238,7 +239,7 @@ CLI::App* add_kind(CLI::App* exp, const char* name, const char* help, ExportOpti
   cmd->add_flag("--unmask", o.unmask, "write ID numbers and phones in full (recorded)");
   cmd->add_option("--school", school, "only this 毕业院校 (name, former name or code)");
   cmd->add_option("--department", department, "only this 院系");
-  cmd->add_option("--cohort", cohort, "only this 届别 (year)");
+  cmd->add_option("--cohort", cohort, "only this 届别 (year)")->check(kCohortYear);
   return cmd;
 }
 

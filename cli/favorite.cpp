@@ -15,6 +15,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/store.hpp"
+#include "options.hpp"
 
 namespace cli {
 
@@ -121,7 +122,8 @@ void register_favorite(CLI::App& app, Context& ctx) {
   add->add_option("--id", o->request.id_number, "身份证号")->required();
   add->add_option("--school", o->request.school, "毕业院校 (name, former name or code)")
       ->required();
-  add->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
+  add->add_option("--cohort", o->cohort, "届别, when the person is on several rosters")
+      ->check(kCohortYear);
   add->callback([&ctx, o] { run_add(ctx, *o); });
 
   auto* import_cmd = fav->add_subcommand(
@@ -132,7 +134,8 @@ void register_favorite(CLI::App& app, Context& ctx) {
   import_cmd->add_option("files", o->files, "favourite files")
       ->required()
       ->check(CLI::ExistingFile);
-  import_cmd->add_option("--cohort", o->cohort, "届别 for ID numbers on several cohorts' rosters");
+  import_cmd->add_option("--cohort", o->cohort, "届别 for ID numbers on several cohorts' rosters")
+      ->check(kCohortYear);
   add_import_options(import_cmd, o->import, o->report);
   import_cmd->callback([&ctx, o] { run_import(ctx, *o); });
 
@@ -148,13 +151,14 @@ void register_favorite(CLI::App& app, Context& ctx) {
   auto* remove = fav->add_subcommand("remove", "remove a graduate from the favourites");
   add_employer(remove, *o);
   remove->add_option("id_number", o->id_number, "身份证号")->required();
-  remove->add_option("--cohort", o->cohort, "届别, when favourites of several cohorts match");
+  remove->add_option("--cohort", o->cohort, "届别, when favourites of several cohorts match")
+      ->check(kCohortYear);
   remove->callback([&ctx, o] { run_remove(ctx, *o); });
 
   auto* list = fav->add_subcommand(
       "list", "list the favourites (ID numbers masked in tables unless --unmask)");
   add_employer(list, *o);
-  list->add_option("--cohort", o->cohort, "only this 届别");
+  list->add_option("--cohort", o->cohort, "only this 届别")->check(kCohortYear);
   list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
   list->callback([&ctx, o] { run_list(ctx, *o); });
 }

@@ -10,6 +10,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
 #include "ncss/time.hpp"
+#include "options.hpp"
 
 namespace cli {
 
@@ -179,7 +180,7 @@ void register_invite(CLI::App& app, Context& ctx) {
   from->excludes(to);
   from->excludes(all);
   issue->add_option("--sheet", r.sheet, "--from-file .xlsx: the sheet to read (default the first)");
-  issue->add_option("--cohort", r.cohort, "届别");
+  issue->add_option("--cohort", r.cohort, "届别")->check(kCohortYear);
   auto* jt = issue->add_option("--job-template", r.job_template, "a saved job template");
   auto* jc = issue->add_option("--job-category", r.job_category, "拟录用职位类别, code or name");
   jt->excludes(jc);
@@ -262,7 +263,7 @@ void register_invite(CLI::App& app, Context& ctx) {
   list->add_option("--state", o->filter.state, "a state: awaiting_graduate, signed, failed, ...");
   list->add_option("--list", o->filter.list,
                    "a list (栏目): 签约中, 已签约, 签约失败, 解约中, 已解约, 已作废, 失效");
-  list->add_option("--cohort", o->filter.cohort, "届别");
+  list->add_option("--cohort", o->filter.cohort, "届别")->check(kCohortYear);
   list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
   list->callback([&ctx, o] { run_list(ctx, *o); });
 

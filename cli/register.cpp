@@ -11,6 +11,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/outbox.hpp"
 #include "ncss/registration.hpp"
+#include "options.hpp"
 #include "review_items.hpp"
 
 namespace cli {
@@ -180,7 +181,8 @@ CLI::Option* add_field(CLI::App* cmd, const Options& o, const std::string& optio
 
 void add_graduate(CLI::App* cmd, const Options& o) {
   cmd->add_option("--graduate", o->request.id_number, "the graduate's 身份证号")->required();
-  cmd->add_option("--cohort", o->request.cohort, "届别, when the graduate is on several rosters");
+  cmd->add_option("--cohort", o->request.cohort, "届别, when the graduate is on several rosters")
+      ->check(kCohortYear);
 }
 
 // 单位名称, 统一社会信用代码, 单位性质, 职位类别, 岗位名称, 工作地点 (paper and offline).
@@ -374,7 +376,7 @@ void register_register(CLI::App& app, Context& ctx) {
   auto* list = reg->add_subcommand("list", "list registrations (ID numbers masked in tables)");
   list->add_option("--school", o->filter.school, "only this school (code or name)");
   list->add_option("--department", o->filter.department, "only this 院系");
-  list->add_option("--cohort", o->filter.cohort, "only this 届别");
+  list->add_option("--cohort", o->filter.cohort, "only this 届别")->check(kCohortYear);
   list->add_option("--kind", o->filter.kind, "paper, destination, targeted or offline");
   list->add_option("--state", o->filter.state,
                    "pending, returned, awaiting_scan, scan_review, approved, rejected, voided, "

@@ -9,6 +9,7 @@
 #include "context.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "options.hpp"
 #include "review_items.hpp"
 
 namespace cli {
@@ -116,7 +117,7 @@ void run_approve(Context& ctx, const ReviewOptions& o) {
 void add_filter(CLI::App* cmd, ReviewOptions& o) {
   cmd->add_option("--school", o.filter.school, "毕业院校: code or name");
   cmd->add_option("--department", o.filter.department, "院系");
-  cmd->add_option("--cohort", o.filter.cohort, "届别");
+  cmd->add_option("--cohort", o.filter.cohort, "届别")->check(kCohortYear);
 }
 
 }  // namespace

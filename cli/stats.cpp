@@ -14,6 +14,7 @@
 #include "ncss/destination_rate.hpp"
 #include "ncss/error.hpp"
 #include "ncss/xlsx_writer.hpp"
+#include "options.hpp"
 
 namespace cli {
 
@@ -176,7 +177,7 @@ void register_stats(CLI::App& app, Context& ctx) {
       app.add_subcommand("stats",
                          "the dashboard (工作台): graduates, invitations per state, registrations "
                          "per kind and state, terminations per mode and phase");
-  cmd->add_option("--cohort", o->cohort, "only this 届别");
+  cmd->add_option("--cohort", o->cohort, "only this 届别")->check(kCohortYear);
   cmd->add_option("--school", o->school, "only this school (code or name)");
   cmd->add_option("--employer", o->employer,
                   "only this employer's invitations and paper or offline agreements (credit code)");
@@ -186,7 +187,7 @@ void register_stats(CLI::App& app, Context& ctx) {
       "rate",
       "the destination-rate report (去向落实率): graduates, approved destinations by code group "
       "and the rates, per school, department, major or level; as a table, .xlsx or a PNG chart");
-  rate->add_option("--cohort", r->filter.cohort, "only this 届别");
+  rate->add_option("--cohort", r->filter.cohort, "only this 届别")->check(kCohortYear);
   rate->add_option("--school", r->filter.school, "only this school (code or name)");
   rate->add_option("--by", r->by, "group by school, department, major or level")
       ->check(CLI::IsMember({"school", "department", "major", "level"}))

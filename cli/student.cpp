@@ -18,6 +18,7 @@
 #include "ncss/roster.hpp"
 #include "ncss/roster_template.hpp"
 #include "ncss/store.hpp"
+#include "options.hpp"
 
 namespace cli {
 
@@ -240,7 +241,8 @@ void run_restore(Context& ctx, const StudentOptions& o) {
 // The graduate a correction names, and why.
 void add_record_options(CLI::App* cmd, StudentOptions& o) {
   cmd->add_option("id_number", o.id_number, "身份证号 of the record")->required();
-  cmd->add_option("--cohort", o.cohort, "届别, when the person is on several rosters");
+  cmd->add_option("--cohort", o.cohort, "届别, when the person is on several rosters")
+      ->check(kCohortYear);
   cmd->add_option("--reason", o.reason, "why (recorded in the event)")->required();
   cmd->add_flag("--unmask", o.unmask, "show the ID number and phone in full (recorded)");
 }
@@ -248,7 +250,7 @@ void add_record_options(CLI::App* cmd, StudentOptions& o) {
 void add_filters(CLI::App* cmd, StudentOptions& o) {
   cmd->add_option("--school", o.filter.school, "only this school (name, former name or code)");
   cmd->add_option("--department", o.filter.department, "only this 院系");
-  cmd->add_option("--cohort", o.filter.cohort, "only this 届别 (year)");
+  cmd->add_option("--cohort", o.filter.cohort, "only this 届别 (year)")->check(kCohortYear);
   cmd->add_option("--level", o.filter.degree_level, "only this 学历层次 (博士, 硕士, 本科, 专科)");
   cmd->add_option("--training-mode", o.filter.training_mode, "only this 培养方式")
       ->check(CLI::IsMember({"非定向", "定向", "委培"}));
@@ -267,7 +269,8 @@ void register_student(CLI::App& app, Context& ctx) {
       "import roster files (.csv UTF-8/GBK, .xlsx); exit 0 all rows valid, 4 some rows "
       "rejected and the rest imported, 3 a file refused whole");
   import_cmd->add_option("files", o->files, "roster files")->required()->check(CLI::ExistingFile);
-  import_cmd->add_option("--cohort", o->import.cohort, "届别 for rows (or files) that lack it");
+  import_cmd->add_option("--cohort", o->import.cohort, "届别 for rows (or files) that lack it")
+      ->check(kCohortYear);
   import_cmd->add_option("--school", o->import.school,
                          "毕业院校 (name or code) for rows (or files) that lack it");
   add_import_options(import_cmd, o->import, o->report);
@@ -287,7 +290,8 @@ void register_student(CLI::App& app, Context& ctx) {
 
   auto* show = student->add_subcommand("show", "show one graduate");
   show->add_option("id_number", o->id_number, "身份证号")->required();
-  show->add_option("--cohort", o->cohort, "届别, when the person is on several rosters");
+  show->add_option("--cohort", o->cohort, "届别, when the person is on several rosters")
+      ->check(kCohortYear);
   show->add_flag("--unmask", o->unmask, "show the ID number and phone in full (recorded)");
   show->callback([&ctx, o] { run_show(ctx, *o); });
 

@@ -7,6 +7,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/termination.hpp"
+#include "options.hpp"
 #include "review_items.hpp"
 
 namespace cli {
@@ -163,7 +164,8 @@ void register_terminate(CLI::App& app, Context& ctx) {
       "线下解约: the graduate files the termination of an approved paper or offline agreement "
       "with the termination letter → the school's review");
   offline->add_option("--graduate", o->offline.id_number, "身份证号")->required();
-  offline->add_option("--cohort", o->offline.cohort, "届别, when on several rosters");
+  offline->add_option("--cohort", o->offline.cohort, "届别, when on several rosters")
+      ->check(kCohortYear);
   offline->add_option("--reason", o->offline.reason, "解约原因, code or name")->required();
   offline->add_option("--note", o->offline.note, "解约说明, at most 200 characters")->required();
   offline->add_option("--letter", o->letters, "解约函 scans, JPEG or PNG, at most 10 MiB each")
@@ -213,7 +215,7 @@ void register_terminate(CLI::App& app, Context& ctx) {
           CLI::IsMember({"awaiting_party", "awaiting_review", "returned", "approved", "failed"}));
   list->add_option("--employer", o->filter.employer, "the employer's 统一社会信用代码");
   list->add_option("--school", o->filter.school, "毕业院校: code or name");
-  list->add_option("--cohort", o->filter.cohort, "届别");
+  list->add_option("--cohort", o->filter.cohort, "届别")->check(kCohortYear);
   list->add_option("--graduate", o->filter.id_number, "身份证号");
   list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
   list->callback([&ctx, o] { run_list(ctx, *o); });

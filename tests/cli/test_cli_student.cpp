@@ -317,6 +317,12 @@ TEST_CASE("cli student: list filters by department, cohort, level and training m
         Names{"李四"});
   CHECK(names({"--department", "外国语学院"}).empty());
   CHECK(o.run({"student", "list", "--training-mode", "自费"}).exit_code == 2);
+  // A cohort that is not a year is a usage error, not an empty listing.
+  for (const char* bad : {"26", "20266", "二〇二六"}) {
+    auto r = o.run({"student", "list", "--cohort", bad});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+  }
 }
 
 TEST_CASE("cli student: list and show mask ID numbers and phones unless --unmask",
