@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "ncss/identity.hpp"
 #include "testkit.hpp"
@@ -90,6 +91,51 @@ TEST_CASE("cli invite: issue, list, show, respond", "[cli][invite]") {
   CHECK(contains(show.out, "单位已发起邀请"));
   CHECK(contains(show.out, "学生已应约提交审核中"));
   CHECK(contains(show.out, "2026-05-20 09:00:00 +08:00"));
+}
+
+TEST_CASE("cli invite: a re-import as 委培 ends the online signing begun as 非定向",
+          "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  auto p = w.dir / "r2.csv";
+  testkit::write_file(
+      p, "学生姓名,身份证号,毕业院校,届别,培养方式\n张三," + kA + ",北京大学,2026,委培\n");
+  auto r = w.run({"--format", "json", "student", "import", p.string()});
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j[0]["updated"] == 1);
+  CHECK(j[0]["invalidated_invitations"] == 1);
+  CHECK(j[0]["invalidated_favorites"] == 2);  // 甲公司's and 丙公司's
+  // The invitation is 失效: the graduate can no longer accept it.
+  auto acc = w.run({"invite", "respond", "1", "--accept"});
+  CHECK(acc.exit_code == 5);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
+  // And no employer can invite a 委培 graduate (adding them to favourites again is allowed).
+  REQUIRE(w.run({"favorite", "add", "--employer", kW, "--name", "张三", "--id", kA, "--school",
+                 "北京大学"})
+              .exit_code == 0);
+  r = w.issue(kW, kA);
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, "training_mode"));
+  CHECK(contains(r.err, "委培"));
+  CHECK(w.invitations() == 1);
+}
+
+TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
+  World w;
+  const std::vector<std::vector<std::string>> missing = {
+      {"--job-category", "13"},
+      {"--position", "研发工程师"},
+      {"--job-category", "77", "--position", "x"}};
+  for (const auto& job : missing) {
+    std::vector<std::string> args = {"invite", "issue", "--employer", kV, "--to", kA};
+    args.insert(args.end(), job.begin(), job.end());
+    auto r = w.run(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+  }
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
 }
 
 TEST_CASE("cli invite: an unverified employer is refused whole", "[cli][invite]") {
