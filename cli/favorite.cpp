@@ -67,7 +67,7 @@ void run_import(Context& ctx, FavoriteOptions& o) {
   // A dry run of several files reports what the real run would: each file sees the ones before.
   std::optional<ncss::DryRunSession> dry_run;
   if (o.import.dry_run) dry_run.emplace(ctx.store());
-  ImportRun run(ctx, o.report,
+  ImportRun run(ctx, o.report, o.files,
                 {{"added", "新增", true}, {"rejected", "拒绝", true}, {"blank", "空行", true}},
                 o.import.dry_run);
   auto actor = ctx.actor();

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "context.hpp"
@@ -31,14 +32,31 @@ void require_template_name(const std::string& path) {
   }
 }
 
-ImportReportFile::ImportReportFile(const std::string& path) : path_(path) {
+ImportReportFile::ImportReportFile(const std::string& path, const std::vector<std::string>& inputs)
+    : path_(path) {
   if (path.empty()) return;
+  for (const auto& input : inputs) {
+    std::error_code ec, ec_a, ec_b;
+    bool same = std::filesystem::equivalent(path, input, ec);
+    if (ec) {  // one of them does not exist (yet): compare where they would be
+      same = std::filesystem::weakly_canonical(path, ec_a) ==
+                 std::filesystem::weakly_canonical(input, ec_b) &&
+             !ec_a && !ec_b;
+    }
+    if (same) {
+      throw ncss::Error::usage("--report '" + path + "' is the input file '" + input +
+                               "': writing the report would destroy it; name another file");
+    }
+  }
   std::string ext = lower_extension(path);
   if (ext == ".xlsx") {
     xlsx_ = std::make_unique<ncss::XlsxTableWriter>(path, "导入报告", kReportHeaders);
   } else if (ext == ".csv") {
     csv_.open(path, std::ios::binary | std::ios::trunc);
-    if (!csv_) throw ncss::Error::io("cannot write the report '" + path + "'", errno);
+    if (!csv_) {
+      int err = errno;
+      throw ncss::Error::io("cannot write the report '" + path + "': " + std::strerror(err), err);
+    }
     csv_ << "\xEF\xBB\xBF";  // so that Excel opens the Chinese text as UTF-8
     write_csv(kReportHeaders);
   } else {
@@ -84,9 +102,10 @@ std::vector<Column> summary_columns(const std::vector<Column>& counts) {
 }  // namespace
 
 ImportRun::ImportRun(Context& ctx, const std::string& report_path,
+                     const std::vector<std::string>& inputs,
                      const std::vector<Column>& count_columns, bool dry_run)
     : ctx_(ctx),
-      report_(report_path),
+      report_(report_path, inputs),
       summary_(ctx.out(), ctx.format(), summary_columns(count_columns)),
       count_columns_(count_columns.size()),
       dry_run_(dry_run) {}

@@ -22,8 +22,9 @@ void require_template_name(const std::string& path);
 
 class ImportReportFile {
  public:
-  // An empty path writes nothing. Throws Usage for another extension, Io when it cannot write.
-  explicit ImportReportFile(const std::string& path);
+  // An empty path writes nothing. Throws Usage for another extension or for a path that is one
+  // of the `inputs` (it would be emptied before it is read), Io when it cannot write.
+  explicit ImportReportFile(const std::string& path, const std::vector<std::string>& inputs = {});
   ~ImportReportFile();
   // file, sheet, row, column, header, code, message
   void row(const std::vector<std::string>& cells);
@@ -65,8 +66,9 @@ class ImportRun {
     std::vector<std::string> warnings;
   };
 
-  ImportRun(Context& ctx, const std::string& report_path, const std::vector<Column>& count_columns,
-            bool dry_run);
+  // `inputs`: the files to import, which the report must not overwrite.
+  ImportRun(Context& ctx, const std::string& report_path, const std::vector<std::string>& inputs,
+            const std::vector<Column>& count_columns, bool dry_run);
   void file(const std::string& path,
             const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one);
   // Closes the outputs and sets the context's exit status.

@@ -100,7 +100,7 @@ void run_import(Context& ctx, const StudentOptions& o) {
   // A dry run of several files reports what the real run would: each file sees the ones before.
   std::optional<ncss::DryRunSession> dry_run;
   if (o.import.dry_run) dry_run.emplace(ctx.store());
-  ImportRun run(ctx, o.report,
+  ImportRun run(ctx, o.report, o.files,
                 {{"added", "新增", true},
                  {"updated", "更新", true},
                  {"unchanged", "未变", true},

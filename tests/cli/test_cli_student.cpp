@@ -271,6 +271,24 @@ TEST_CASE("cli student: a missing file or unknown --school is a usage error", "[
   r = o.run({"student", "import", o.file("r.csv", good_roster()), "--report", "x.txt"});
   CHECK(r.exit_code == 2);
   CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  // A report over one of the inputs would destroy it before it is read: refused, file intact.
+  auto input = o.file("keep.csv", good_roster());
+  auto other = o.file("other.csv", good_roster());
+  for (const auto& target : {input, (o.dir / "." / "keep.csv").string()}) {
+    for (bool dry : {false, true}) {
+      std::vector<std::string> args = {"student", "import", other, input, "--report", target};
+      if (dry) args.push_back("--dry-run");
+      r = o.run(args);
+      CHECK(r.exit_code == 2);
+      CHECK(contains(r.err, "would destroy it"));
+      CHECK(testkit::read_file(input) == good_roster());
+    }
+  }
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  // A report in a directory that does not exist: exit 8 with the reason.
+  r = o.run({"student", "import", input, "--report", (o.dir / "nodir" / "r.csv").string()});
+  CHECK(r.exit_code == 8);
+  CHECK(contains(r.err, "No such file or directory"));
   // Bad options refuse the command before any file is read: no per-file error, no report.
   auto report = (o.dir / "rep.csv").string();
   for (auto option : {std::vector<std::string>{"--cohort", "26"},
