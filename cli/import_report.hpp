@@ -1,49 +1,15 @@
-// The --report file of the import commands (student import, favorite import): every problem,
-// then a summary row per file; CSV (UTF-8 with BOM, for Excel) or .xlsx by extension.
+// What the import commands (student import, favorite import) share: their options, the per-file
+// run with its summary rows, problem lines and exit status, and the --report file.
 #pragma once
-
-#include <fstream>
-#include <memory>
-#include <string>
-#include <vector>
-
-namespace ncss {
-class XlsxTableWriter;
-}
-
-namespace cli {
-
-// The lower-case extension of `path` (".xlsx", ".csv", or "").
-std::string lower_extension(const std::string& path);
-
-// An import template (student template, favorite template) is a workbook: its drop-down lists
-// and text-formatted ID column cannot be held by a CSV. Throws Usage unless `path` ends in .xlsx.
-void require_template_name(const std::string& path);
-
-class ImportReportFile {
- public:
-  // An empty path writes nothing. Throws Usage for another extension or for a path that is one
-  // of the `inputs` (it would be emptied before it is read), Io when it cannot write.
-  explicit ImportReportFile(const std::string& path, const std::vector<std::string>& inputs = {});
-  ~ImportReportFile();
-  // file, sheet, row, column, header, code, message
-  void row(const std::vector<std::string>& cells);
-  void close();
-
- private:
-  void write_csv(const std::vector<std::string>& cells);
-  std::string path_;
-  std::unique_ptr<ncss::XlsxTableWriter> xlsx_;
-  std::ofstream csv_;
-};
-
-}  // namespace cli
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "format.hpp"
 #include "ncss/roster.hpp"
+#include "report_file.hpp"
 
 namespace cli {
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <sstream>
@@ -5,6 +6,9 @@
 #include "exit_codes.hpp"
 #include "format.hpp"
 #include "ncss/signing_state.hpp"
+#include "report_file.hpp"
+#include "testkit.hpp"
+#include "xlsxkit.hpp"
 
 using ncss::ErrorCode;
 
@@ -88,4 +92,36 @@ TEST_CASE("exit codes: a withdrawal refused while awaiting review has its own st
   } catch (const ncss::Error& e) {
     CHECK(cli::exit_status_for(e) == 5);
   }
+}
+
+TEST_CASE("report file: an .xlsx report full of problems keeps its summaries", "[format]") {
+  testkit::TempDir dir;
+  auto path = (dir / "r.xlsx").string();
+  cli::ImportReportFile report(path, {}, 3);
+  for (int i = 0; i < 5; ++i) {
+    report.problem({"a.csv", "", std::to_string(i + 2), "B", "身份证号", "id_length", "x"});
+  }
+  report.summary({"a.csv", "", "", "", "", "summary", "0 new"});
+  report.close();
+  CHECK(report.omitted() == 2);
+  std::string xml = xlsxkit::read_zip_entry(path, "xl/worksheets/sheet1.xml");
+  std::string strings;
+  try {
+    strings = xlsxkit::read_zip_entry(path, "xl/sharedStrings.xml");
+  } catch (const std::exception&) {  // inline strings: all text is in the sheet
+  }
+  std::size_t rows = 0;
+  for (auto at = xml.find("<row"); at != std::string::npos; at = xml.find("<row", at + 1)) ++rows;
+  CHECK(rows == 6);  // header, 3 problems, the summary, the truncation note
+  CHECK((xml + strings).find("report_truncated") != std::string::npos);
+  CHECK((xml + strings).find("2 more problems") != std::string::npos);
+
+  // A CSV report lists every problem.
+  auto csv = (dir / "r.csv").string();
+  cli::ImportReportFile all(csv, {}, 3);
+  for (int i = 0; i < 5; ++i) all.problem({"a.csv", "", std::to_string(i + 2), "", "", "c", "m"});
+  all.close();
+  CHECK(all.omitted() == 0);
+  std::string text = testkit::read_file(csv);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 6);
 }

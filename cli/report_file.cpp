@@ -1,0 +1,101 @@
+#include "report_file.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "format.hpp"
+#include "ncss/error.hpp"
+#include "ncss/xlsx_writer.hpp"
+
+namespace cli {
+
+namespace {
+const std::vector<std::string> kReportHeaders = {"file",   "sheet", "row",    "column",
+                                                 "header", "code",  "message"};
+}  // namespace
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+void require_template_name(const std::string& path) {
+  if (lower_extension(path) != ".xlsx") {
+    throw ncss::Error::usage("-o '" + path +
+                             "' must end in .xlsx: the template is a workbook (drop-down lists, "
+                             "the ID column formatted as text), which CSV cannot hold");
+  }
+}
+
+ImportReportFile::ImportReportFile(const std::string& path, const std::vector<std::string>& inputs,
+                                   std::size_t xlsx_problem_rows)
+    : path_(path), xlsx_problem_rows_(xlsx_problem_rows) {
+  if (path.empty()) return;
+  for (const auto& input : inputs) {
+    std::error_code ec, ec_a, ec_b;
+    bool same = std::filesystem::equivalent(path, input, ec);
+    if (ec) {  // one of them does not exist (yet): compare where they would be
+      same = std::filesystem::weakly_canonical(path, ec_a) ==
+                 std::filesystem::weakly_canonical(input, ec_b) &&
+             !ec_a && !ec_b;
+    }
+    if (same) {
+      throw ncss::Error::usage("--report '" + path + "' is the input file '" + input +
+                               "': writing the report would destroy it; name another file");
+    }
+  }
+  std::string ext = lower_extension(path);
+  if (ext == ".xlsx") {
+    xlsx_ = std::make_unique<ncss::XlsxTableWriter>(path, "导入报告", kReportHeaders);
+  } else if (ext == ".csv") {
+    csv_.open(path, std::ios::binary | std::ios::trunc);
+    if (!csv_) {
+      int err = errno;
+      throw ncss::Error::io("cannot write the report '" + path + "': " + std::strerror(err), err);
+    }
+    csv_ << "\xEF\xBB\xBF";  // so that Excel opens the Chinese text as UTF-8
+    write_csv(kReportHeaders);
+  } else {
+    throw ncss::Error::usage("--report '" + path + "' must end in .csv or .xlsx");
+  }
+}
+
+ImportReportFile::~ImportReportFile() = default;
+
+void ImportReportFile::problem(const std::vector<std::string>& cells) {
+  if (xlsx_ && problems_ >= xlsx_problem_rows_) {
+    ++omitted_;
+    return;
+  }
+  ++problems_;
+  summary(cells);
+}
+
+void ImportReportFile::summary(const std::vector<std::string>& cells) {
+  if (xlsx_) xlsx_->row(cells);
+  if (csv_.is_open()) write_csv(cells);
+}
+
+void ImportReportFile::close() {
+  if (xlsx_ && omitted_ > 0) {
+    xlsx_->row({"", "", "", "", "", "report_truncated",
+                std::to_string(omitted_) +
+                    " more problems are not listed: one sheet holds 1,048,576 rows; "
+                    "--report FILE.csv lists every one"});
+  }
+  if (xlsx_) xlsx_->close();
+  if (csv_.is_open()) {
+    csv_.close();
+    if (!csv_) throw ncss::Error::io("cannot write the report '" + path_ + "'");
+  }
+}
+
+void ImportReportFile::write_csv(const std::vector<std::string>& cells) {
+  for (std::size_t i = 0; i < cells.size(); ++i) csv_ << (i ? "," : "") << csv_field(cells[i]);
+  csv_ << "\r\n";
+}
+
+}  // namespace cli
