@@ -663,6 +663,12 @@ ImportReport RosterImport::run() {
   header_ = find_header_row(*reader, row, roster_fields(), required, file_);
   report_.header_row = header_.number;
   report_.warnings = header_.warnings;
+  if (!header_.columns[kCohort] && options_.cohort.empty()) {
+    // Every row would be refused with cohort_missing: say it once, for the file.
+    throw Error::invalid_input(file_.string() + ": the header row (row " +
+                               std::to_string(header_.number) +
+                               ") has no 届别 column; add one, or give --cohort YEAR for all rows");
+  }
   now_text_ = format_utc(actor_.now);
   // The unique index takes random inserts: a larger page cache keeps them from spilling to the
   // WAL again and again (32 MiB holds a million-row import's indexes: 1.4 s less than 8 MiB).

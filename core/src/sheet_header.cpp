@@ -9,6 +9,9 @@ namespace ncss {
 
 namespace {
 
+// Unknown columns named one by one; a file with more gets one line for the rest.
+constexpr std::size_t kUnknownColumnWarnings = 20;
+
 // U+FFFD, or GB18030 read as UTF-8 the other way round ("锟斤拷"), or a cell of Latin-1 letters
 // and no Chinese (学生 in GBK read as Latin-1 is "Ñ§Éú": every Chinese character becomes two
 // Latin-1 ones): what a wrongly decoded file looks like. One Latin-1 character among Chinese
@@ -34,18 +37,28 @@ bool looks_like_mojibake(const std::string& s) {
   for (auto f : required) expected += (expected.empty() ? "" : ", ") + fields[f].header;
   std::string first;
   bool mojibake = false;
+  std::string separator;  // "tab" or "semicolon" when the headers are there, wrongly separated
   for (const auto& r : seen) {
     std::string line;
     for (const auto& c : r.cells) {
       if (c.kind == CellKind::Empty) continue;
       if (looks_like_mojibake(c.text)) mojibake = true;
       line += (line.empty() ? "" : ", ") + c.text;
+      for (auto f : required) {
+        if (c.text.find(fields[f].header) == std::string::npos) continue;
+        if (c.text.find('\t') != std::string::npos) separator = "tabs";
+        if (c.text.find(';') != std::string::npos) separator = "semicolons";
+      }
     }
     if (first.empty() && !line.empty()) first = line.substr(0, 200);
   }
   std::string msg = file.string() + ": no header row in the first " +
                     std::to_string(kHeaderSearchRows) + " rows; expected the columns " + expected;
   if (!first.empty()) msg += "; the first row holds: " + first;
+  if (!separator.empty()) {
+    msg += ". The columns are separated by " + separator +
+           ", not commas: save the file as CSV (comma-separated) or as .xlsx";
+  }
   if (mojibake) {
     msg +=
         ". The text looks garbled (mojibake): the file is probably in another encoding; "
@@ -95,14 +108,17 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
     HeaderRow found;
     found.columns.resize(fields.size());
     std::string duplicate;
+    std::size_t unknown = 0;
     for (std::size_t c = 0; c < row.cells.size(); ++c) {
       if (row.cells[c].kind == CellKind::Empty) continue;
       std::string key = header_key(row.cells[c].text);
       if (key.empty()) continue;
       auto it = by_header.find(key);
       if (it == by_header.end()) {
-        found.warnings.push_back("unknown column " + column_letter(c) + " " +
-                                 trim(row.cells[c].text) + " ignored");
+        if (++unknown <= kUnknownColumnWarnings) {
+          found.warnings.push_back("unknown column " + column_letter(c) + " " +
+                                   trim(row.cells[c].text) + " ignored");
+        }
       } else if (auto& column = found.columns[it->second]) {
         duplicate = fields[it->second].header + " (columns " + column_letter(column->index) +
                     " and " + column_letter(c) + ")";
@@ -116,6 +132,10 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
       if (!duplicate.empty()) {
         throw Error::invalid_input(file.string() + ": row " + std::to_string(row.number) +
                                    ": the column " + duplicate + " appears twice");
+      }
+      if (unknown > kUnknownColumnWarnings) {
+        found.warnings.push_back("and " + std::to_string(unknown - kUnknownColumnWarnings) +
+                                 " more unknown columns ignored");
       }
       found.number = row.number;
       return found;

@@ -91,7 +91,7 @@ void refused_within_limits(const fs::path& file, const std::string& why) {
   CHECK(db.count("events") == events);
 }
 
-std::string header_row() { return "学生姓名,身份证号,毕业院校\n"; }
+std::string header_row() { return "学生姓名,身份证号,毕业院校,届别\n"; }
 
 }  // namespace
 
@@ -149,7 +149,7 @@ TEST_CASE("hostile at scale: 10 MB lines and fields in a CSV", "[cli][hostile]")
   {
     std::ofstream out(dir / "long-field.csv", std::ios::binary);
     out << header_row() << "\"" << std::string(10'000'000, 'x')
-        << "\",110105200301150012,北京大学\n";
+        << "\",110105200301150012,北京大学,2026\n";
   }
   refused_within_limits(dir / "long-field.csv",
                         "record 2 (line 2): field 1 is longer than the limit");
@@ -162,7 +162,7 @@ TEST_CASE("hostile at scale: 10 MB lines and fields in a CSV", "[cli][hostile]")
     // An open quote that never closes: the rest of the file would be one field.
     std::ofstream out(dir / "open-quote.csv", std::ios::binary);
     out << header_row() << "\"张三,";
-    for (int i = 0; i < 1'000'000; ++i) out << "110105200301150012,北京大学\n";
+    for (int i = 0; i < 1'000'000; ++i) out << "110105200301150012,北京大学,2026\n";
   }
   refused_within_limits(dir / "open-quote.csv", "record 2 (line 2): field 1 is longer");
   {

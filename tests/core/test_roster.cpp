@@ -284,6 +284,12 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   refuse("Ã¥Â­Â¦Ã§Â”ÂŸ,x\n1,2\n", "encoding");
   // GBK read as Latin-1 (学生姓名 -> Ñ§ÉúÐÕÃû): the same hint.
   refuse("Ñ§ÉúÐÕÃû,x\n1,2\n", "garbled");
+  // Tab- or semicolon-separated text saved under .csv: the hint names the separator.
+  refuse("学生姓名\t身份证号\t毕业院校\t届别\n张三\t1\t北京大学\t2026\n", "separated by tabs");
+  refuse("学生姓名;身份证号;毕业院校;届别\n", "separated by semicolons");
+  // No 届别 column and no --cohort: refused once for the file, not row by row.
+  refuse("学生姓名,身份证号,毕业院校\n张三," + id("11010520030115001") + ",北京大学\n",
+         "has no 届别 column; add one, or give --cohort");
   std::string deep;
   for (int i = 0; i < 25; ++i) deep += "title,,\n";
   refuse(deep + kHeader, "first 20 rows");
@@ -582,4 +588,16 @@ TEST_CASE("roster: a dry-run session keeps files for each other, then writes not
   CHECK(f.count("SELECT count(*) FROM graduates") == 0);
   CHECK(f.count("SELECT count(*) FROM imports") == 0);
   CHECK(f.import_csv(text).added == 1);  // the store is usable after the session
+}
+
+TEST_CASE("roster: unknown columns are named up to twenty, then counted", "[roster]") {
+  RosterFixture f;
+  std::string header = "学生姓名,身份证号,毕业院校,届别";
+  for (int i = 1; i <= 30; ++i) header += ",备注" + std::to_string(i);
+  auto r = f.import_csv(header + "\n张三," + id("11010520030115001") + ",北京大学,2026\n");
+  CHECK(r.added == 1);
+  REQUIRE(r.warnings.size() == 21);
+  CHECK(r.warnings[0] == "unknown column E 备注1 ignored");
+  CHECK(r.warnings[19] == "unknown column X 备注20 ignored");
+  CHECK(r.warnings[20] == "and 10 more unknown columns ignored");
 }
