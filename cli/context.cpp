@@ -69,17 +69,18 @@ void Context::clear_progress_line() {
 void Context::note(const std::string& line) {
   if (options.quiet) return;
   clear_progress_line();
-  std::cerr << line << '\n';
+  std::cerr << printable(line) << '\n';
 }
 
 void Context::error(const std::string& line) {
   clear_progress_line();
-  std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " " << line << '\n';
+  std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " " << printable(line) << '\n';
 }
 
 void Context::warn(const std::string& line) {
   clear_progress_line();
-  std::cerr << "ncssctl: " << styled(std::cerr, "1;33", "warning:") << " " << line << '\n';
+  std::cerr << "ncssctl: " << styled(std::cerr, "1;33", "warning:") << " " << printable(line)
+            << '\n';
 }
 
 void register_global_options(CLI::App& app, Context& ctx) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -86,6 +87,38 @@ std::string csv_field(const std::string& v) {
 
 std::string json_string(const std::string& v) {
   return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string printable(const std::string& text) {
+  auto shown = [](unsigned cp) {
+    char buf[12];
+    std::snprintf(buf, sizeof buf, "<U+%04X>", cp);
+    return std::string(buf);
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto b = static_cast<unsigned char>(text[i]);
+    if ((b < 0x20 && b != '\n') || b == 0x7F) {
+      out += shown(b);
+    } else if (b == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      out += shown(static_cast<unsigned char>(text[++i]));  // C1 controls
+    } else if (b == 0xE2 && i + 2 < text.size()) {
+      unsigned cp = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                    (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+      if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+        out += shown(cp);
+        i += 2;
+      } else {
+        out += text[i];
+      }
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
 }
 
 RowWriter::RowWriter(std::ostream& out, Format format, std::vector<Column> columns,

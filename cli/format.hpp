@@ -62,5 +62,9 @@ bool colour_on(const std::ostream& stream);
 // `text` in the SGR style `sgr` ("1" bold, "31" red, "33" yellow) when colour_on(stream).
 std::string styled(const std::ostream& stream, const char* sgr, const std::string& text);
 std::string json_string(const std::string& value);
+// `text` safe to write to a terminal: control characters other than line feed (an escape would
+// recolour or clear the screen, a carriage return overwrite the line) and direction overrides
+// and isolates (which reorder what follows them) shown as <U+001B>.
+std::string printable(const std::string& text);
 
 }  // namespace cli

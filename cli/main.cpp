@@ -65,14 +65,15 @@ int main(int argc, char** argv) {
       app.exit(e);  // --help, --version
       return cli::kExitOk;
     }
-    std::cerr << "ncssctl: " << e.what() << "\nRun 'ncssctl --help' for usage.\n";
+    std::cerr << "ncssctl: " << cli::printable(e.what()) << "\nRun 'ncssctl --help' for usage.\n";
     return cli::kExitUsage;
   } catch (const ncss::Error& e) {
-    std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "error:") << " " << e.what() << '\n';
+    std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "error:") << " "
+              << cli::printable(e.what()) << '\n';
     return cli::exit_status_for(e);
   } catch (const std::exception& e) {
-    std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "internal error:") << " " << e.what()
-              << '\n';
+    std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "internal error:") << " "
+              << cli::printable(e.what()) << '\n';
     return cli::kExitInternal;
   }
 }

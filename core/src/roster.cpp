@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -321,16 +322,36 @@ void RosterImport::check(CheckedRow& c) const {
   r.level_code.clear();
   r.cohort = 0;
   bool any = false;
+  std::bitset<kFieldCount> unreadable;  // refused for what the cell holds: no "missing" as well
   for (std::size_t f = 0; f < kFieldCount; ++f) {
     r.v[f].clear();
-    const Cell* c = raw_cell(row, static_cast<Field>(f));
-    if (!c) continue;
-    std::string_view text = trim_view(c->text);
+    const Cell* cell = raw_cell(row, static_cast<Field>(f));
+    if (!cell) continue;
+    std::string_view text = trim_view(cell->text);
     if (text.empty()) continue;
     any = true;
+    const std::string& header = roster_fields()[f].header;
+    if (cell->kind == CellKind::Error || cell->kind == CellKind::Boolean) {
+      unreadable.set(f);
+      found(c, static_cast<Field>(f), "cell_value",
+            cell->kind == CellKind::Error
+                ? header + " holds the Excel error " + std::string(text) +
+                      ": the formula behind it failed; correct it or type the value"
+                : header + " holds the logical value " + std::string(text) + ", not " + header);
+      continue;
+    }
+    if (auto hidden = find_hidden_character(text)) {
+      unreadable.set(f);
+      found(c, static_cast<Field>(f), "hidden_character",
+            header + " holds the invisible character " + code_point_name(hidden->code_point) +
+                " at character " + std::to_string(hidden->position) +
+                " (a line break, tab, control or direction character, often pasted in with the "
+                "text); delete it");
+      continue;
+    }
     r.v[f].assign(text);
     // Whole numbers typed into number-formatted cells keep no ".0" and no exponent.
-    if (c->kind == CellKind::Number && (f == kCohort || f == kPhone || f == kStudentNo)) {
+    if (cell->kind == CellKind::Number && (f == kCohort || f == kPhone || f == kStudentNo)) {
       if (auto i = integer_text(r.v[f])) r.v[f] = *i;
     }
   }
@@ -340,14 +361,16 @@ void RosterImport::check(CheckedRow& c) const {
   }
 
   // 学生姓名
-  if (r.v[kName].empty()) found(c, kName, "name_missing", "学生姓名 is empty");
+  if (r.v[kName].empty() && !unreadable[kName]) {
+    found(c, kName, "name_missing", "学生姓名 is empty");
+  }
 
   // 身份证号
   const Cell* id_cell = raw_cell(row, kIdNumber);
   std::string& id = r.v[kIdNumber];
   bool& id_ok = c.id_ok;
   if (id.empty()) {
-    found(c, kIdNumber, "id_missing", "身份证号 is empty");
+    if (!unreadable[kIdNumber]) found(c, kIdNumber, "id_missing", "身份证号 is empty");
   } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(id)) {
     found(c, kIdNumber, "id_excel_number",
           "身份证号 '" + id +
@@ -378,7 +401,9 @@ void RosterImport::check(CheckedRow& c) const {
   // 毕业院校
   std::string& school = r.v[kSchool];
   if (school.empty()) {
-    if (default_school_code_.empty()) {
+    if (unreadable[kSchool]) {
+      // reported above
+    } else if (default_school_code_.empty()) {
       found(c, kSchool, "school_missing", "毕业院校 is empty and no --school was given");
     } else {
       r.school_code = default_school_code_;
@@ -415,7 +440,9 @@ void RosterImport::check(CheckedRow& c) const {
 
   // 届别
   std::string cohort = r.v[kCohort].empty() ? options_.cohort : r.v[kCohort];
-  if (cohort.empty()) {
+  if (unreadable[kCohort]) {
+    // reported above
+  } else if (cohort.empty()) {
     found(c, kCohort, "cohort_missing", "届别 is empty and no --cohort was given");
   } else if (cohort.size() != 4 || !all_ascii_digits(cohort) || cohort[0] < '1' ||
              cohort[0] > '2') {

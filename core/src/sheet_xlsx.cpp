@@ -946,7 +946,7 @@ class WorksheetHandler : public XmlHandler {
         }
         break;
       case Type::Error:
-        if (!value_.empty()) set(CellKind::Text, value_);
+        if (!value_.empty()) set(CellKind::Error, value_);
         break;
     }
     if (cell.kind == CellKind::Text && cell.text.empty()) cell.kind = CellKind::Empty;

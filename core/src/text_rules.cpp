@@ -1,6 +1,7 @@
 #include "text_rules.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
@@ -18,6 +19,12 @@ bool ideographic_space_at(std::string_view s, std::size_t i) {
          static_cast<unsigned char>(s[i + 2]) == 0x80;
 }
 
+// U+00A0 NO-BREAK SPACE: what text copied from a web page or Word brings along.
+bool no_break_space_at(std::string_view s, std::size_t i) {
+  return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+         static_cast<unsigned char>(s[i + 1]) == 0xA0;
+}
+
 }  // namespace
 
 std::string_view trim_view(std::string_view s) {
@@ -27,6 +34,8 @@ std::string_view trim_view(std::string_view s) {
       ++b;
     } else if (e - b >= 3 && ideographic_space_at(s, b)) {
       b += 3;
+    } else if (e - b >= 2 && no_break_space_at(s, b)) {
+      b += 2;
     } else {
       break;
     }
@@ -36,6 +45,8 @@ std::string_view trim_view(std::string_view s) {
       --e;
     } else if (e - b >= 3 && ideographic_space_at(s, e - 3)) {
       e -= 3;
+    } else if (e - b >= 2 && no_break_space_at(s, e - 2)) {
+      e -= 2;
     } else {
       break;
     }
@@ -61,6 +72,35 @@ void append_utf8(std::string& out, char32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
+}
+
+std::optional<HiddenCharacter> find_hidden_character(std::string_view s) {
+  std::size_t position = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if ((b & 0xC0) != 0x80) ++position;
+    if (b < 0x20 || b == 0x7F) return HiddenCharacter{b, position};
+    if (b < 0xC2 || b > 0xEF || i + 1 >= s.size()) continue;
+    auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b == 0xC2 && b1 >= 0x80 && b1 <= 0x9F) return HiddenCharacter{b1, position};  // C1
+    if (i + 2 >= s.size() || (b != 0xE2 && b != 0xEF)) continue;
+    char32_t cp = (static_cast<char32_t>(b & 0x0F) << 12) |
+                  (static_cast<char32_t>(b1 & 0x3F) << 6) |
+                  (static_cast<unsigned char>(s[i + 2]) & 0x3F);
+    bool hidden = (cp >= 0x200B && cp <= 0x200F) ||  // zero-width, direction marks
+                  (cp >= 0x202A && cp <= 0x202E) ||  // direction embeddings and overrides
+                  (cp >= 0x2060 && cp <= 0x2064) ||  // word joiner, invisible operators
+                  (cp >= 0x2066 && cp <= 0x2069) ||  // direction isolates
+                  cp == 0xFEFF;                      // byte order mark inside the text
+    if (hidden) return HiddenCharacter{cp, position};
+  }
+  return std::nullopt;
+}
+
+std::string code_point_name(char32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  return buf;
 }
 
 std::size_t utf8_length(const std::string& s) {

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,12 +15,23 @@
 
 namespace ncss {
 
-// Trims ASCII space, tab, CR, LF and the ideographic space U+3000 from both ends.
+// Trims ASCII space, tab, CR, LF, the no-break space U+00A0 and the ideographic space U+3000
+// from both ends.
 std::string trim(const std::string& s);
 // The same, as a view into `s` (no copy: for per-cell loops).
 std::string_view trim_view(std::string_view s);
 // Appends the UTF-8 bytes of a code point (which the caller has checked is valid).
 void append_utf8(std::string& out, char32_t cp);
+// A character no one means to type into a roster cell: a control character (U+0000..U+001F,
+// U+007F, U+0080..U+009F: line breaks, tabs, escapes), or an invisible format character (zero
+// width spaces and joiners, direction marks, embeddings, overrides and isolates, U+FEFF).
+struct HiddenCharacter {
+  char32_t code_point;
+  std::size_t position;  // 1-based, in characters
+};
+std::optional<HiddenCharacter> find_hidden_character(std::string_view s);
+// "U+001B".
+std::string code_point_name(char32_t cp);
 // Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").
 std::size_t utf8_length(const std::string& s);
 // A, B, ..., Z, AA, ... for a 0-based column index, as spreadsheets name columns.

@@ -94,6 +94,15 @@ TEST_CASE("exit codes: a withdrawal refused while awaiting review has its own st
   }
 }
 
+TEST_CASE("format: text for the terminal shows control characters as code points", "[format]") {
+  CHECK(cli::printable("plain 中文\nnext") == "plain 中文\nnext");
+  CHECK(cli::printable("a\x1b[2Jb") == "a<U+001B>[2Jb");
+  CHECK(cli::printable("x\ry\x7f") == "x<U+000D>y<U+007F>");
+  CHECK(cli::printable("\u202Eevil\u2066") == "<U+202E>evil<U+2066>");
+  CHECK(cli::printable("\xC2\x9B") == "<U+009B>");
+  CHECK(cli::printable("·—…") == "·—…");  // other U+00xx and U+20xx text stays
+}
+
 TEST_CASE("report file: an .xlsx report full of problems keeps its summaries", "[format]") {
   testkit::TempDir dir;
   auto path = (dir / "r.xlsx").string();

@@ -601,3 +601,47 @@ TEST_CASE("roster: unknown columns are named up to twenty, then counted", "[rost
   CHECK(r.warnings[19] == "unknown column X 备注20 ignored");
   CHECK(r.warnings[20] == "and 10 more unknown columns ignored");
 }
+
+TEST_CASE("roster: hidden characters and Excel error or logical cells refuse their row",
+          "[roster]") {
+  RosterFixture f;
+  const std::string a = id("11010520030115001"), b = id("11010520030115011"),
+                    c = id("11010520030115021"), d = id("11010520030115031");
+  // CSV: a line break inside a quoted name, a zero-width space in the ID number, a direction
+  // override in the major; the no-break spaces around a good row's ID are trimmed.
+  auto r = f.import_csv(kHeader + "\"张\n三\"," + a + ",北京大学,,,,2026,,,,,\n" + "李四," +
+                        b.substr(0, 5) + "\u200B" + b.substr(5) + ",北京大学,,,,2026,,,,,\n" +
+                        "王五," + c + ",北京大学,,,法\u202E学,2026,,,,,\n" + "赵六,\u00A0" + d +
+                        "\u00A0,北京大学,,,,2026,,,,,\n");
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& p : r.problems) got.emplace_back(p.row, p.code);
+  CHECK(got == std::vector<std::pair<std::size_t, std::string>>{
+                   {2, "hidden_character"}, {3, "hidden_character"}, {4, "hidden_character"}});
+  REQUIRE(r.problems.size() == 3);
+  CHECK(r.problems[0].message.find("U+000A at character 2") != std::string::npos);
+  CHECK(r.problems[1].message.find("U+200B at character 6") != std::string::npos);
+  CHECK(r.problems[2].column == "F");
+  CHECK(r.problems[2].message.find("U+202E") != std::string::npos);
+  // No raw control character reaches a message.
+  for (const auto& p : r.problems) CHECK(p.message.find('\n') == std::string::npos);
+  CHECK(r.added == 1);
+  CHECK(ncss::get_graduate(f.store, d).name == "赵六");
+
+  // .xlsx: an error value in 学生姓名 and a logical value in 届别.
+  auto path = f.dir / "cells.xlsx";
+  auto text = [](const char* ref, const std::string& v) {
+    return std::string("<c r=\"") + ref + "\" t=\"inlineStr\"><is><t>" + v + "</t></is></c>";
+  };
+  xlsxkit::write_xlsx(path, "<row r=\"1\">" + text("A1", "学生姓名") + text("B1", "身份证号") +
+                                text("C1", "毕业院校") + text("D1", "届别") +
+                                "</row><row r=\"2\"><c r=\"A2\" t=\"e\"><v>#REF!</v></c>" +
+                                text("B2", a) + text("C2", "北京大学") +
+                                "<c r=\"D2\" t=\"b\"><v>1</v></c></row>");
+  r = ncss::import_roster(f.store, path, {}, f.actor);
+  REQUIRE(r.problems.size() == 2);  // no name_missing or cohort_missing besides
+  CHECK(r.problems[0].code == "cell_value");
+  CHECK(r.problems[0].message.find("Excel error #REF!") != std::string::npos);
+  CHECK(r.problems[1].code == "cell_value");
+  CHECK(r.problems[1].message.find("logical value TRUE") != std::string::npos);
+  CHECK(r.added == 0);
+}

@@ -12,15 +12,16 @@
 
 namespace ncss {
 
-enum class CellKind { Empty, Text, Number, Boolean };
+enum class CellKind { Empty, Text, Number, Boolean, Error };
 
 // `text` is never reformatted:
 // - Text: the string in UTF-8 (never empty: an empty string is an Empty cell).
 // - Number: the value exactly as stored in the sheet XML, e.g. "13812345678",
 //   "1.10105194912310E+17", "110105194912310000", "45123" (a date is its serial number).
 // - Boolean: "TRUE" or "FALSE".
-// Formula cells give their cached value with its cached type; an error value such as "#N/A" is
-// Text. CSV cells are always Text or Empty.
+// - Error: an error value as Excel shows it, "#N/A", "#REF!", "#DIV/0!" (a formula that failed).
+// Formula cells give their cached value with its cached type. CSV cells are always Text or
+// Empty.
 struct Cell {
   CellKind kind = CellKind::Empty;
   std::string text;
