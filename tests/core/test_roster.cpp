@@ -645,3 +645,40 @@ TEST_CASE("roster: hidden characters and Excel error or logical cells refuse the
   CHECK(r.problems[1].message.find("logical value TRUE") != std::string::npos);
   CHECK(r.added == 0);
 }
+
+TEST_CASE("roster: numbers that lost digits are refused, text markers are unwrapped", "[roster]") {
+  RosterFixture f;
+  const std::string a = id("11010520030115001"), b = id("11010520030115011"),
+                    c = id("11010520030115021");
+  // CSV: Excel's scientific notation in 学号 and 手机号码; ="…" and a leading ' around numbers
+  // kept as text.
+  auto r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,1.23457E+11,,,\n" + "李四," +
+                        b + ",北京大学,,,,2026,,,,1.38123E+10,\n" + "王五,=\"" + c +
+                        "\",北京大学,,,,2026,,'20220001,,=\"13812345678\",\n");
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& p : r.problems) got.emplace_back(p.row, p.code);
+  CHECK(got ==
+        std::vector<std::pair<std::size_t, std::string>>{{2, "excel_number"}, {3, "excel_number"}});
+  REQUIRE(r.problems.size() == 2);
+  CHECK(r.problems[0].header == "学号");
+  CHECK(r.problems[1].message.find("1.38123E+10") != std::string::npos);
+  CHECK(r.added == 1);
+  auto g = ncss::get_graduate(f.store, c);
+  CHECK(g.student_no == "20220001");
+  CHECK(g.phone == "13812345678");
+
+  // .xlsx: a 学号 of 21 digits kept as a number has lost its last ones.
+  auto path = f.dir / "long.xlsx";
+  auto text = [](const char* ref, const std::string& v) {
+    return std::string("<c r=\"") + ref + "\" t=\"inlineStr\"><is><t>" + v + "</t></is></c>";
+  };
+  xlsxkit::write_xlsx(path, "<row r=\"1\">" + text("A1", "学生姓名") + text("B1", "身份证号") +
+                                text("C1", "毕业院校") + text("D1", "届别") + text("E1", "学号") +
+                                "</row><row r=\"2\">" + text("A2", "张三") + text("B2", a) +
+                                text("C2", "北京大学") + text("D2", "2026") +
+                                "<c r=\"E2\"><v>1.23456789012345E+20</v></c></row>");
+  r = ncss::import_roster(f.store, path, {}, f.actor);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].code == "excel_number");
+  CHECK(r.problems[0].column == "E");
+}
