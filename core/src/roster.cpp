@@ -715,6 +715,10 @@ ImportReport RosterImport::run() {
   header_ = find_header_row(*reader, row, roster_fields(), required, file_);
   report_.header_row = header_.number;
   report_.warnings = header_.warnings;
+  if (!options_.sheet.empty() && report_.format == "csv") {
+    report_.warnings.push_back(
+        "--sheet does not apply to a CSV file (one table); it was read whole");
+  }
   if (!header_.columns[kCohort] && options_.cohort.empty()) {
     // Every row would be refused with cohort_missing: say it once, for the file.
     throw Error::invalid_input(file_.string() + ": the header row (row " +
@@ -810,9 +814,13 @@ ImportReport RosterImport::run() {
   std::size_t done = 0;
   while (rows.next(checked)) {
     process(checked);
-    if (progress_ && ++done % kProgressEvery == 0) progress_->rows_done(done);
+    if (++done % kProgressEvery == 0 && progress_) progress_->rows_done(done);
   }
   if (progress_) progress_->rows_done(done);
+  if (done == 0) {
+    report_.warnings.push_back("no rows under the header (row " + std::to_string(header_.number) +
+                               "): nothing to import");
+  }
 
   SQLite::Statement counts(db_,
                            "UPDATE imports SET added = :a, updated = :u, unchanged = :c, "

@@ -587,6 +587,7 @@ std::unique_ptr<SheetReader> open_sheet(const std::filesystem::path& file,
                                "as .xlsx (without a password) or as CSV");
   }
   std::string ext = sheet_detail::lower_extension(file);
+  if (n == 0) throw Error::invalid_input(file.string() + ": the file is empty");
   if (ext == ".xlsx" || ext == ".xlsm") {
     if (head.substr(0, 2) == "PK") {
       return sheet_detail::open_xlsx(file, options);  // an empty or spanned zip: libzip says why

@@ -682,3 +682,29 @@ TEST_CASE("roster: numbers that lost digits are refused, text markers are unwrap
   CHECK(r.problems[0].code == "excel_number");
   CHECK(r.problems[0].column == "E");
 }
+
+TEST_CASE("roster: a header without rows, --sheet on a CSV and an empty .xlsx are explained",
+          "[roster]") {
+  RosterFixture f;
+  auto r = f.import_csv(kHeader);
+  CHECK(r.added == 0);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == "no rows under the header (row 1): nothing to import");
+
+  ImportOptions o;
+  o.sheet = "名单";
+  r = f.import_csv(kHeader + "张三," + id("11010520030115001") + ",北京大学,,,,2026,,,,,\n", o);
+  CHECK(r.added == 1);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find("--sheet does not apply to a CSV file") != std::string::npos);
+
+  auto empty = f.dir / "empty.xlsx";
+  testkit::write_file(empty, "");
+  try {
+    ncss::import_roster(f.store, empty, {}, f.actor);
+    FAIL("an empty .xlsx was accepted");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+    CHECK(std::string(e.what()) == empty.string() + ": the file is empty");
+  }
+}
