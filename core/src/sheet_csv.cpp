@@ -327,6 +327,15 @@ void CsvReader::detect_encoding() {
         bom = true;
         start = 3;
       }
+      // UTF-16 without its byte order mark: the high bytes of ASCII characters (commas, line
+      // breaks, digits) are NULs, all on the same side of each pair.
+      std::size_t nuls[2] = {0, 0};
+      for (std::size_t i = start; i < std::min<std::size_t>(n, 4096); ++i) nuls[i % 2] += b[i] == 0;
+      if (nuls[0] + nuls[1] >= 4 && (nuls[0] == 0 || nuls[1] == 0)) {
+        fail(
+            "looks like UTF-16 text without a byte order mark (Excel's \"Unicode Text\"); save "
+            "it as \"CSV UTF-8\" instead");
+      }
       for (std::size_t i = start; i < n && b[i] != 0; ++i) {  // a NUL is reported below
         if (!is_binary_control(b[i])) continue;
         char hex[8];

@@ -232,6 +232,16 @@ TEST_CASE("csv: refused files", "[csv]") {
     check_refused([&] { ncss::open_sheet(dir / "u16.csv"); }, ErrorCode::InvalidInput,
                   "is UTF-16 text");
   }
+  SECTION("UTF-16 without a byte order mark") {
+    // 学生姓名,身份证号 then a line break, in UTF-16LE: the comma and CR LF carry NUL high bytes.
+    std::string le(
+        "\x66\x5B\x1F\x75\xD3\x59\x0D\x54\x2C\x00\xAB\x8E\xFD\x4E\xC1\x8B\xF7\x53"
+        "\x0D\x00\x0A\x00\x31\x00\x2C\x00\x32\x00",
+        28);
+    testkit::write_file(dir / "u16le.csv", le);
+    check_refused([&] { ncss::open_sheet(dir / "u16le.csv"); }, ErrorCode::InvalidInput,
+                  "looks like UTF-16 text without a byte order mark");
+  }
   SECTION("an empty zip named .csv") {
     std::string zip("PK\x05\x06", 4);
     zip += std::string(18, '\0');
