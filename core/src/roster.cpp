@@ -384,6 +384,19 @@ void RosterImport::check(CheckedRow& c) const {
     c.blank = true;
     return;
   }
+  // The header again (files pasted together): one problem, not one per column.
+  std::size_t same = 0;
+  for (Field f : {kName, kIdNumber, kSchool}) {
+    const Cell* cell = raw_cell(row, f);
+    if (header_.columns[f] && cell && trim_view(cell->text) == header_.columns[f]->header) ++same;
+  }
+  if (same >= 2) {
+    c.problems.clear();
+    found(c, kName, "header_repeated",
+          "this row repeats the header row (row " + std::to_string(header_.number) +
+              "), as when two lists are pasted together; delete it");
+    return;
+  }
 
   // 学生姓名
   if (r.v[kName].empty() && !unreadable[kName]) {

@@ -708,3 +708,14 @@ TEST_CASE("roster: a header without rows, --sheet on a CSV and an empty .xlsx ar
     CHECK(std::string(e.what()) == empty.string() + ": the file is empty");
   }
 }
+
+TEST_CASE("roster: a repeated header row is one problem", "[roster]") {
+  RosterFixture f;
+  auto r = f.import_csv(kHeader + "张三," + id("11010520030115001") + ",北京大学,,,,2026,,,,,\n" +
+                        kHeader + "李四," + id("11010520030115011") + ",北京大学,,,,2026,,,,,\n");
+  CHECK(f.codes(r) == std::vector<std::string>{"header_repeated"});
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].row == 3);
+  CHECK(r.problems[0].message.find("repeats the header row (row 1)") != std::string::npos);
+  CHECK(r.added == 2);
+}
