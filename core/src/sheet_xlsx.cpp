@@ -919,7 +919,12 @@ class WorksheetHandler : public XmlHandler {
           ok = ok && c >= '0' && c <= '9';
           index = index * 10 + static_cast<std::size_t>(c - '0');
         }
-        std::size_t count = strings_ ? strings_->size() : 0;
+        if (!strings_) {
+          return fail(where() + ": cell " + cell_ref() +
+                      " refers to a shared string, but the workbook has no shared-strings part "
+                      "(xl/sharedStrings.xml is missing: the file is damaged)");
+        }
+        std::size_t count = strings_->size();
         if (!ok || index >= count) {
           return fail(where() + ": cell " + cell_ref() + " refers to shared string \"" + value_ +
                       "\", but the workbook has " + std::to_string(count) + " shared strings");
@@ -1044,6 +1049,9 @@ XlsxReader::XlsxReader(const std::filesystem::path& file, const SheetOptions& op
     std::string why = code == ZIP_ER_NOZIP ? "it is not a complete zip package (truncated?)"
                       : code == ZIP_ER_INCONS
                           ? "its zip directory is inconsistent (the file is corrupt)"
+                      : code == ZIP_ER_EXISTS
+                          ? "two of its parts have the same name (the package is damaged or was "
+                            "altered)"
                           : zip_error_text(code);
     fail("is not a readable Excel workbook: " + why);
   }
@@ -1083,7 +1091,15 @@ XlsxReader::XlsxReader(const std::filesystem::path& file, const SheetOptions& op
     }
   } else {
     auto it = std::find_if(sheets.begin(), sheets.end(), is_worksheet);
-    if (it == sheets.end()) fail("has no worksheet (only chart or dialog sheets)");
+    if (it == sheets.end()) {
+      for (const auto& s : sheets) {
+        if (!rels.count(s.rel_id)) {
+          fail("sheet \"" + s.name + "\" has no part (relationship " + s.rel_id +
+               " is missing from " + rels_part + ")");
+        }
+      }
+      fail("has no worksheet (only chart or dialog sheets)");
+    }
     chosen = &*it;
   }
   sheet_name_ = chosen->name;

@@ -193,7 +193,7 @@ TEST_CASE("xlsx: handcrafted parts", "[xlsx]") {
     CHECK(is(c[0], CellKind::Text, "张三"));
     CHECK(is(c[1], CellKind::Text, "北京大学 "));
     CHECK(is(c[2], CellKind::Text, "清华大学"));
-    CHECK(is(c[3], CellKind::Text, "#N/A"));
+    CHECK(is(c[3], CellKind::Error, "#N/A"));
     CHECK(is(c[4], CellKind::Text, "a\rb_x0041_"));
     CHECK(is(c[5], CellKind::Text, "110105194912310016"));
   }
@@ -406,6 +406,21 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
     check_refused([&] { read("a.xlsx"); }, ErrorCode::InvalidInput,
                   "row 1: cell A1 refers to shared string \"3\", but the workbook has 1 shared "
                   "strings");
+    // t="s" with no shared-strings part at all: the part is named as missing.
+    write_xlsx(dir / "nosst.xlsx", "<row><c t=\"s\"><v>0</v></c></row>");
+    check_refused([&] { read("nosst.xlsx"); }, ErrorCode::InvalidInput,
+                  "cell A1 refers to a shared string, but the workbook has no shared-strings part");
+    // The only sheet's relationship is missing: said so, not "only chart or dialog sheets".
+    auto parts = workbook_parts({{"名单", worksheet("")}});
+    for (auto& part : parts) {
+      if (part.name != "xl/_rels/workbook.xml.rels") continue;
+      auto at = part.bytes.find("<Relationship Id=\"rId1\"");
+      part.bytes.erase(at, part.bytes.find("/>", at) + 2 - at);
+    }
+    write_zip(dir / "norel.xlsx", parts);
+    check_refused([&] { read("norel.xlsx"); }, ErrorCode::InvalidInput,
+                  "sheet \"名单\" has no part (relationship rId1 is missing from "
+                  "xl/_rels/workbook.xml.rels)");
     write_xlsx(dir / "b.xlsx", "<row><c r=\"XFE1\"><v>1</v></c></row>");
     check_refused([&] { read("b.xlsx"); }, ErrorCode::InvalidInput,
                   "row 1: the cell reference \"XFE1\" is past the last column, XFD");
