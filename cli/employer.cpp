@@ -227,9 +227,9 @@ void add_user_fields(CLI::App* app, EmployerOptions& o, bool editing) {
   }
   app->add_option("--real-name", o.user.real_name, "真实姓名")->required();
   app->add_option("--gender", o.user.gender, "性别: 男 or 女")->required();
-  app->add_option("--department", o.user.department, "所在部门");
-  app->add_option("--position", o.user.position, "担任职务");
-  app->add_option("--email", o.user.email, "邮箱, name@domain.tld");
+  app->add_option("--department", o.user.department, "所在部门")->required();
+  app->add_option("--position", o.user.position, "担任职务")->required();
+  app->add_option("--email", o.user.email, "邮箱, name@domain.tld")->required();
   app->add_option("--work-phone", o.user.work_phone,
                   "工作电话 (at least one of --work-phone and --fax)");
   app->add_option("--fax", o.user.fax, "传真 (at least one of --work-phone and --fax)");

@@ -106,6 +106,10 @@ CodeEntry resolve_code(Store& store, const std::string& table, const std::string
 
 void validate_user(const EmployerUser& u) {
   require_field(u.real_name, "真实姓名 (--real-name)");
+  // The 2024 guide's 身份认证 form marks 所在部门, 担任职务 and 邮箱 required (*), as 真实姓名.
+  require_field(trim(u.department), "所在部门 (--department)");
+  require_field(trim(u.position), "担任职务 (--position)");
+  require_field(trim(u.email), "邮箱 (--email)");
   if (u.gender != "男" && u.gender != "女") {
     throw Error::invalid_input("性别 (--gender) '" + u.gender + "' must be 男 or 女");
   }

@@ -62,10 +62,11 @@ std::vector<std::string> with(std::vector<std::string> args, const std::string& 
 }
 
 std::vector<std::string> user_add(const std::string& code = kCode) {
-  return {"employer",     "user",          "add",      code,
-          "--real-name",  "王芳",          "--gender", "女",
-          "--work-phone", "010-62751234",  "--mobile", "13812345678",
-          "--email",      "hr@example.com"};
+  return {"employer",     "user",           "add",          code,
+          "--real-name",  "王芳",           "--gender",     "女",
+          "--work-phone", "010-62751234",   "--mobile",     "13812345678",
+          "--email",      "hr@example.com", "--department", "人力资源部",
+          "--position",   "招聘主管"};
 }
 
 }  // namespace
@@ -235,7 +236,7 @@ TEST_CASE("cli employer: user accounts add, list (masked), edit, disable", "[cli
 
   r = o.run({"employer", "user", "edit", "1", "--position", "人事经理"});
   CHECK(r.exit_code == 0);
-  CHECK(contains(r.err, "position: '' -> '人事经理'"));
+  CHECK(contains(r.err, "position: '招聘主管' -> '人事经理'"));
   r = o.run({"employer", "user", "edit", "1", "--position", "人事经理"});
   CHECK(contains(r.err, "nothing changed"));
   CHECK(o.count("SELECT count(*) FROM events WHERE action = 'employer.user.edit'") == 1);
@@ -260,12 +261,19 @@ TEST_CASE("cli employer: user account refusals", "[cli][employer]") {
     CHECK(contains(r.err, words));
     CHECK(o.count("SELECT count(*) FROM employer_users") == 0);
   };
-  refused({"employer", "user", "add", kCode, "--real-name", "王芳", "--gender", "女"}, 3,
-          "工作电话 (--work-phone) and 传真 (--fax) are both empty");
+  refused({"employer", "user", "add", kCode, "--real-name", "王芳", "--gender", "女",
+           "--department", "人力资源部", "--position", "招聘主管", "--email", "hr@example.com"},
+          3, "工作电话 (--work-phone) and 传真 (--fax) are both empty");
   refused(with(user_add(), "--email", "hr@example"), 3,
           "邮箱 (--email) 'hr@example' is not an address of the form name@domain.tld");
   refused(with(user_add(), "--mobile", "1381234567"), 3, "must be 11 digits starting with 1");
   refused(with(user_add(), "--gender", "F"), 3, "must be 男 or 女");
+  refused({"employer", "user", "add", kCode, "--real-name", "王芳", "--gender", "女",
+           "--work-phone", "010-62751234"},
+          2, "--department is required");
+  refused(with(user_add(), "--department", " "), 3, "所在部门 (--department) must not be empty");
+  refused(with(user_add(), "--position", ""), 3, "担任职务 (--position) must not be empty");
+  refused(with(user_add(), "--email", "  "), 3, "邮箱 (--email) must not be empty");
   refused(user_add(kCode2), 2, "unknown employer");
   auto r = o.run({"employer", "user", "list", kCode2});
   CHECK(r.exit_code == 2);

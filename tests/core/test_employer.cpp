@@ -380,6 +380,16 @@ TEST_CASE("employer: user account refusals write nothing", "[employer]") {
     u.real_name = "";
     refused(u, "真实姓名");
   }
+  SECTION("department, position and email, required by the 2024 guide") {
+    auto blank = [&](std::string ncss::EmployerUser::*field, const std::string& label) {
+      auto v = sample_user();
+      v.*field = " ";
+      refused(v, label + " must not be empty");
+    };
+    blank(&ncss::EmployerUser::department, "所在部门 (--department)");
+    blank(&ncss::EmployerUser::position, "担任职务 (--position)");
+    blank(&ncss::EmployerUser::email, "邮箱 (--email)");
+  }
   SECTION("unknown employer") {
     CHECK(refusal([&] { ncss::add_employer_user(f.store, kCode2, u, f.actor); }).first ==
           ncss::ErrorCode::NotFound);
