@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "ncss/identity.hpp"
 #include "testkit.hpp"
@@ -275,8 +276,22 @@ TEST_CASE("cli terminate offline: a paper agreement, returned, resubmitted, appr
                     "--letter", txt.string()});
   CHECK(bad.exit_code == 3);
   CHECK(contains(bad.err, "letter.png"));
+  // A reason not on the list, a note over 200 characters, a blank note.
+  std::string long_note;
+  for (int i = 0; i < 201; ++i) long_note += "解";
+  for (const auto& [reason, note, words] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"不想干了", "x", "is not a termination reason"},
+           {"01", long_note, "201 characters; at most 200"},
+           {"01", "  ", "--note is required"}}) {
+    auto refused = w.run({"terminate", "offline", "--graduate", kB, "--reason", reason, "--note",
+                          note, "--letter", sample("licence.png")});
+    CHECK(refused.exit_code == 3);
+    CHECK(contains(refused.err, words));
+  }
   CHECK(w.events() == before);
   CHECK(w.count("SELECT count(*) FROM files") == 0);
+  CHECK(w.count("SELECT count(*) FROM terminations") == 0);
 
   auto r =
       w.run({"--format", "csv", "terminate", "offline", "--graduate", kB, "--reason",
@@ -291,10 +306,16 @@ TEST_CASE("cli terminate offline: a paper agreement, returned, resubmitted, appr
             .exit_code == 5);
   // 退回修改, then the graduate resubmits with another letter.
   CHECK(w.run({"terminate", "resubmit", "1", "--note", "补充"}).exit_code == 5);  // not returned
+  // The school returns or rejects only with a reason.
+  CHECK(w.run({"terminate", "return", "1", "--reason", " "}).exit_code == 3);
+  CHECK(w.run({"terminate", "reject", "1", "--reason", " "}).exit_code == 3);
+  CHECK(w.text("SELECT phase FROM terminations WHERE id = 1") == "awaiting_review");
   REQUIRE(w.run({"review", "return", "T1", "--reason", "解约函未盖章"}).exit_code == 0);
   CHECK(w.text("SELECT phase || '|' || review_reason FROM terminations") ==
         "returned|解约函未盖章");
   CHECK(w.run({"terminate", "approve", "1"}).exit_code == 5);  // returned: the graduate acts
+  CHECK(w.run({"terminate", "resubmit", "1", "--note", long_note}).exit_code == 3);
+  CHECK(w.text("SELECT phase FROM terminations WHERE id = 1") == "returned");
   auto again = w.run({"terminate", "resubmit", "1", "--note", "已补盖公章", "--letter",
                       sample("authorisation.png")});
   INFO(again.err);
