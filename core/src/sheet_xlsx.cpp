@@ -874,6 +874,10 @@ class WorksheetHandler : public XmlHandler {
                     "\" is past the last column, XFD");
       }
       column_ = column - 1;
+      if (column_ < next_column_) {  // Excel writes a row's cells once each, left to right
+        return fail(where() + ": the cell " + std::string(ref) +
+                    " comes again or out of order in its row (the file is damaged)");
+      }
     }
     if (column_ >= kMaxColumns) {
       return fail(where() + ": a cell is past the last column, XFD");

@@ -424,6 +424,11 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
     write_xlsx(dir / "b.xlsx", "<row><c r=\"XFE1\"><v>1</v></c></row>");
     check_refused([&] { read("b.xlsx"); }, ErrorCode::InvalidInput,
                   "row 1: the cell reference \"XFE1\" is past the last column, XFD");
+    // The same cell twice: which value is meant cannot be told.
+    write_xlsx(dir / "dup.xlsx",
+               "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"A2\"><v>2</v></c></row>");
+    check_refused([&] { read("dup.xlsx"); }, ErrorCode::InvalidInput,
+                  "the cell A2 comes again or out of order in its row");
     write_xlsx(dir / "c.xlsx", "<row><c r=\"1A\"><v>1</v></c></row>");
     check_refused([&] { read("c.xlsx"); }, ErrorCode::InvalidInput,
                   "the cell reference \"1A\" is not valid");
