@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "context.hpp"
+#include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 
 namespace cli {
@@ -18,8 +19,9 @@ namespace {
 struct Optional {
   CLI::Option* option = nullptr;
   std::string text;
+  bool given() const { return option->count() > 0; }
   void into(std::optional<std::string>& target) const {
-    if (option->count() > 0) target = text;
+    if (given()) target = text;
   }
 };
 
@@ -28,7 +30,7 @@ struct EmployerOptions {
   ncss::EmployerRegistration reg;
   ncss::EmployerFilter filter;
   Optional short_name, nature, industry, size, province, city, street, website;
-  Optional new_name, new_code;
+  Optional new_name, new_short_name, new_code;
   std::string reason;
   ncss::EmployerUser user;
   std::int64_t user_id = 0;
@@ -145,8 +147,13 @@ void run_list(Context& ctx, const EmployerOptions& o) {
 }
 
 void run_edit(Context& ctx, const EmployerOptions& o) {
+  if (o.short_name.given()) {
+    throw ncss::Error::usage(
+        "公司简称 is printed on the agreement and corrected by staff (the guide's 企业客服), not "
+        "by the employer's own edit: ncssctl employer correct " +
+        o.credit_code + " --short-name NAME --reason WHY");
+  }
   ncss::EmployerEdit edit;
-  o.short_name.into(edit.short_name);
   o.nature.into(edit.nature);
   o.industry.into(edit.industry);
   o.size.into(edit.size);
@@ -161,6 +168,7 @@ void run_edit(Context& ctx, const EmployerOptions& o) {
 void run_correct(Context& ctx, const EmployerOptions& o) {
   ncss::EmployerCorrection c;
   o.new_name.into(c.name);
+  o.new_short_name.into(c.short_name);
   o.new_code.into(c.credit_code);
   c.reason = o.reason;
   auto actor = ctx.actor();
@@ -306,7 +314,9 @@ void register_employer(CLI::App& app, Context& ctx) {
   auto* edit = employer->add_subcommand(
       "edit", "the employer's own edit; name and credit code cannot be changed here (see correct)");
   edit->add_option("credit_code", o->credit_code, "统一社会信用代码")->required();
-  add_optional(edit, o->short_name, "--short-name", "公司简称");
+  // Not shown in --help: given anyway, it says where 公司简称 is corrected.
+  add_optional(edit, o->short_name, "--short-name", "公司简称 (corrected by staff)");
+  o->short_name.option->group("");
   add_optional(edit, o->nature, "--nature", "单位性质: code or name");
   add_optional(edit, o->industry, "--industry", "网签所属行业: code or name");
   add_optional(edit, o->size, "--size", "公司规模: code or name");
@@ -317,9 +327,11 @@ void register_employer(CLI::App& app, Context& ctx) {
   edit->callback([&ctx, o] { run_edit(ctx, *o); });
 
   auto* correct = employer->add_subcommand(
-      "correct", "staff only: correct an employer's name or credit code, with a reason");
+      "correct",
+      "staff only: correct an employer's name, short name or credit code, with a reason");
   correct->add_option("credit_code", o->credit_code, "the current 统一社会信用代码")->required();
   add_optional(correct, o->new_name, "--name", "the corrected 单位名称");
+  add_optional(correct, o->new_short_name, "--short-name", "the corrected 公司简称");
   add_optional(correct, o->new_code, "--credit-code", "the corrected 统一社会信用代码");
   correct->add_option("--reason", o->reason, "why (recorded with the acting --actor)")->required();
   correct->callback([&ctx, o] { run_correct(ctx, *o); });

@@ -394,7 +394,6 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
   if (edit.size) {
     size = resolve_code(store, "company_size", "公司规模", "--size", trim(*edit.size)).code;
   }
-  if (edit.short_name) require_field(trim(*edit.short_name), "公司简称 (--short-name)");
   if (edit.province) require_field(trim(*edit.province), "省份 (--province)");
   if (edit.city) require_field(trim(*edit.city), "城市 (--city)");
   if (edit.street) require_field(trim(*edit.street), "详细地址 (--street)");
@@ -405,7 +404,6 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     Employer e = get_employer_in(db, code);
     ChangeSet cs;
-    apply(cs, "short_name", e.short_name, edit.short_name);
     apply(cs, "nature_code", e.nature_code, nature);
     apply(cs, "industry_code", e.industry_code, industry);
     apply(cs, "size_code", e.size_code, size);
@@ -415,11 +413,10 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
     apply(cs, "website", e.website, edit.website);
     if (cs.empty()) return cs;
     SQLite::Statement up(db,
-                         "UPDATE employers SET short_name = :short, nature_code = :nature, "
+                         "UPDATE employers SET nature_code = :nature, "
                          "industry_code = :industry, size_code = :size, province = :province, "
                          "city = :city, street = :street, website = :website, updated_at = :now "
                          "WHERE credit_code = :code");
-    up.bind(":short", e.short_name);
     up.bind(":nature", e.nature_code);
     up.bind(":industry", e.industry_code);
     up.bind(":size", e.size_code);
@@ -442,17 +439,21 @@ Employer correct_employer(Store& store, const std::string& credit_code,
   std::string code = normalize_credit_code(credit_code);
   std::string reason = trim(correction.reason);
   require_field(reason, "the reason for a correction (--reason)");
-  std::optional<std::string> new_name, new_code;
+  std::optional<std::string> new_name, new_short_name, new_code;
   if (correction.name) {
     new_name = trim(*correction.name);
     require_field(*new_name, "单位名称 (--name)");
+  }
+  if (correction.short_name) {
+    new_short_name = trim(*correction.short_name);
+    require_field(*new_short_name, "公司简称 (--short-name)");
   }
   if (correction.credit_code) {
     new_code = normalize_credit_code(*correction.credit_code);
     validate_credit_code(*new_code, "统一社会信用代码 (--credit-code)");
   }
-  if (!new_name && !new_code) {
-    throw Error::invalid_input("nothing to correct: give --name, --credit-code or both");
+  if (!new_name && !new_short_name && !new_code) {
+    throw Error::invalid_input("nothing to correct: give --name, --short-name or --credit-code");
   }
 
   return with_storage_errors([&] {
@@ -461,10 +462,11 @@ Employer correct_employer(Store& store, const std::string& credit_code,
     Employer e = get_employer_in(db, code);
     ChangeSet cs;
     apply(cs, "name", e.name, new_name);
+    apply(cs, "short_name", e.short_name, new_short_name);
     apply(cs, "credit_code", e.credit_code, new_code);
     if (cs.empty()) {
       throw Error::invalid_input("nothing to correct: employer " + code +
-                                 " already has this name and credit code");
+                                 " already has these values");
     }
     refuse_existing(db, e.credit_code, e.name, code);
     // Children reference employers(credit_code) without ON UPDATE CASCADE: check the keys at
@@ -473,9 +475,10 @@ Employer correct_employer(Store& store, const std::string& credit_code,
     db.exec("PRAGMA defer_foreign_keys = ON");
     SQLite::Statement up(db,
                          "UPDATE employers SET credit_code = :new_code, name = :name, "
-                         "updated_at = :now WHERE credit_code = :code");
+                         "short_name = :short, updated_at = :now WHERE credit_code = :code");
     up.bind(":new_code", e.credit_code);
     up.bind(":name", e.name);
+    up.bind(":short", e.short_name);
     up.bind(":now", format_utc(actor.now));
     up.bind(":code", code);
     up.exec();

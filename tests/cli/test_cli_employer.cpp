@@ -203,12 +203,21 @@ TEST_CASE("cli employer: staff correction of credit code and name", "[cli][emplo
   CHECK(contains(r.err, "nothing to correct"));
   r = o.run({"employer", "correct", kCode3, "--name", "新名称", "--reason", "录入错误"});
   CHECK(r.exit_code == 2);
+  // 公司简称 is corrected by staff, never by the employer's own edit (the 2024 guide).
+  r = o.run({"employer", "edit", kCode, "--short-name", "改名科技"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "employer correct " + kCode + " --short-name"));
+  CHECK(o.count("SELECT count(*) FROM employers WHERE short_name = '改名科技'") == 0);
+  CHECK_FALSE(contains(o.run({"employer", "edit", "--help"}).out, "--short-name"));
   CHECK(o.count("SELECT count(*) FROM events WHERE action = 'employer.correct'") == 0);
 
   r = o.run({"--actor", "staff-li", "employer", "correct", kCode, "--credit-code", kCode3, "--name",
              "北京示例信息技术有限公司", "--reason", "营业执照变更"});
   CHECK(r.exit_code == 0);
   CHECK(contains(r.err, "now 91310115MA1K3BTP2B 北京示例信息技术有限公司"));
+  r = o.run({"employer", "correct", kCode3, "--short-name", "示例信息", "--reason", "客服更正"});
+  CHECK(r.exit_code == 0);
+  CHECK(o.count("SELECT count(*) FROM employers WHERE short_name = '示例信息'") == 1);
   CHECK(o.count("SELECT count(*) FROM employer_users WHERE credit_code = '" + kCode3 + "'") == 1);
   CHECK(o.count("SELECT count(*) FROM events WHERE action = 'employer.correct' AND actor = "
                 "'staff-li' AND reason = '营业执照变更' AND "

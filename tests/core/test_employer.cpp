@@ -207,7 +207,7 @@ TEST_CASE("employer: the employer's edit records old and new values", "[employer
     ncss::EmployerEdit edit;
     edit.city = "上海市";
     edit.size = "1000-9999人";
-    edit.short_name = "示例科技";  // unchanged
+    edit.province = "北京市";  // unchanged
     auto cs = ncss::edit_employer(f.store, kCode, edit, f.actor);
     CHECK(cs.changes.size() == 2);
     CHECK(cs.changes["city"]["old"] == "北京市");
@@ -262,10 +262,12 @@ TEST_CASE("employer: staff correction moves the credit code through every table"
   ncss::EmployerCorrection c;
   c.credit_code = kCode3;
   c.name = "北京示例信息技术有限公司";
+  c.short_name = "示例信息";
   c.reason = "营业执照变更";
   auto e = ncss::correct_employer(f.store, kCode, c, staff);
   CHECK(e.credit_code == kCode3);
   CHECK(e.name == "北京示例信息技术有限公司");
+  CHECK(e.short_name == "示例信息");
   CHECK_FALSE(ncss::find_employer(f.store, kCode).has_value());
   for (auto table : {"employer_users", "verifications", "invite_templates"}) {
     CHECK(count(f, std::string("SELECT count(*) FROM ") + table + " WHERE credit_code = '" +
@@ -279,6 +281,7 @@ TEST_CASE("employer: staff correction moves the credit code through every table"
   CHECK(events[0].reason == "营业执照变更");
   CHECK(events[0].details["changes"]["credit_code"]["old"] == kCode);
   CHECK(events[0].details["changes"]["name"]["new"] == "北京示例信息技术有限公司");
+  CHECK(events[0].details["changes"]["short_name"]["old"] == "示例科技");
 }
 
 TEST_CASE("employer: correction refusals write nothing", "[employer]") {
@@ -296,6 +299,10 @@ TEST_CASE("employer: correction refusals write nothing", "[employer]") {
   ncss::EmployerCorrection c;
   c.reason = "r";
   SECTION("nothing to correct") { refused(c, ncss::ErrorCode::InvalidInput, "nothing to correct"); }
+  SECTION("a blank short name") {
+    c.short_name = " ";
+    refused(c, ncss::ErrorCode::InvalidInput, "公司简称 (--short-name) must not be empty");
+  }
   SECTION("no reason") {
     c.name = "新名称";
     c.reason = " ";

@@ -47,9 +47,9 @@ struct EmployerRegistration {
   bool private_company = false;  // 民营企业: must be nature 39 其他企业
 };
 
-// The employer's own edit: unset fields stay as they are.
+// The employer's own edit: unset fields stay as they are. 公司简称, like the name and the credit
+// code, is corrected by staff (EmployerCorrection): the 2024 guide sends employers to 企业客服.
 struct EmployerEdit {
-  std::optional<std::string> short_name;
   std::optional<std::string> nature;
   std::optional<std::string> industry;
   std::optional<std::string> size;
@@ -62,6 +62,7 @@ struct EmployerEdit {
 // Staff correction of what the employer cannot change.
 struct EmployerCorrection {
   std::optional<std::string> name;
+  std::optional<std::string> short_name;  // 公司简称, printed on the agreement
   std::optional<std::string> credit_code;
   std::string reason;
 };
