@@ -31,8 +31,15 @@ class Prefetch {
   static constexpr std::size_t kBatchBytes = 256 << 10;
   static constexpr std::size_t kKeepBytes = 16 << 10;
 
-  Prefetch(Fill fill, Bytes bytes)
-      : fill_(std::move(fill)), bytes_(std::move(bytes)), worker_([this] { produce(); }) {}
+  // `batch_bytes` and `keep_bytes` replace kBatchBytes and kKeepBytes for items of another size
+  // (the xlsx reader's 64 KiB blocks of a worksheet).
+  Prefetch(Fill fill, Bytes bytes, std::size_t batch_bytes = kBatchBytes,
+           std::size_t keep_bytes = kKeepBytes)
+      : fill_(std::move(fill)),
+        bytes_(std::move(bytes)),
+        batch_bytes_(batch_bytes),
+        keep_bytes_(keep_bytes),
+        worker_([this] { produce(); }) {}
 
   ~Prefetch() {
     {
@@ -92,14 +99,14 @@ class Prefetch {
           }
         }
         for (auto& item : batch.items) {
-          if (bytes_(item, true) > kKeepBytes) item = Item{};
+          if (bytes_(item, true) > keep_bytes_) item = Item{};
         }
         batch.size = 0;
         std::size_t bytes = 0;
         bool more = true;
         std::exception_ptr error;  // delivered after the items made before it
         try {
-          while (batch.size < kRows && bytes < kBatchBytes &&
+          while (batch.size < kRows && bytes < batch_bytes_ &&
                  (more = fill_(batch.items[batch.size]))) {
             bytes += bytes_(batch.items[batch.size++], false);
           }
@@ -128,6 +135,8 @@ class Prefetch {
 
   const Fill fill_;  // used by the worker only
   const Bytes bytes_;
+  const std::size_t batch_bytes_;
+  const std::size_t keep_bytes_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
