@@ -3,6 +3,7 @@
 #include <xlsxwriter.h>
 
 #include <array>
+#include <bitset>
 #include <cstdio>
 #include <optional>
 #include <unordered_map>
@@ -259,12 +260,36 @@ class FavoriteImport {
     const std::size_t n = row.number;
     std::array<std::string, kFieldCount> v;
     bool any = false;
+    std::bitset<kFieldCount> unreadable;  // refused for what the cell holds (as the roster)
     for (std::size_t f = 0; f < kFieldCount; ++f) {
       if (const Cell* c = cell(row, static_cast<Field>(f))) v[f] = trim(c->text);
       any |= !v[f].empty();
     }
     if (!any) {
       ++report_.blank;
+      return;
+    }
+    for (std::size_t f = 0; f < kFieldCount; ++f) {
+      const Cell* c = cell(row, static_cast<Field>(f));
+      if (!c || v[f].empty()) continue;
+      const std::string& header = favorite_fields()[f].header;
+      if (c->kind == CellKind::Error || c->kind == CellKind::Boolean) {
+        problem(n, static_cast<Field>(f), "cell_value",
+                header + " holds the " +
+                    (c->kind == CellKind::Error ? "Excel error " : "logical value ") + v[f] +
+                    ", not " + header);
+      } else if (auto hidden = find_hidden_character(v[f])) {
+        problem(n, static_cast<Field>(f), "hidden_character",
+                header + " holds the invisible character " + code_point_name(hidden->code_point) +
+                    " at character " + std::to_string(hidden->position) + "; delete it");
+      } else {
+        continue;
+      }
+      unreadable.set(f);
+      v[f].clear();
+    }
+    if (unreadable.any()) {
+      ++report_.rejected;
       return;
     }
     if (v[kName].empty()) problem(n, kName, "name_missing", "学生姓名 is empty");

@@ -191,3 +191,18 @@ TEST_CASE("favorite: the template has the three headers", "[favorite]") {
   CHECK(row.cells[1].text == "身份证号");
   CHECK(row.cells[2].text == "毕业院校");
 }
+
+TEST_CASE("favorite: import refuses hidden characters like the roster import", "[favorite]") {
+  FavoriteFixture f;
+  auto r = f.import("学生姓名,身份证号,毕业院校\n张\u200B三," + kA + ",北京大学\n\"张\n三\"," + kA +
+                    ",北京大学\n张三," + kA + ",北京\u202E大学\n");
+  std::vector<std::string> codes;
+  for (const auto& p : r.problems) codes.push_back(p.code);
+  CHECK(codes ==
+        std::vector<std::string>{"hidden_character", "hidden_character", "hidden_character"});
+  REQUIRE(r.problems.size() == 3);
+  CHECK(r.problems[0].message.find("U+200B at character 2") != std::string::npos);
+  CHECK(r.problems[2].header == "毕业院校");
+  CHECK(r.rejected == 3);
+  CHECK(f.count("SELECT count(*) FROM favorites") == 0);
+}
