@@ -272,19 +272,9 @@ class FavoriteImport {
     for (std::size_t f = 0; f < kFieldCount; ++f) {
       const Cell* c = cell(row, static_cast<Field>(f));
       if (!c || v[f].empty()) continue;
-      const std::string& header = favorite_fields()[f].header;
-      if (c->kind == CellKind::Error || c->kind == CellKind::Boolean) {
-        problem(n, static_cast<Field>(f), "cell_value",
-                header + " holds the " +
-                    (c->kind == CellKind::Error ? "Excel error " : "logical value ") + v[f] +
-                    ", not " + header);
-      } else if (auto hidden = find_hidden_character(v[f])) {
-        problem(n, static_cast<Field>(f), "hidden_character",
-                header + " holds the invisible character " + code_point_name(hidden->code_point) +
-                    " at character " + std::to_string(hidden->position) + "; delete it");
-      } else {
-        continue;
-      }
+      auto refusal = refuse_cell(*c, v[f], favorite_fields()[f].header);
+      if (!refusal) continue;
+      problem(n, static_cast<Field>(f), refusal->code, refusal->message);
       unreadable.set(f);
       v[f].clear();
     }

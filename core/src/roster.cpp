@@ -341,22 +341,9 @@ void RosterImport::check(CheckedRow& c) const {
     if (text.empty()) continue;
     any = true;
     const std::string& header = roster_fields()[f].header;
-    if (cell->kind == CellKind::Error || cell->kind == CellKind::Boolean) {
+    if (auto refusal = refuse_cell(*cell, text, header)) {
       unreadable.set(f);
-      found(c, static_cast<Field>(f), "cell_value",
-            cell->kind == CellKind::Error
-                ? header + " holds the Excel error " + std::string(text) +
-                      ": the formula behind it failed; correct it or type the value"
-                : header + " holds the logical value " + std::string(text) + ", not " + header);
-      continue;
-    }
-    if (auto hidden = find_hidden_character(text)) {
-      unreadable.set(f);
-      found(c, static_cast<Field>(f), "hidden_character",
-            header + " holds the invisible character " + code_point_name(hidden->code_point) +
-                " at character " + std::to_string(hidden->position) +
-                " (a line break, tab, control or direction character, often pasted in with the "
-                "text); delete it");
+      found(c, static_cast<Field>(f), refusal->code, refusal->message);
       continue;
     }
     const bool numeric_text = f == kIdNumber || f == kPhone || f == kStudentNo;

@@ -69,6 +69,28 @@ bool looks_like_mojibake(const std::string& s) {
 
 }  // namespace
 
+std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
+                                       const std::string& header) {
+  if (cell.kind == CellKind::Error) {
+    return CellRefusal{"cell_value", header + " holds the Excel error " + std::string(text) +
+                                         ": the formula behind it failed; correct it or type "
+                                         "the value"};
+  }
+  if (cell.kind == CellKind::Boolean) {
+    return CellRefusal{
+        "cell_value", header + " holds the logical value " + std::string(text) + ", not " + header};
+  }
+  if (auto hidden = find_hidden_character(text)) {
+    return CellRefusal{"hidden_character",
+                       header + " holds the invisible character " +
+                           code_point_name(hidden->code_point) + " at character " +
+                           std::to_string(hidden->position) +
+                           " (a line break, tab, control or direction character, often pasted in "
+                           "with the text); delete it"};
+  }
+  return std::nullopt;
+}
+
 const Cell* HeaderRow::cell(const SheetRow& row, std::size_t field) const {
   const auto& column = columns[field];
   if (!column || column->index >= row.cells.size()) return nullptr;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ncss/roster.hpp"
@@ -44,5 +45,15 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
                           const std::vector<RosterField>& fields,
                           const std::vector<std::size_t>& required,
                           const std::filesystem::path& file);
+
+// Why no field of an import can take this cell, or nullopt: an .xlsx error value or logical
+// value ("cell_value"), or text holding a control or invisible character ("hidden_character").
+// `text` is the cell's trimmed text; `header` names the field in the message.
+struct CellRefusal {
+  std::string code;
+  std::string message;
+};
+std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
+                                       const std::string& header);
 
 }  // namespace ncss
