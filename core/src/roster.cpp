@@ -62,17 +62,6 @@ void check_cohort_option(const std::string& cohort) {
   }
 }
 
-// The code of the institution --school names (its code, name or former name).
-std::string school_option_code(const std::unordered_map<std::string, std::string>& schools,
-                               const std::string& school) {
-  auto it = schools.find(trim(school));
-  if (it == schools.end()) {
-    throw Error(ErrorCode::NotFound, "--school '" + school +
-                                         "' is not a known institution (name, former name or "
-                                         "code); add it with `ncssctl school add`");
-  }
-  return it->second;
-}
 const std::string kDefaultTrainingMode = "非定向";
 
 // A number as a spreadsheet stores it ("13812345678", "2026.0", "1.3812345678E+10") as integer
@@ -753,8 +742,7 @@ ImportReport RosterImport::run() {
   }
   schools_ = load_school_names(db_);
   levels_ = load_levels(db_);
-  if (!options_.school.empty())
-    default_school_code_ = school_option_code(schools_, options_.school);
+  default_school_code_ = school_filter_code(schools_, options_.school);
   db_.exec("DELETE FROM temp.import_seen");
   db_.exec("DELETE FROM temp.import_refused");
   audit_ = std::make_unique<AuditWriter>(db_, actor_);
@@ -882,9 +870,7 @@ const std::vector<RosterField>& roster_fields() {
 void check_import_options(Store& store, const ImportOptions& options) {
   with_storage_errors([&] {
     check_cohort_option(options.cohort);
-    if (!options.school.empty()) {
-      school_option_code(load_school_names(database(store)), options.school);
-    }
+    school_filter_code(database(store), options.school);
   });
 }
 

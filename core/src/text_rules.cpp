@@ -190,9 +190,14 @@ std::unordered_map<std::string, std::string> load_school_names(SQLite::Database&
 }
 
 std::string school_filter_code(SQLite::Database& db, const std::string& filter) {
+  if (trim(filter).empty()) return "";
+  return school_filter_code(load_school_names(db), filter);
+}
+
+std::string school_filter_code(const std::unordered_map<std::string, std::string>& names,
+                               const std::string& filter) {
   std::string key = trim(filter);
   if (key.empty()) return "";
-  auto names = load_school_names(db);
   auto it = names.find(key);
   if (it == names.end()) {
     throw Error(ErrorCode::NotFound, "unknown school '" + key +

@@ -53,6 +53,9 @@ std::unordered_map<std::string, std::string> load_school_names(SQLite::Database&
 // A --school filter (code, identifier, name or former name, trimmed) → its code; "" for an empty
 // filter. An unknown school is NotFound: a filter naming nothing is a mistake, not an empty list.
 std::string school_filter_code(SQLite::Database& db, const std::string& filter);
+// The same against names already loaded with load_school_names.
+std::string school_filter_code(const std::unordered_map<std::string, std::string>& names,
+                               const std::string& filter);
 
 // One defect of an ID number as a stable reason code and plain words.
 struct IdRefusal {
