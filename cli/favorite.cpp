@@ -7,14 +7,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "import_report.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
-#include "ncss/store.hpp"
 #include "options.hpp"
 
 namespace cli {
@@ -64,9 +62,6 @@ void run_add(Context& ctx, const FavoriteOptions& o) {
 
 void run_import(Context& ctx, FavoriteOptions& o) {
   o.import.cohort = o.cohort;
-  // A dry run of several files reports what the real run would: each file sees the ones before.
-  std::optional<ncss::DryRunSession> dry_run;
-  if (o.import.dry_run) dry_run.emplace(ctx.store());
   ImportRun run(ctx, o.report, o.files,
                 {{"added", "新增", true}, {"rejected", "拒绝", true}, {"blank", "空行", true}},
                 o.import.dry_run);

@@ -27,7 +27,9 @@ ImportRun::ImportRun(Context& ctx, const std::string& report_path,
       report_(report_path, inputs),
       summary_(ctx.out(), ctx.format(), summary_columns(count_columns)),
       count_columns_(count_columns.size()),
-      dry_run_(dry_run) {}
+      dry_run_(dry_run) {
+  if (dry_run_) dry_run_session_.emplace(ctx.store());
+}
 
 void ImportRun::file(const std::string& path,
                      const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one) {

@@ -4,11 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "format.hpp"
 #include "ncss/roster.hpp"
+#include "ncss/store.hpp"
 #include "report_file.hpp"
 
 namespace cli {
@@ -32,7 +34,8 @@ class ImportRun {
     std::vector<std::string> warnings;
   };
 
-  // `inputs`: the files to import, which the report must not overwrite.
+  // `inputs`: the files to import, which the report must not overwrite. A dry run holds one
+  // DryRunSession for all the files, so each sees the ones before it as in the real run.
   ImportRun(Context& ctx, const std::string& report_path, const std::vector<std::string>& inputs,
             const std::vector<Column>& count_columns, bool dry_run);
   void file(const std::string& path,
@@ -46,6 +49,7 @@ class ImportRun {
   RowWriter summary_;
   std::size_t count_columns_;
   bool dry_run_;
+  std::optional<ncss::DryRunSession> dry_run_session_;  // rolled back when the run ends
   bool any_refused_ = false;
   bool any_rejected_ = false;
 };

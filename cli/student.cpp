@@ -7,7 +7,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -17,7 +16,6 @@
 #include "ncss/identity.hpp"
 #include "ncss/roster.hpp"
 #include "ncss/roster_template.hpp"
-#include "ncss/store.hpp"
 #include "options.hpp"
 
 namespace cli {
@@ -97,9 +95,6 @@ std::string summary_text(const ncss::ImportReport& r) {
 void run_import(Context& ctx, const StudentOptions& o) {
   // Bad options refuse the command before any file is read or any report written.
   ncss::check_import_options(ctx.store(), o.import);
-  // A dry run of several files reports what the real run would: each file sees the ones before.
-  std::optional<ncss::DryRunSession> dry_run;
-  if (o.import.dry_run) dry_run.emplace(ctx.store());
   ImportRun run(ctx, o.report, o.files,
                 {{"added", "新增", true},
                  {"updated", "更新", true},

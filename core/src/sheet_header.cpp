@@ -37,7 +37,7 @@ bool looks_like_mojibake(const std::string& s) {
   for (auto f : required) expected += (expected.empty() ? "" : ", ") + fields[f].header;
   std::string first;
   bool mojibake = false;
-  std::string separator;  // "tab" or "semicolon" when the headers are there, wrongly separated
+  std::string separator;  // "tabs" or "semicolons" when the headers are there, wrongly separated
   for (const auto& r : seen) {
     std::string line;
     for (const auto& c : r.cells) {

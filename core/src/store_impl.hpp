@@ -62,7 +62,7 @@ class RowStatement {
 };
 
 // One import file's transaction: BEGIN IMMEDIATE on its own, or a savepoint inside a
-// DryRunSession's transaction. Rolled back unless end(true) is called.
+// DryRunSession's transaction. Rolled back when it ends without end() (an error).
 class ImportTransaction {
  public:
   // Throws Internal when a session is open and the import would write (not dry_run).
