@@ -401,6 +401,22 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
     check_refused([&] { read("tag.xlsx"); }, ErrorCode::InvalidInput,
                   "has an XML tag or comment longer than 1048576 bytes");
   }
+  SECTION("two parts with one name") {
+    // Stored under two names of one length, then renamed in place (local headers and central
+    // directory): a well-formed zip that holds xl/extra1.xml twice.
+    auto parts = workbook_parts({{"Sheet1", worksheet("")}});
+    parts.push_back({"xl/extra1.xml", "<a/>"});
+    parts.push_back({"xl/extra2.xml", "<b/>"});
+    write_zip(dir / "twice.xlsx", parts);
+    std::string bytes = testkit::read_file(dir / "twice.xlsx");
+    for (auto at = bytes.find("xl/extra2.xml"); at != std::string::npos;
+         at = bytes.find("xl/extra2.xml", at)) {
+      bytes.replace(at, 13, "xl/extra1.xml");
+    }
+    testkit::write_file(dir / "twice.xlsx", bytes);
+    check_refused([&] { read("twice.xlsx"); }, ErrorCode::InvalidInput,
+                  "two of its parts have the same name");
+  }
   SECTION("bad references") {
     write_xlsx(dir / "a.xlsx", "<row><c t=\"s\"><v>3</v></c></row>", sst("<si><t>a</t></si>"));
     check_refused([&] { read("a.xlsx"); }, ErrorCode::InvalidInput,
