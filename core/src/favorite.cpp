@@ -286,13 +286,13 @@ class FavoriteImport {
     std::string id;
     bool id_ok = false;
     const Cell* id_cell = cell(row, kIdNumber);
+    if (id_cell && id_cell->kind == CellKind::Text) {
+      v[kIdNumber] = std::string(unwrap_text_marker(v[kIdNumber]));
+    }
     if (v[kIdNumber].empty()) {
       problem(n, kIdNumber, "id_missing", "身份证号 is empty");
-    } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(v[kIdNumber])) {
-      problem(n, kIdNumber, "id_excel_number",
-              "身份证号 '" + v[kIdNumber] +
-                  "' was stored as a number, so Excel dropped its last digits (it keeps 15); "
-                  "format the column as text and type the ID number again");
+    } else if (auto refusal = refuse_id_number_kept_as_number(id_cell, v[kIdNumber])) {
+      problem(n, kIdNumber, refusal->code, refusal->message);
     } else {
       id = normalize_resident_id(v[kIdNumber]);
       auto defects = id_problems(id, actor_.now);

@@ -324,19 +324,30 @@ std::vector<Target> file_targets(const IssueRequest& r, std::vector<std::string>
       t.message = file.filename().string() + " row " + std::to_string(p.row) + ", column " +
                   p.column + " (" + p.header + "): " + message;
     };
+    // What no field can take (an Excel error, a logical value, an invisible character) first.
+    for (std::size_t f = 0; f < 3; ++f) {
+      const Cell* c = header.cell(row, f);
+      if (!c || v[f].empty()) continue;
+      if (auto refusal = refuse_cell(*c, v[f], file_fields()[f].header)) {
+        refuse(f, refusal->code, refusal->message);
+      }
+    }
     const Cell* id_cell = header.cell(row, kFileId);
-    if (v[kFileId].empty()) {
-      refuse(kFileId, "id_missing", "身份证号 is empty");
-    } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(v[kFileId])) {
+    if (id_cell && id_cell->kind == CellKind::Text) {
+      v[kFileId] = std::string(unwrap_text_marker(v[kFileId]));
+    }
+    if (!t.code.empty()) {
       t.id = v[kFileId];
-      refuse(kFileId, "id_excel_number",
-             "身份证号 '" + v[kFileId] +
-                 "' was stored as a number, so Excel dropped its last digits; format the column "
-                 "as text and type the ID number again");
+    } else if (v[kFileId].empty()) {
+      refuse(kFileId, "id_missing", "身份证号 is empty");
+    } else if (auto refusal = refuse_id_number_kept_as_number(id_cell, v[kFileId])) {
+      t.id = v[kFileId];
+      refuse(kFileId, refusal->code, refusal->message);
     } else {
       t.id = normalize_resident_id(v[kFileId]);
       for (const auto& d : id_refusals(t.id, now)) refuse(kFileId, d.code, d.message);
     }
+    if (is_point_zero(v[kFileCohort])) v[kFileCohort].erase(v[kFileCohort].find('.'));  // 2026.0
     if (!v[kFileCohort].empty()) {
       if (v[kFileCohort].size() == 4 && all_ascii_digits(v[kFileCohort])) {
         t.cohort = std::stoi(v[kFileCohort]);

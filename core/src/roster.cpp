@@ -46,16 +46,6 @@ enum Field : std::size_t {
 
 constexpr std::size_t kProgressEvery = 4096;
 
-// ="110105…" (a CSV trick that keeps Excel from turning digits into a number) and a leading
-// apostrophe (Excel's own text marker, which some exports keep) around a number kept as text.
-std::string_view unwrap_text_marker(std::string_view text) {
-  if (text.size() >= 3 && text.substr(0, 2) == "=\"" && text.back() == '"') {
-    return trim_view(text.substr(2, text.size() - 3));
-  }
-  if (text.size() >= 2 && text.front() == '\'') return trim_view(text.substr(1));
-  return text;
-}
-
 void check_cohort_option(const std::string& cohort) {
   if (!cohort.empty() && (cohort.size() != 4 || !all_ascii_digits(cohort))) {
     throw Error::usage("--cohort '" + cohort + "' must be a four-digit year");
@@ -338,15 +328,17 @@ void RosterImport::check(CheckedRow& c) const {
     const bool numeric_text = f == kIdNumber || f == kPhone || f == kStudentNo;
     if (numeric_text && cell->kind == CellKind::Text) text = unwrap_text_marker(text);
     r.v[f].assign(text);
-    // Whole numbers typed into number-formatted cells keep no ".0" and no exponent.
-    if (cell->kind == CellKind::Number && (f == kCohort || f == kPhone || f == kStudentNo)) {
+    // Whole numbers typed into number-formatted cells keep no ".0" and no exponent, nor do the
+    // "2026.0" and "13812345678.0" of a CSV written from a floating-point column.
+    const bool number =
+        cell->kind == CellKind::Number || (cell->kind == CellKind::Text && is_point_zero(r.v[f]));
+    if (number && (f == kCohort || f == kPhone || f == kStudentNo)) {
       if (auto i = integer_text(r.v[f])) r.v[f] = *i;
     }
     // A long number kept as a number (or written to CSV in scientific notation) has lost digits:
     // a spreadsheet holds 15. (身份证号 has its own code for this, below.)
     if ((f == kPhone || f == kStudentNo) &&
-        (is_scientific(r.v[f]) ||
-         (cell->kind == CellKind::Number && all_ascii_digits(r.v[f]) && r.v[f].size() > 15))) {
+        (is_scientific(r.v[f]) || (number && all_ascii_digits(r.v[f]) && r.v[f].size() > 15))) {
       unreadable.set(f);
       found(c, static_cast<Field>(f), "excel_number",
             header + " '" + std::string(text) +
@@ -385,11 +377,8 @@ void RosterImport::check(CheckedRow& c) const {
   bool& id_ok = c.id_ok;
   if (id.empty()) {
     if (!unreadable[kIdNumber]) found(c, kIdNumber, "id_missing", "身份证号 is empty");
-  } else if ((id_cell && id_cell->kind == CellKind::Number) || is_scientific(id)) {
-    found(c, kIdNumber, "id_excel_number",
-          "身份证号 '" + id +
-              "' was stored as a number, so Excel dropped its last digits (it keeps 15); "
-              "format the column as text and type the ID number again");
+  } else if (auto refusal = refuse_id_number_kept_as_number(id_cell, id)) {
+    found(c, kIdNumber, refusal->code, refusal->message);
   } else {
     id = normalize_resident_id(id);
     auto refusals = id_refusals(id, actor_.now);

@@ -91,6 +91,26 @@ std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
   return std::nullopt;
 }
 
+std::string_view unwrap_text_marker(std::string_view text) {
+  if (text.size() >= 3 && text.substr(0, 2) == "=\"" && text.back() == '"') {
+    return trim_view(text.substr(2, text.size() - 3));
+  }
+  if (text.size() >= 2 && text.front() == '\'') return trim_view(text.substr(1));
+  return text;
+}
+
+std::optional<CellRefusal> refuse_id_number_kept_as_number(const Cell* cell,
+                                                           const std::string& text) {
+  if ((cell && cell->kind == CellKind::Number) || is_scientific(text) || is_point_zero(text)) {
+    return CellRefusal{"id_excel_number",
+                       "身份证号 '" + text +
+                           "' was stored as a number, so the spreadsheet dropped its last digits "
+                           "(it keeps 15); format the column as text and type the ID number "
+                           "again"};
+  }
+  return std::nullopt;
+}
+
 const Cell* HeaderRow::cell(const SheetRow& row, std::size_t field) const {
   const auto& column = columns[field];
   if (!column || column->index >= row.cells.size()) return nullptr;

@@ -56,4 +56,15 @@ struct CellRefusal {
 std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
                                        const std::string& header);
 
+// ="110105…" (a CSV trick that keeps Excel from turning digits into a number) and a leading
+// apostrophe (Excel's own text marker, which some exports keep) removed from a number kept as
+// text; other text as it is.
+std::string_view unwrap_text_marker(std::string_view text);
+
+// A 身份证号 kept as a number has lost digits (a spreadsheet keeps 15 of its 18): an .xlsx number
+// cell, or text a program wrote from a number (1.10105E+17, 110105200301150012.0). The refusal
+// id_excel_number, or nullopt. `cell` may be null (no cell); `text` is the trimmed text.
+std::optional<CellRefusal> refuse_id_number_kept_as_number(const Cell* cell,
+                                                           const std::string& text);
+
 }  // namespace ncss

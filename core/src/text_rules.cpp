@@ -146,6 +146,13 @@ bool is_scientific(const std::string& s) {
   return i < s.size() && all_ascii_digits(s.substr(i));
 }
 
+bool is_point_zero(const std::string& s) {
+  std::size_t point = s.find('.');
+  if (point == 0 || point == std::string::npos || point + 1 == s.size()) return false;
+  return s.find_first_not_of("0123456789") == point &&
+         s.find_first_not_of('0', point + 1) == std::string::npos;
+}
+
 bool valid_email(const std::string& s) {
   auto at = s.find('@');
   if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos) return false;

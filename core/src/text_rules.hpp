@@ -41,6 +41,9 @@ std::string header_key(const std::string& text);
 bool all_ascii_digits(const std::string& s);
 // "1.10105E+17": how Excel writes a long number into a CSV (its last digits are lost).
 bool is_scientific(const std::string& s);
+// "13812345678.0": digits, a point and only zeros, as a number column leaves a whole number in a
+// CSV written by a program that keeps numbers as floating point (pandas, R, a "0.0" format).
+bool is_point_zero(const std::string& s);
 // local@domain.tld
 bool valid_email(const std::string& s);
 // A mobile number: 11 digits starting with 1.

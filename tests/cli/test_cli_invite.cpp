@@ -585,3 +585,29 @@ TEST_CASE("cli student import: a re-import with a new name makes invitations inv
   CHECK(
       contains(csv.out, "invalidated_favorites,invalidated_invitations,invalidated_registrations"));
 }
+
+TEST_CASE("cli invite: --from-file reads ID numbers kept as text and refuses unreadable cells",
+          "[cli][invite][from_file]") {
+  World w;
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "李四", "--id", kB, "--school",
+                 "清华大学"})
+              .exit_code == 0);
+  auto list = w.dir / "list.csv";
+  // ="…" and a leading ' around the ID number are Excel's ways to keep it as text; a name with a
+  // zero-width space and an ID number with .0 (written from a number) are refused.
+  testkit::write_file(list, "身份证号,学生姓名\n=\"" + kA + "\",张三\n'" + kB + ",李四\n" + kD +
+                                ",王\u200B五\n" + kD + ".0,王五\n");
+  auto r = w.run({"--format", "csv", "invite", "issue", "--employer", kV, "--from-file",
+                  list.string(), "--job-category", "13", "--position", "研发工程师"});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.out, kA + ",张三,issued"));
+  CHECK(contains(r.out, kB + ",李四,issued"));
+  CHECK(contains(r.out, "hidden_character"));
+  CHECK(contains(r.out, "U+200B"));
+  CHECK(contains(r.out, "list.csv row 4, column B (学生姓名)"));
+  CHECK(contains(r.out, "id_excel_number"));
+  CHECK(contains(r.out, "list.csv row 5, column A (身份证号)"));
+  CHECK(contains(r.err, "2 issued, 2 refused"));
+  CHECK(w.invitations() == 2);
+}

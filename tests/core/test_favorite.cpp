@@ -206,3 +206,21 @@ TEST_CASE("favorite: import refuses hidden characters like the roster import", "
   CHECK(r.rejected == 3);
   CHECK(f.count("SELECT count(*) FROM favorites") == 0);
 }
+
+TEST_CASE("favorite: import reads ID numbers kept as text and refuses them kept as numbers",
+          "[favorite]") {
+  FavoriteFixture f;
+  const std::string kNumber = id("11010520030115011");  // ends in a digit, as a number would
+  // ="…" and a leading ' keep Excel from making a number of the ID: both are read as the ID.
+  // 110105….0 and 1.10105E+17 are what a program writes from a number: the digits are gone.
+  auto r = f.import("学生姓名,身份证号,毕业院校\n张三,=\"" + kA + "\",北京大学\n李四,'" + kB +
+                    ",清华大学\n王五," + kNumber + ".0,北京大学\n王五,1.10105E+17,北京大学\n");
+  std::vector<std::string> codes;
+  for (const auto& p : r.problems) codes.push_back(p.code);
+  CHECK(codes == std::vector<std::string>{"id_excel_number", "id_excel_number"});
+  REQUIRE(r.problems.size() == 2);
+  CHECK(r.problems[0].row == 4);
+  CHECK(r.problems[0].message.find(kNumber + ".0") != std::string::npos);
+  CHECK(r.added == 2);
+  CHECK(f.count("SELECT count(*) FROM favorites") == 2);
+}

@@ -683,6 +683,32 @@ TEST_CASE("roster: numbers that lost digits are refused, text markers are unwrap
   CHECK(r.problems[0].column == "E");
 }
 
+TEST_CASE("roster: whole numbers a program wrote with .0 lose it, an ID number with .0 is refused",
+          "[roster]") {
+  RosterFixture f;
+  const std::string a = id("11010520030115001"), b = id("11010520030115011");
+  // pandas and R write a number column holding a blank as floating point: 2026.0, 13812345678.0.
+  auto r = f.import_csv(
+      kHeader + "张三," + a + ",北京大学,,,,2026.0,,20220001.0,,13812345678.0,\n" + "李四," + b +
+      ".0,北京大学,,,,2026,,,,,\n" + "王五," + b + ",北京大学,,,,2026,,1234567890123456.0,,,\n");
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& p : r.problems) got.emplace_back(p.row, p.code);
+  CHECK(got == std::vector<std::pair<std::size_t, std::string>>{{3, "id_excel_number"},
+                                                                {4, "excel_number"}});
+  REQUIRE(r.problems.size() == 2);
+  CHECK(r.problems[0].message.find(b + ".0") != std::string::npos);
+  CHECK(r.problems[1].header == "学号");
+  CHECK(r.added == 1);
+  auto g = ncss::get_graduate(f.store, a);
+  CHECK(g.cohort == 2026);
+  CHECK(g.student_no == "20220001");
+  CHECK(g.phone == "13812345678");
+  // Only digits, a point and zeros: other text is the graduate's own, kept as typed.
+  r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,2022.01,,,\n");
+  CHECK(r.problems.empty());
+  CHECK(ncss::get_graduate(f.store, a).student_no == "2022.01");
+}
+
 TEST_CASE("roster: a header without rows, --sheet on a CSV and an empty .xlsx are explained",
           "[roster]") {
   RosterFixture f;
