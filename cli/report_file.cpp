@@ -1,11 +1,9 @@
 #include "report_file.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
-#include "format.hpp"
+#include "ncss/csv_writer.hpp"
 #include "ncss/error.hpp"
 #include "ncss/xlsx_writer.hpp"
 
@@ -51,13 +49,7 @@ ImportReportFile::ImportReportFile(const std::string& path, const std::vector<st
   if (ext == ".xlsx") {
     xlsx_ = std::make_unique<ncss::XlsxTableWriter>(path, "导入报告", kReportHeaders);
   } else if (ext == ".csv") {
-    csv_.open(path, std::ios::binary | std::ios::trunc);
-    if (!csv_) {
-      int err = errno;
-      throw ncss::Error::io("cannot write the report '" + path + "': " + std::strerror(err), err);
-    }
-    csv_ << "\xEF\xBB\xBF";  // so that Excel opens the Chinese text as UTF-8
-    write_csv(kReportHeaders);
+    csv_ = std::make_unique<ncss::CsvTableWriter>(path, kReportHeaders);
   } else {
     throw ncss::Error::usage("--report '" + path + "' must end in .csv or .xlsx");
   }
@@ -76,7 +68,7 @@ void ImportReportFile::problem(const std::vector<std::string>& cells) {
 
 void ImportReportFile::summary(const std::vector<std::string>& cells) {
   if (xlsx_) xlsx_->row(cells);
-  if (csv_.is_open()) write_csv(cells);
+  if (csv_) csv_->row(cells);
 }
 
 void ImportReportFile::close() {
@@ -87,15 +79,7 @@ void ImportReportFile::close() {
                     "--report FILE.csv lists every one"});
   }
   if (xlsx_) xlsx_->close();
-  if (csv_.is_open()) {
-    csv_.close();
-    if (!csv_) throw ncss::Error::io("cannot write the report '" + path_ + "'");
-  }
-}
-
-void ImportReportFile::write_csv(const std::vector<std::string>& cells) {
-  for (std::size_t i = 0; i < cells.size(); ++i) csv_ << (i ? "," : "") << csv_field(cells[i]);
-  csv_ << "\r\n";
+  if (csv_) csv_->close();
 }
 
 }  // namespace cli

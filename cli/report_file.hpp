@@ -1,15 +1,17 @@
 // The --report file of the import commands (student import, favorite import): every problem,
-// then a summary row per file; CSV (UTF-8 with BOM, for Excel) or .xlsx by extension.
+// then a summary row per file; CSV (UTF-8 with BOM, for Excel) or .xlsx by extension, written as
+// the exports are: to a temporary file renamed over FILE by close(), so an import that fails or
+// is killed leaves no half report; text a spreadsheet would run as a formula is kept as text.
 #pragma once
 
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace ncss {
+class CsvTableWriter;
 class XlsxTableWriter;
-}
+}  // namespace ncss
 
 namespace cli {
 
@@ -40,10 +42,9 @@ class ImportReportFile {
   std::size_t omitted() const { return omitted_; }
 
  private:
-  void write_csv(const std::vector<std::string>& cells);
   std::string path_;
   std::unique_ptr<ncss::XlsxTableWriter> xlsx_;
-  std::ofstream csv_;
+  std::unique_ptr<ncss::CsvTableWriter> csv_;
   std::size_t xlsx_problem_rows_;
   std::size_t problems_ = 0;
   std::size_t omitted_ = 0;

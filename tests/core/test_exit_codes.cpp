@@ -134,3 +134,27 @@ TEST_CASE("report file: an .xlsx report full of problems keeps its summaries", "
   std::string text = testkit::read_file(csv);
   CHECK(std::count(text.begin(), text.end(), '\n') == 6);
 }
+
+TEST_CASE("report file: a CSV report appears whole at close, formulas kept as text", "[format]") {
+  testkit::TempDir dir;
+  auto csv = (dir / "r.csv").string();
+  {
+    cli::ImportReportFile abandoned(csv, {}, 3);
+    abandoned.problem({"a.csv", "", "2", "A", "学生姓名", "name_missing", "学生姓名 is empty"});
+    CHECK_FALSE(std::filesystem::exists(csv));  // written beside it until close()
+  }
+  CHECK_FALSE(std::filesystem::exists(csv));  // an import that fails leaves no half report
+  auto dir_entries = std::distance(std::filesystem::directory_iterator(dir.path()),
+                                   std::filesystem::directory_iterator());
+  CHECK(dir_entries == 0);  // nor its temporary file
+
+  cli::ImportReportFile report(csv, {}, 3);
+  report.problem({"=1+1.csv", "", "2", "A", "学生姓名", "name_missing", "学生姓名 is empty"});
+  report.close();
+  std::string text = testkit::read_file(csv);
+  CHECK(text.rfind("\xEF\xBB\xBF"
+                   "file,sheet,row,column,header,code,message\r\n",
+                   0) == 0);
+  CHECK(text.find("'=1+1.csv,,2,A,学生姓名,name_missing,学生姓名 is empty\r\n") !=
+        std::string::npos);
+}
