@@ -883,6 +883,11 @@ class WorksheetHandler : public XmlHandler {
         row_.number = last_row_ + 1;
         return fail(where() + ": the row number \"" + std::string(digits) + "\" is not valid");
       }
+      if (number <= last_row_) {  // Excel writes each row once, top to bottom
+        row_.number = number;
+        return fail(where() + " comes again or after row " + std::to_string(last_row_) +
+                    " (the file is damaged)");
+      }
     }
     row_.number = number;
     // Cells are emptied, not destroyed: their strings keep their buffers for this row's text.

@@ -445,6 +445,16 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
                "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"A2\"><v>2</v></c></row>");
     check_refused([&] { read("dup.xlsx"); }, ErrorCode::InvalidInput,
                   "the cell A2 comes again or out of order in its row");
+    // The same row twice, or a row above the one before: Excel repairs such a file.
+    write_xlsx(dir / "duprow.xlsx",
+               "<row r=\"2\"><c r=\"A2\"><v>1</v></c></row><row r=\"2\"><c r=\"B2\"><v>2</v>"
+               "</c></row>");
+    check_refused([&] { read("duprow.xlsx"); }, ErrorCode::InvalidInput,
+                  "row 2 comes again or after row 2 (the file is damaged)");
+    write_xlsx(dir / "uprow.xlsx",
+               "<row r=\"5\"><c><v>1</v></c></row><row r=\"3\"><c><v>2</v></c></row>");
+    check_refused([&] { read("uprow.xlsx"); }, ErrorCode::InvalidInput,
+                  "row 3 comes again or after row 5");
     write_xlsx(dir / "c.xlsx", "<row><c r=\"1A\"><v>1</v></c></row>");
     check_refused([&] { read("c.xlsx"); }, ErrorCode::InvalidInput,
                   "the cell reference \"1A\" is not valid");
