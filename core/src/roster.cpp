@@ -457,7 +457,8 @@ void RosterImport::check(CheckedRow& c) const {
   // 手机号码
   const std::string& phone = r.v[kPhone];
   if (!phone.empty() && !valid_mobile(phone)) {
-    found(c, kPhone, "phone_invalid", "手机号码 '" + phone + "' must be 11 digits starting with 1");
+    found(c, kPhone, "phone_invalid",
+          "手机号码 '" + mask_phone_text(phone) + "' must be 11 digits starting with 1");
   }
 
   // 电子邮箱

@@ -109,6 +109,41 @@ std::size_t utf8_length(const std::string& s) {
   return n;
 }
 
+namespace {
+
+// `s` with every character but the first `front` and the last `back` replaced by '*'.
+std::string mask_middle(std::string_view s, std::size_t front, std::size_t back) {
+  std::vector<std::string_view> chars;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+    chars.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < chars.size(); ++i) {
+    bool shown = i < front || i + back >= chars.size();
+    if (shown) {
+      out += chars[i];
+    } else {
+      out += '*';
+    }
+  }
+  return out;
+}
+
+std::string mask_by_length(std::string_view s, std::size_t length, std::size_t front,
+                           std::size_t back) {
+  const std::size_t n = utf8_length(std::string(s));
+  if (n == length) return mask_middle(s, front, back);
+  return n <= 4 ? mask_middle(s, 0, 0) : mask_middle(s, 2, 2);
+}
+
+}  // namespace
+
+std::string mask_id_text(std::string_view s) { return mask_by_length(s, 18, 6, 4); }
+std::string mask_phone_text(std::string_view s) { return mask_by_length(s, 11, 3, 4); }
+
 std::string column_letter(std::size_t index) {
   std::string s;
   ++index;
@@ -216,29 +251,44 @@ std::string school_filter_code(const std::unordered_map<std::string, std::string
 
 std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {
   std::vector<IdRefusal> out;
+  const std::string quoted = "身份证号 '" + mask_id_text(id) + "'";
   for (auto d : check_resident_id(id, now)) {
     switch (d) {
       case IdDefect::Length:
-        out.push_back({"id_length", "身份证号 '" + id + "' has " + std::to_string(utf8_length(id)) +
+        out.push_back({"id_length", quoted + " has " + std::to_string(utf8_length(id)) +
                                         " characters; it must have 18"});
         break;
-      case IdDefect::Characters:
-        out.push_back(
-            {"id_chars", "身份证号 '" + id + "' must be 17 digits followed by a digit or X"});
+      case IdDefect::Characters: {
+        // The ID is masked, so name the first character that cannot be in one.
+        std::string message = quoted + " must be 17 digits followed by a digit or X";
+        std::size_t position = 0;
+        for (std::size_t i = 0; i < id.size();) {
+          std::size_t j = i + 1;
+          while (j < id.size() && (static_cast<unsigned char>(id[j]) & 0xC0) == 0x80) ++j;
+          ++position;
+          const bool ok = (id[i] >= '0' && id[i] <= '9') || (position == 18 && id[i] == 'X');
+          if (!ok) {
+            message +=
+                "; character " + std::to_string(position) + " is '" + id.substr(i, j - i) + "'";
+            break;
+          }
+          i = j;
+        }
+        out.push_back({"id_chars", message});
         break;
+      }
       case IdDefect::CheckDigit:
         out.push_back(
-            {"id_checksum", "身份证号 '" + id +
-                                "' has a wrong check digit (the last character should be " +
+            {"id_checksum", quoted + " has a wrong check digit (the last character should be " +
                                 std::string(1, resident_id_check_char(id)) + ")"});
         break;
       case IdDefect::BirthDate:
-        out.push_back({"id_birthdate", "身份证号 '" + id + "' holds the birth date " +
-                                           id.substr(6, 8) + ", which does not exist"});
+        out.push_back({"id_birthdate", quoted + " holds the birth date " + id.substr(6, 8) +
+                                           ", which does not exist"});
         break;
       case IdDefect::BirthFuture:
-        out.push_back({"id_birth_future", "身份证号 '" + id + "' holds the birth date " +
-                                              id.substr(6, 8) + ", which is in the future"});
+        out.push_back({"id_birth_future", quoted + " holds the birth date " + id.substr(6, 8) +
+                                              ", which is in the future"});
         break;
     }
   }

@@ -696,7 +696,9 @@ TEST_CASE("roster: whole numbers a program wrote with .0 lose it, an ID number w
   CHECK(got == std::vector<std::pair<std::size_t, std::string>>{{3, "id_excel_number"},
                                                                 {4, "excel_number"}});
   REQUIRE(r.problems.size() == 2);
-  CHECK(r.problems[0].message.find(b + ".0") != std::string::npos);
+  CHECK(r.problems[0].message.find("'11****************.0' was stored as a number") !=
+        std::string::npos);  // masked, as personal numbers are in every message
+  CHECK(r.problems[0].message.find(b) == std::string::npos);
   CHECK(r.problems[1].header == "学号");
   CHECK(r.added == 1);
   auto g = ncss::get_graduate(f.store, a);
