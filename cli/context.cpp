@@ -77,6 +77,11 @@ void Context::error(const std::string& line) {
   std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " " << printable(line) << '\n';
 }
 
+void Context::problem(const std::string& line) {
+  clear_progress_line();
+  std::cerr << printable(line) << '\n';
+}
+
 void Context::warn(const std::string& line) {
   clear_progress_line();
   std::cerr << "ncssctl: " << styled(std::cerr, "1;33", "warning:") << " " << printable(line)
@@ -101,7 +106,8 @@ void register_global_options(CLI::App& app, Context& ctx) {
       ->envname("NCSSCTL_BUSY_TIMEOUT")
       ->check(CLI::Range(0, 3600000))
       ->capture_default_str();
-  app.add_flag("-q,--quiet", o.quiet, "no notes or progress on stderr (errors still appear)");
+  app.add_flag("-q,--quiet", o.quiet, "no notes or progress on stderr (errors, warnings and an import's rejected rows "
+                 "still appear)");
 }
 
 }  // namespace cli

@@ -56,6 +56,9 @@ class Context {
   void error(const std::string& line);
   // A warning on stderr, even with --quiet.
   void warn(const std::string& line);
+  // A problem with the input on stderr as it stands (FILE:ROW: ... of an import), even with
+  // --quiet: a rejected row is an error of the data, not a note.
+  void problem(const std::string& line);
 
  private:
   void clear_progress_line();

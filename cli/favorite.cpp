@@ -64,7 +64,7 @@ void run_import(Context& ctx, FavoriteOptions& o) {
   o.import.cohort = o.cohort;
   ImportRun run(ctx, o.report, o.files,
                 {{"added", "新增", true}, {"rejected", "拒绝", true}, {"blank", "空行", true}},
-                o.import.dry_run);
+                o.import.dry_run, o.import.all_or_nothing);
   auto actor = ctx.actor();
   for (const auto& file : o.files) {
     run.file(file, [&](const ncss::ProblemSink& sink) {

@@ -22,12 +22,13 @@ std::vector<Column> summary_columns(const std::vector<Column>& counts) {
 
 ImportRun::ImportRun(Context& ctx, const std::string& report_path,
                      const std::vector<std::string>& inputs,
-                     const std::vector<Column>& count_columns, bool dry_run)
+                     const std::vector<Column>& count_columns, bool dry_run, bool all_or_nothing)
     : ctx_(ctx),
       report_(report_path, inputs),
       summary_(ctx.out(), ctx.format(), summary_columns(count_columns)),
       count_columns_(count_columns.size()),
-      dry_run_(dry_run) {
+      dry_run_(dry_run),
+      all_or_nothing_(all_or_nothing) {
   if (dry_run_) dry_run_session_.emplace(ctx.store());
 }
 
@@ -36,14 +37,18 @@ void ImportRun::file(const std::string& path,
   auto sink = [&](const ncss::RowProblem& p) {
     std::string where = path + ":" + std::to_string(p.row) + ":";
     if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
-    ctx_.note(where + " " + p.code + ": " + p.message);
+    ctx_.problem(where + " " + p.code + ": " + p.message);
     report_.problem({path, p.sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
   };
   try {
     Outcome r = import_one(sink);
-    for (const auto& w : r.warnings) ctx_.note(path + ": warning: " + w);
+    for (const auto& w : r.warnings) ctx_.warn(path + ": " + w);
     std::string status, verdict;
-    if (dry_run_) {
+    if (dry_run_ && all_or_nothing_ && r.rejected > 0) {
+      status = "dry_run_refused";  // what the real run would answer
+      verdict = " (dry run, --all-or-nothing: the real run would write nothing)";
+      any_refused_ = true;
+    } else if (dry_run_) {
       status = r.rejected ? "dry_run_rejected_rows" : "dry_run_ok";
       verdict = " (dry run: nothing written)";
       any_rejected_ |= r.rejected > 0;

@@ -17,10 +17,12 @@ namespace cli {
 
 class Context;
 
-// One import command's run over its files (student import, favorite import): each problem on
-// stderr as FILE:ROW: COLUMN HEADER: CODE: message and in the --report file, one summary row per
-// file on stdout, a file refused whole reported and skipped, and the exit status: 3 when a file
-// was refused (or written nothing under --all-or-nothing), else 4 when rows were rejected.
+// One import command's run over its files (student import, favorite import):
+// - each problem on stderr as FILE:ROW: COLUMN HEADER: CODE: message and in the --report file;
+//   problems and warnings appear even with --quiet, which silences the per-file counts only;
+// - one summary row per file on stdout; a file refused whole is reported and skipped;
+// - the exit status: 3 when a file was refused (or written nothing under --all-or-nothing),
+//   else 4 when rows were rejected.
 class ImportRun {
  public:
   struct Outcome {
@@ -35,9 +37,11 @@ class ImportRun {
   };
 
   // `inputs`: the files to import, which the report must not overwrite. A dry run holds one
-  // DryRunSession for all the files, so each sees the ones before it as in the real run.
+  // DryRunSession for all the files, so each sees the ones before it as in the real run, and
+  // answers as the real run would: with `all_or_nothing`, a file with a rejected row is
+  // dry_run_refused (exit 3), as the real run refuses it.
   ImportRun(Context& ctx, const std::string& report_path, const std::vector<std::string>& inputs,
-            const std::vector<Column>& count_columns, bool dry_run);
+            const std::vector<Column>& count_columns, bool dry_run, bool all_or_nothing);
   void file(const std::string& path,
             const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one);
   // Closes the outputs and sets the context's exit status.
@@ -49,6 +53,7 @@ class ImportRun {
   RowWriter summary_;
   std::size_t count_columns_;
   bool dry_run_;
+  bool all_or_nothing_;
   std::optional<ncss::DryRunSession> dry_run_session_;  // rolled back when the run ends
   bool any_refused_ = false;
   bool any_rejected_ = false;
@@ -60,7 +65,8 @@ template <typename Options>
 void add_import_options(CLI::App* cmd, Options& import, std::string& report) {
   cmd->add_option("--sheet", import.sheet, ".xlsx: the sheet to read (default the first)");
   cmd->add_flag("--dry-run", import.dry_run,
-                "validate and report as the real run would (several files see each other); "
+                "validate and report as the real run would (several files see each other; "
+                "with --all-or-nothing a file with a rejected row is dry_run_refused, exit 3); "
                 "write nothing");
   cmd->add_flag("--all-or-nothing", import.all_or_nothing,
                 "write nothing from a file if any of its rows is rejected");

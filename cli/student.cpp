@@ -104,7 +104,7 @@ void run_import(Context& ctx, const StudentOptions& o) {
                  {"invalidated_favorites", "失效收藏", true},
                  {"invalidated_invitations", "失效邀请", true},
                  {"invalidated_registrations", "失效登记", true}},
-                o.import.dry_run);
+                o.import.dry_run, o.import.all_or_nothing);
   const bool progress_on = !ctx.options.quiet && ::isatty(STDERR_FILENO);
   auto actor = ctx.actor();
   for (const auto& file : o.files) {

@@ -124,6 +124,11 @@ TEST_CASE("cli favorite: import reports rows like the roster import", "[cli][fav
   r = e.run({"favorite", "import", "--employer", kV, f, "--all-or-nothing"});
   CHECK(r.exit_code == 3);
   CHECK(contains(r.err, "already_favorite"));
+  // The dry run says the same (exit 3), and --quiet keeps the rows on stderr.
+  r = e.run(
+      {"--quiet", "favorite", "import", "--employer", kV, f, "--all-or-nothing", "--dry-run"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, f + ":2: B 身份证号: already_favorite:"));
   r = e.run({"favorite", "import", "--employer", kU, f});
   CHECK(r.exit_code == 5);
   r = e.run({"favorite", "import", "--employer", kV, e.file("bad.csv", "x,y\n1,2\n")});

@@ -159,8 +159,26 @@ TEST_CASE("cli student: --all-or-nothing refuses the file with exit 3, --dry-run
   r = o.run({"student", "import", path, "--dry-run"});
   CHECK(r.exit_code == 4);
   CHECK(contains(r.err, "dry run"));
+  // A dry run answers as the real run would: with --all-or-nothing, refused (exit 3).
+  r = o.run({"student", "import", path, "--dry-run", "--all-or-nothing", "--format", "csv"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.out, ",dry_run_refused,"));
+  CHECK(contains(r.err, "the real run would write nothing"));
   CHECK(o.count("SELECT count(*) FROM graduates") == 0);
   CHECK(o.count("SELECT count(*) FROM events") == 0);
+}
+
+TEST_CASE("cli student: --quiet keeps rejected rows and warnings on stderr", "[cli][student]") {
+  Office o;
+  auto path = o.file("quiet.csv", "学生姓名,身份证号,毕业院校,届别,备注\n张三," + kA +
+                                      ",北京大学,2026,\n王五,123,北京大学,2026,\n");
+  auto r = o.run({"--quiet", "student", "import", path});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, path + ":3: B 身份证号: id_length:"));
+  CHECK(contains(r.err, "warning: " + path + ": unknown column E 备注"));
+  CHECK_FALSE(contains(r.err, "1 new"));  // the counts are a note: silenced
+  auto loud = o.run({"student", "import", path});
+  CHECK(contains(loud.err, "0 new"));  // the same file again: 张三 unchanged
 }
 
 TEST_CASE("cli student: a dry run of several files reports what the real run does",
