@@ -21,7 +21,8 @@ const std::vector<ExitStatus>& exit_statuses() {
        "the database cannot be used: missing, not SQLite, wrong schema version, "
        "busy or damaged"},
       {8, "io", "a file could not be read or written"},
-      {9, "check_failed", "`db check` found problems"},
+      {9, "check_failed",
+       "`db check` found problems, or `agreement verify` an agreement not valid"},
       {10, "contact_graduate",
        "withdrawal refused: the graduate has accepted; ask them to abort (请联系学生中止签约)"},
   };
