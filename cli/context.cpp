@@ -106,8 +106,9 @@ void register_global_options(CLI::App& app, Context& ctx) {
       ->envname("NCSSCTL_BUSY_TIMEOUT")
       ->check(CLI::Range(0, 3600000))
       ->capture_default_str();
-  app.add_flag("-q,--quiet", o.quiet, "no notes or progress on stderr (errors, warnings and an import's rejected rows "
-                 "still appear)");
+  app.add_flag("-q,--quiet", o.quiet,
+               "no notes or progress on stderr (errors, warnings and an import's rejected rows "
+               "still appear)");
 }
 
 }  // namespace cli

@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "ncss/error.hpp"
+#include "ncss/identity.hpp"
 #include "ncss/time.hpp"
 
 namespace cli {
@@ -73,6 +74,52 @@ std::string shown_time(const std::string& stored) {
   if (stored.empty()) return "";
   auto t = ncss::parse_time(stored);
   return t ? ncss::format_cst(*t) : stored;
+}
+
+namespace {
+
+enum class Personal { No, IdNumber, Phone };
+
+Personal personal_key(const std::string& key) {
+  if (key == "id_number") return Personal::IdNumber;
+  if (key == "phone" || key == "mobile" ||
+      (key.size() > 6 && key.compare(key.size() - 6, 6, "_phone") == 0)) {
+    return Personal::Phone;
+  }
+  return Personal::No;
+}
+
+void mask_values(nlohmann::json& j, Personal kind) {
+  if (j.is_string()) {
+    const std::string v = j.get<std::string>();
+    j = kind == Personal::IdNumber ? ncss::mask_resident_id(v) : ncss::mask_phone(v);
+  } else if (j.is_structured()) {
+    for (auto& child : j) mask_values(child, kind);  // {"old": ..., "new": ...}
+  }
+}
+
+void mask_personal(nlohmann::json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      Personal kind = personal_key(it.key());
+      if (kind != Personal::No) {
+        mask_values(it.value(), kind);
+      } else {
+        mask_personal(it.value());  // {"changes": {"phone": {"old", "new"}}} and the like
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& child : j) mask_personal(child);
+  }
+}
+
+}  // namespace
+
+std::string masked_json_text(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return text;
+  mask_personal(j);
+  return j.dump();
 }
 
 std::string csv_field(const std::string& v) {

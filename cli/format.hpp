@@ -56,6 +56,10 @@ std::size_t display_width(const std::string& text);
 // not a time is shown as it is.
 std::string shown_time(const std::string& stored);
 std::string csv_field(const std::string& value);
+// JSON text (event details, outbox payloads) as a table shows it: the values of ID-number keys
+// (id_number, recipient_id of a graduate) and phone keys (phone, mobile, *_phone), or of their
+// {"old", "new"} changes, masked; text that is not JSON stays as it is.
+std::string masked_json_text(const std::string& json);
 // Whether `stream` (std::cout or std::cerr) is a terminal that takes colour: never when NO_COLOR
 // is set to anything (https://no-color.org) or TERM is dumb, never for files and pipes.
 bool colour_on(const std::ostream& stream);

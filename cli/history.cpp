@@ -7,6 +7,7 @@
 
 #include "context.hpp"
 #include "ncss/error.hpp"
+#include "ncss/identity.hpp"
 #include "ncss/outbox.hpp"
 #include "ncss/time.hpp"
 
@@ -18,6 +19,7 @@ struct HistoryOptions {
   std::string item;  // an invitation ID, T<id> a termination, R<id> a registration
   std::string graduate;
   std::string employer;
+  bool unmask = false;
 };
 
 void run_history(Context& ctx, const HistoryOptions& o) {
@@ -46,12 +48,15 @@ void run_history(Context& ctx, const HistoryOptions& o) {
   } else {
     events = ncss::history_of_employer(ctx.store(), o.employer);
   }
-  print_events(ctx, events);
+  const std::string subject = !o.item.empty()       ? o.item
+                              : !o.graduate.empty() ? o.graduate
+                                                    : o.employer;
+  print_events(ctx, events, ctx.mask_personal_data(o.unmask, "history", subject, "history"));
 }
 
 }  // namespace
 
-void print_events(Context& ctx, const std::vector<ncss::EventRecord>& events) {
+void print_events(Context& ctx, const std::vector<ncss::EventRecord>& events, bool mask) {
   const bool human = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(),
               {{"event_id", "编号", true},
@@ -63,8 +68,10 @@ void print_events(Context& ctx, const std::vector<ncss::EventRecord>& events) {
                {"reason", "原因"},
                {"details", "详情"}});
   for (const auto& e : events) {
+    const bool graduate = e.subject_type == "graduate";
     w.row({std::to_string(e.id), human ? shown_time(e.at) : e.at, e.actor, e.action, e.subject_type,
-           e.subject_id, e.reason, e.details.dump()});
+           mask && graduate ? ncss::mask_resident_id(e.subject_id) : e.subject_id, e.reason,
+           mask ? masked_json_text(e.details.dump()) : e.details.dump()});
   }
 }
 
@@ -82,6 +89,8 @@ void register_history(CLI::App& app, Context& ctx) {
   cmd->add_option("--employer", o->employer,
                   "an employer's credit code: its record, verification, favourites, templates, "
                   "invitations and their terminations");
+  cmd->add_flag("--unmask", o->unmask,
+                "show ID numbers and phones in full in the table (recorded)");
   cmd->callback([&ctx, o] { run_history(ctx, *o); });
 }
 

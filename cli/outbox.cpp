@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "context.hpp"
+#include "ncss/identity.hpp"
 
 namespace cli {
 
@@ -13,6 +14,7 @@ namespace {
 struct OutboxOptions {
   std::string status = "pending";
   bool mark_sent = false;
+  bool unmask = false;
 };
 
 const std::vector<Column> kOutboxColumns = {
@@ -21,11 +23,18 @@ const std::vector<Column> kOutboxColumns = {
     {"template", "模板"},   {"payload", "内容"},          {"status", "状态"},
     {"sent_at", "发送时间"}};
 
-void write(Context& ctx, const std::vector<ncss::OutboxMessage>& messages) {
+// A table (not --unmask) masks a graduate's ID number and the personal numbers of payloads, and
+// shows times in China Standard Time; CSV and JSON, which gateways read, carry them as stored.
+void write(Context& ctx, const std::vector<ncss::OutboxMessage>& messages, bool mask) {
+  const bool human = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(), kOutboxColumns);
   for (const auto& m : messages) {
-    w.row({std::to_string(m.id), std::to_string(m.event_id), m.created_at, m.channel,
-           m.recipient_type, m.recipient_id, m.template_name, m.payload, m.status, m.sent_at});
+    const bool graduate = m.recipient_type == "graduate";
+    w.row({std::to_string(m.id), std::to_string(m.event_id),
+           human ? shown_time(m.created_at) : m.created_at, m.channel, m.recipient_type,
+           mask && graduate ? ncss::mask_resident_id(m.recipient_id) : m.recipient_id,
+           m.template_name, mask ? masked_json_text(m.payload) : m.payload, m.status,
+           human ? shown_time(m.sent_at) : m.sent_at});
   }
 }
 
@@ -39,16 +48,23 @@ void register_outbox(CLI::App& app, Context& ctx) {
   list->add_option("--status", o->status, "pending, sent, failed or all")
       ->check(CLI::IsMember({"pending", "sent", "failed", "all"}))
       ->capture_default_str();
+  list->add_flag("--unmask", o->unmask,
+                 "show graduates' ID numbers and phones in full in the table (recorded)");
   list->callback([&ctx, o] {
-    write(ctx, ncss::list_outbox(ctx.store(), o->status == "all" ? "" : o->status));
+    bool mask = ctx.mask_personal_data(o->unmask, "outbox", o->status, "outbox list");
+    write(ctx, ncss::list_outbox(ctx.store(), o->status == "all" ? "" : o->status), mask);
   });
   auto* exp = outbox->add_subcommand(
       "export",
       "print every pending message; with --mark-sent, mark exactly those sent in the "
       "same transaction, so a gateway takes each message once");
   exp->add_flag("--mark-sent", o->mark_sent, "mark the exported messages sent");
-  exp->callback(
-      [&ctx, o] { write(ctx, ncss::take_outbox(ctx.store(), o->mark_sent, ctx.actor())); });
+  exp->add_flag("--unmask", o->unmask,
+                "show graduates' ID numbers and phones in full in the table (recorded)");
+  exp->callback([&ctx, o] {
+    bool mask = ctx.mask_personal_data(o->unmask, "outbox", "pending", "outbox export");
+    write(ctx, ncss::take_outbox(ctx.store(), o->mark_sent, ctx.actor()), mask);
+  });
 }
 
 }  // namespace cli

@@ -167,7 +167,9 @@ void run_show(Context& ctx, const RegisterOptions& o) {
 
 void run_history(Context& ctx, const RegisterOptions& o) {
   // The registration's events and those of its offline terminations.
-  print_events(ctx, ncss::history_of_registration(ctx.store(), o.id));
+  print_events(
+      ctx, ncss::history_of_registration(ctx.store(), o.id),
+      ctx.mask_personal_data(o.unmask, "registration", std::to_string(o.id), "register history"));
 }
 
 using Options = std::shared_ptr<RegisterOptions>;
@@ -393,6 +395,8 @@ void register_register(CLI::App& app, Context& ctx) {
   auto* history = reg->add_subcommand(
       "history", "a registration's events, oldest first (the school sees the graduate's voids)");
   add_id(history, o);
+  history->add_flag("--unmask", o->unmask,
+                    "show ID numbers and phones in full in the table (recorded)");
   history->callback([&ctx, o] { run_history(ctx, *o); });
 }
 

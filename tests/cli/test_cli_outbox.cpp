@@ -122,3 +122,43 @@ TEST_CASE("cli stats: graduates and every state, zeros included", "[cli][stats]"
   CHECK(j[1]["count"] == 0);
   CHECK(o.run({"stats", "--school", "火星大学"}).exit_code == 2);
 }
+
+TEST_CASE("cli history and outbox: tables mask ID numbers and phones unless --unmask",
+          "[cli][history][outbox]") {
+  Office o;
+  auto roster = (o.dir / "p.csv").string();
+  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别,手机号码\n张三," + kId +
+                                  ",北京大学,2026,13800000001\n");
+  REQUIRE(o.run({"student", "import", roster}).exit_code == 0);
+  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别,手机号码\n张三," + kId +
+                                  ",北京大学,2026,13900000002\n");
+  REQUIRE(o.run({"student", "import", roster}).exit_code == 0);
+  const std::string masked_id = ncss::mask_resident_id(kId);
+
+  auto table = o.run({"history", "--graduate", kId, "--format", "table"});
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.find(kId) == std::string::npos);
+  CHECK(table.out.find("13800000001") == std::string::npos);
+  CHECK(table.out.find("13900000002") == std::string::npos);
+  CHECK(table.out.find(masked_id) != std::string::npos);  // the subject
+  CHECK(table.out.find("\"old\":\"138****0001\"") != std::string::npos);
+  CHECK(table.out.find("\"new\":\"139****0002\"") != std::string::npos);
+  // Scripts get the record as stored; --unmask shows it in the table and is recorded.
+  auto json = o.run({"history", "--graduate", kId, "--format", "json"});
+  CHECK(json.out.find("13800000001") != std::string::npos);
+  CHECK(o.count("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == 0);
+  auto unmasked = o.run({"history", "--graduate", kId, "--format", "table", "--unmask"});
+  CHECK(unmasked.out.find("13800000001") != std::string::npos);
+  CHECK(o.count("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == 1);
+
+  auto outbox = o.run({"outbox", "list", "--format", "table"});
+  CHECK(outbox.out.find(masked_id) != std::string::npos);
+  CHECK(outbox.out.find(kId) == std::string::npos);
+  CHECK(outbox.out.find("2026-05-20 09:00:00 +08:00") != std::string::npos);  // not UTC
+  auto exported = o.run({"outbox", "export", "--format", "table"});
+  CHECK(exported.out.find(kId) == std::string::npos);
+  auto csv = o.run({"outbox", "list", "--format", "csv"});
+  CHECK(csv.out.find(kId) != std::string::npos);  // what a gateway reads
+  CHECK(o.run({"outbox", "list", "--format", "table", "--unmask"}).out.find(kId) !=
+        std::string::npos);
+}
