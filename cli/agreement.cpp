@@ -125,6 +125,8 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
   }
   fs::path dir = output_directory(o.out_dir);
   Batch batch(ctx, o.records.size());
+  // Masked in a table, in full in CSV and JSON for scripts, as every listing.
+  const bool mask = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(),
               {{"id_number", "身份证号"}, {"name", "姓名"}, {"file", "文件"}});
   for (const auto& id_number : o.records) {
@@ -138,7 +140,7 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
       fs::path file = dir / ncss::agreement_file_name(naming);
       ncss::write_file_atomically(file, ncss::blank_agreement_pdf(blank, layout, ctx.now()));
       batch.written();
-      w.row({ncss::mask_resident_id(g.id_number), g.name, file.string()});
+      w.row({mask ? ncss::mask_resident_id(g.id_number) : g.id_number, g.name, file.string()});
     } catch (const ncss::Error& e) {
       batch.failed("graduate " + ncss::mask_resident_id(id_number), e);
     }
@@ -258,7 +260,8 @@ void register_agreement(CLI::App& app, Context& ctx) {
   auto* state = pdf->add_option("--state", o->filter.state,
                                 "with --all: signed (已签约, the default) or terminating (解约中)")
                     ->check(CLI::IsMember({"signed", "terminating"}));
-  pdf->add_option("--school", o->filter.school_code, "with --all: the school's code");
+  pdf->add_option("--school", o->filter.school_code,
+                  "with --all: the school (code, name or former name)");
   pdf->add_option("--cohort", o->filter.cohort, "with --all: the cohort (届别)")
       ->check(kCohortYear);
   pdf->add_option("--employer", o->filter.employer_code,
@@ -270,7 +273,8 @@ void register_agreement(CLI::App& app, Context& ctx) {
                 "number: the graduate's and school's parts filled in, the rest left to write on, "
                 "no verification code");
   pdf->add_option("--graduate-cohort", o->blank_cohort,
-                  "with --blank: the cohort, when an ID number is on several rosters");
+                  "with --blank: the cohort, when an ID number is on several rosters")
+      ->check(kCohortYear);
   pdf->add_option("-o,--output", o->out_dir, "the directory (created if missing)")->required();
   add_template_option(pdf, *o);
   pdf->callback([&ctx, o, state] {

@@ -14,6 +14,8 @@
 #include "ncss/pdf_writer.hpp"
 #include "ncss/signing_state.hpp"
 #include "store_impl.hpp"
+#include "text_rules.hpp"
+#include "text_rules.hpp"
 
 namespace ncss {
 
@@ -327,6 +329,9 @@ std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& fil
                                ": agreement PDFs are made of agreements in force only, signed "
                                "(已签约) or terminating (解约中)");
   }
+  // A school named by code, name or former name; one that names nothing is NotFound (exit 2), as
+  // every other --school, not an empty batch.
+  const std::string school = school_filter_code(database(store), filter.school_code);
   SQLite::Statement q(database(store),
                       "SELECT i.id FROM invitations i JOIN graduates g ON g.id = i.graduate_id "
                       "WHERE i.state = :state AND i.agreement_no IS NOT NULL "
@@ -334,7 +339,7 @@ std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& fil
                       "AND (:cohort = 0 OR g.cohort = :cohort) "
                       "AND (:employer = '' OR i.employer_code = :employer) ORDER BY i.id");
   q.bind(":state", filter.state);
-  q.bind(":school", filter.school_code);
+  q.bind(":school", school);
   q.bind(":cohort", filter.cohort);
   q.bind(":employer", filter.employer_code);
   std::vector<std::int64_t> ids;

@@ -413,6 +413,18 @@ TEST_CASE("cli agreement pdf: --jobs gives the same files, --state picks termina
             .exit_code == 2);
   CHECK(w.run({"agreement", "pdf", "1", "--state", "signed", "-o", terminating.path().string()})
             .exit_code == 2);
+
+  // --school takes a name as every --school does; one that names nothing is exit 2, not an empty
+  // batch that looks like success.
+  TempDir by_name;
+  auto named = w.run({"--format", "csv", "agreement", "pdf", "--all", "--school", "北京大学", "-o",
+                      by_name.path().string()});
+  CHECK(named.exit_code == 0);
+  CHECK(contains(named.err, "1 written, 0 failed"));  // the signed one; the other is 解约中
+  auto unknown =
+      w.run({"agreement", "pdf", "--all", "--school", "99999", "-o", by_name.path().string()});
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.err, "unknown school '99999'"));
 }
 
 TEST_CASE("cli agreement pdf --blank: the paper form for offline signing",
@@ -427,7 +439,12 @@ TEST_CASE("cli agreement pdf --blank: the paper form for offline signing",
   CHECK(contains(r.err, "1 written, 1 failed"));
   auto file = out / "线下签约_李四_2.pdf";
   REQUIRE(fs::exists(file));
-  CHECK(!contains(r.out, kB));  // masked in the listing
+  CHECK(contains(r.out, kB + ",李四,"));  // CSV is for scripts: in full
+  auto table =
+      w.run({"--format", "table", "agreement", "pdf", "--blank", kB, "-o", out.path().string()});
+  CHECK(table.exit_code == 0);
+  CHECK(!contains(table.out, kB));  // a table masks it
+  CHECK(contains(table.out, kB.substr(0, 6) + "********"));
   auto text = shell("pdftotext -layout '" + file.string() + "' -");
   REQUIRE(text.status == 0);
   auto flat = squeezed(text.text);
@@ -444,6 +461,11 @@ TEST_CASE("cli agreement pdf --blank: the paper form for offline signing",
             .exit_code == 2);
   CHECK(w.run({"agreement", "pdf", "--blank", "--all", "-o", out.path().string()}).exit_code == 2);
   CHECK(w.run({"agreement", "pdf", "--blank", "-o", out.path().string()}).exit_code == 2);
+  // --graduate-cohort is a year like every cohort option: 26 is a usage error, not "not found".
+  auto typo = w.run(
+      {"agreement", "pdf", "--blank", kB, "--graduate-cohort", "26", "-o", out.path().string()});
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.err, "--graduate-cohort"));
 }
 
 TEST_CASE("cli db check: an agreement changed after approval no longer matches its code",

@@ -56,7 +56,7 @@ Agreement load_agreement(Store& store, std::int64_t invitation_id);
 
 struct AgreementFilter {
   std::string state = "signed";  // signed or terminating (the agreements in force)
-  std::string school_code;       // empty: every school
+  std::string school_code;       // code, name or former name; empty: every school
   int cohort = 0;                // 0: every cohort
   std::string employer_code;
 };
