@@ -52,7 +52,8 @@ void run_sweep(Context& ctx, const SweepOptions& o) {
                                                              {"deadline", "应约截止时间"}});
     };
     sink.item = [&](const ncss::SweepItem& i) {
-      rows->row({std::to_string(i.invitation_id), i.employer_code, i.deadline});
+      rows->row({std::to_string(i.invitation_id), i.employer_code,
+                 f == Format::Table ? shown_time(i.deadline) : i.deadline});
     };
   }
   ncss::sweep_expired(ctx.store(), ctx.actor(), o.dry_run, sink);

@@ -56,6 +56,14 @@ TEST_CASE("cli sweep: quiet for cron, idempotent, dry run writes nothing", "[cli
   auto r = s.run({"sweep", "--dry-run", "--format", "json"});
   CHECK(r.exit_code == 0);
   CHECK(contains(r.out, "\"invitation_ids\":[1]"));
+  // A dry run lists wherever its output goes; its table shows the deadline in +08:00.
+  auto csv = s.run({"sweep", "--dry-run"});
+  CHECK(contains(csv.out, "invitation_id,employer,deadline\n1,"));
+  CHECK(contains(csv.out, "Z\n"));  // UTC for scripts
+  auto table = s.run({"sweep", "--dry-run", "--format", "table"});
+  CHECK(contains(table.out, "1 would expire"));
+  CHECK(contains(table.out, " +08:00"));
+  CHECK(!contains(table.out, "Z\n"));
   CHECK(s.count("SELECT count(*) FROM invitations WHERE state = 'failed'") == 0);
   r = s.run({"sweep", "--quiet"});  // stdout is not a terminal: silent
   CHECK(r.exit_code == 0);
