@@ -119,7 +119,11 @@ void run_show(Context& ctx, const InviteOptions& o) {
   if (!responded && v.state == S::Failed) wait_time = shown_time(v.updated_at);
   std::string review_time = reviewed ? shown_time(v.reviewed_at) : "";
   RowWriter w(ctx.out(), ctx.format(), {{"field", "项目"}, {"value", "内容"}});
-  auto row = [&](const std::string& k, const std::string& val) { w.row({k, val}); };
+  // "terms 补充条款": the table shows the key and its label, CSV and JSON the stable key alone.
+  const bool human = ctx.format() == Format::Table;
+  auto row = [&](const std::string& k, const std::string& val) {
+    w.row({human ? k : k.substr(0, k.find(' ')), val});
+  };
   row("invitation_id", std::to_string(v.id));
   row("employer", v.employer_code + " " + v.employer_name);
   row("name", v.name);

@@ -125,7 +125,11 @@ void run_show(Context& ctx, const RegisterOptions& o) {
   bool mask =
       ctx.mask_personal_data(o.unmask, "registration", std::to_string(o.id), "register show");
   RowWriter w(ctx.out(), ctx.format(), {{"field", "项目"}, {"value", "内容"}});
-  auto row = [&](const std::string& k, const std::string& val) { w.row({k, val}); };
+  // "terms 补充条款": the table shows the key and its label, CSV and JSON the stable key alone.
+  const bool human = ctx.format() == Format::Table;
+  auto row = [&](const std::string& k, const std::string& val) {
+    w.row({human ? k : k.substr(0, k.find(' ')), val});
+  };
   row("registration_id", std::to_string(v.id));
   row("kind", std::string(ncss::registration_kind_name(v.kind)));
   row("kind_name 登记类型", ncss::registration_kind_text(v.kind));

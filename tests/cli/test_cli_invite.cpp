@@ -2,6 +2,7 @@
 // school's corrections (student correct|remove|restore) that make invitations invalid (失效).
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -86,11 +87,18 @@ TEST_CASE("cli invite: issue, list, show, respond", "[cli][invite]") {
   auto acc = w.run({"invite", "respond", "1", "--accept"});
   INFO(acc.err);
   REQUIRE(acc.exit_code == 0);
-  auto show = w.run({"invite", "show", "1"});
+  auto show = w.run({"--format", "table", "invite", "show", "1"});
   REQUIRE(show.exit_code == 0);
-  CHECK(contains(show.out, "单位已发起邀请"));
+  CHECK(contains(show.out, "step1 单位已发起邀请"));
   CHECK(contains(show.out, "学生已应约提交审核中"));
   CHECK(contains(show.out, "2026-05-20 09:00:00 +08:00"));
+  // Scripts get the stable keys alone.
+  auto json = nlohmann::json::parse(w.run({"--format", "json", "invite", "show", "1"}).out);
+  std::vector<std::string> fields;
+  for (const auto& row : json) fields.push_back(row["field"].get<std::string>());
+  CHECK(std::find(fields.begin(), fields.end(), "step1") != fields.end());
+  CHECK(std::find(fields.begin(), fields.end(), "terms") != fields.end());
+  for (const auto& f : fields) CHECK(f.find(' ') == std::string::npos);
 }
 
 TEST_CASE("cli invite: a re-import as 委培 ends the online signing begun as 非定向",

@@ -141,6 +141,9 @@ TEST_CASE("cli register paper: filed, shown, listed masked", "[cli][register]") 
   auto unmasked = w.run({"--format", "table", "register", "show", "1", "--unmask"});
   CHECK(contains(unmasked.out, kA));
   CHECK(w.events("pii.unmask") == 1);
+  auto csv = w.run({"--format", "csv", "register", "show", "1"});
+  CHECK(contains(csv.out, "\nkind_name,"));  // the stable key alone, the label in tables
+  CHECK_FALSE(contains(csv.out, "登记类型"));
 
   auto list = w.run({"--format", "table", "register", "list", "--kind", "paper"});
   REQUIRE(list.exit_code == 0);
