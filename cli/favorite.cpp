@@ -37,7 +37,8 @@ const std::vector<Column> kFavoriteColumns = {
     {"major", "专业"},           {"cohort", "届别", true}, {"status", "状态"},
     {"added_at", "收藏时间"}};
 
-std::vector<std::string> favorite_row(const ncss::Favorite& f, bool mask) {
+// `human`: a table, whose time is China Standard Time; `mask` too unless --unmask.
+std::vector<std::string> favorite_row(const ncss::Favorite& f, bool mask, bool human) {
   return {mask ? ncss::mask_resident_id(f.id_number) : f.id_number,
           f.name,
           f.gender,
@@ -47,7 +48,7 @@ std::vector<std::string> favorite_row(const ncss::Favorite& f, bool mask) {
           f.major,
           std::to_string(f.cohort),
           f.status,
-          f.added_at};
+          human ? shown_time(f.added_at) : f.added_at};
 }
 
 void run_add(Context& ctx, const FavoriteOptions& o) {
@@ -57,7 +58,7 @@ void run_add(Context& ctx, const FavoriteOptions& o) {
   ctx.note("added " + ncss::mask_resident_id(f.id_number) + " " + f.name + " (" +
            std::to_string(f.cohort) + ") to the favourites of " + o.employer);
   RowWriter w(ctx.out(), ctx.format(), kFavoriteColumns);
-  w.row(favorite_row(f, ctx.format() == Format::Table));
+  w.row(favorite_row(f, ctx.format() == Format::Table, ctx.format() == Format::Table));
 }
 
 void run_import(Context& ctx, FavoriteOptions& o) {
@@ -94,7 +95,9 @@ void run_list(Context& ctx, const FavoriteOptions& o) {
   auto favorites = ncss::list_favorites(ctx.store(), o.employer, o.cohort);
   bool mask = ctx.mask_personal_data(o.unmask, "employer", o.employer, "favorite list");
   RowWriter w(ctx.out(), ctx.format(), kFavoriteColumns);
-  for (const auto& f : favorites) w.row(favorite_row(f, mask));
+  for (const auto& f : favorites) {
+    w.row(favorite_row(f, mask, ctx.format() == Format::Table));
+  }
 }
 
 void add_employer(CLI::App* cmd, FavoriteOptions& o) {

@@ -4,6 +4,7 @@
 // every kind.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -125,6 +126,13 @@ TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys"
       ++n;
     }
     CHECK(n == json.size());
+
+    // Tables show times in China Standard Time, never the stored UTC (history and outbox carry
+    // JSON details whose own times stay as recorded).
+    if (listing[0] != "history" && listing[0] != "outbox") {
+      static const std::regex utc(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+      CHECK_FALSE(std::regex_search(run("table"), utc));
+    }
   }
   // sweep's report is one object in JSON (expired and invitation_ids) and
   // the invitations in CSV.
