@@ -15,7 +15,6 @@
 #include "ncss/signing_state.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
-#include "text_rules.hpp"
 
 namespace ncss {
 
@@ -341,7 +340,7 @@ std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& fil
   q.bind(":state", filter.state);
   q.bind(":school", school);
   q.bind(":cohort", filter.cohort);
-  q.bind(":employer", filter.employer_code);
+  q.bind(":employer", employer_filter_code(database(store), filter.employer_code));
   std::vector<std::int64_t> ids;
   while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
   return ids;

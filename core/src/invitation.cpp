@@ -631,7 +631,7 @@ void for_each_invitation(Store& store, const InvitationFilter& f,
       for (auto s : kSigningStates) known |= signing_state_list(s) == f.list;
       if (!known) throw Error::invalid_input("--list '" + f.list + "' is not a list (栏目)");
     }
-    std::string code = f.employer_code.empty() ? "" : normalize_credit_code(f.employer_code);
+    std::string code = employer_filter_code(db, f.employer_code);
     const std::string school = school_filter_code(db, f.school);
     SQLite::Statement q(
         db, std::string(kSelectInvitation) +

@@ -1098,7 +1098,7 @@ void for_each_registration(Store& store, const RegistrationFilter& f,
     q.bind(":cohort", f.cohort);
     q.bind(":kind", f.kind);
     q.bind(":state", f.state);
-    q.bind(":id", f.id_number.empty() ? "" : normalize_resident_id(f.id_number));
+    q.bind(":id", graduate_filter_id(db, f.id_number));
     while (q.executeStep()) sink(read_registration(q));
   });
 }

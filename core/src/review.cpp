@@ -30,7 +30,7 @@ std::vector<ReviewItem> awaiting_in(SQLite::Database& db, const ReviewFilter& f)
   q.bind(":school", school);
   q.bind(":dept", trim(f.department));
   q.bind(":cohort", f.cohort);
-  q.bind(":employer", trim(f.employer));
+  q.bind(":employer", employer_filter_code(db, f.employer));
   std::vector<ReviewItem> out;
   while (q.executeStep()) {
     ReviewItem r;

@@ -518,10 +518,10 @@ void for_each_termination(Store& store, const TerminationFilter& f,
                 "OR g.id_number = :id) AND (:dept = '' OR g.department = :dept) ORDER BY t.id");
     q.bind(":phases", phases);
     q.bind(":phase", f.phase);
-    q.bind(":employer", f.employer.empty() ? std::string() : normalize_credit_code(f.employer));
+    q.bind(":employer", employer_filter_code(db, f.employer));
     q.bind(":school", school);
     q.bind(":cohort", f.cohort);
-    q.bind(":id", f.id_number.empty() ? std::string() : normalize_resident_id(f.id_number));
+    q.bind(":id", graduate_filter_id(db, f.id_number));
     q.bind(":dept", trim(f.department));
     while (q.executeStep()) sink(read_termination(q));
   });

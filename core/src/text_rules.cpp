@@ -236,6 +236,31 @@ std::string school_filter_code(SQLite::Database& db, const std::string& filter) 
   return school_filter_code(load_school_names(db), filter);
 }
 
+std::string employer_filter_code(SQLite::Database& db, const std::string& filter) {
+  if (trim(filter).empty()) return "";
+  std::string code = normalize_credit_code(filter);
+  SQLite::Statement q(db, "SELECT 1 FROM employers WHERE credit_code = :code");
+  q.bind(":code", code);
+  if (!q.executeStep()) {
+    throw Error(ErrorCode::NotFound, "unknown employer '" + trim(filter) +
+                                         "': no employer is registered with this credit code "
+                                         "(统一社会信用代码)");
+  }
+  return code;
+}
+
+std::string graduate_filter_id(SQLite::Database& db, const std::string& filter) {
+  if (trim(filter).empty()) return "";
+  std::string id = normalize_resident_id(filter);
+  SQLite::Statement q(db, "SELECT 1 FROM graduates WHERE id_number = :id LIMIT 1");
+  q.bind(":id", id);
+  if (!q.executeStep()) {
+    throw Error(ErrorCode::NotFound,
+                "graduate not found: no roster holds the ID number " + mask_resident_id(id));
+  }
+  return id;
+}
+
 std::string school_filter_code(const std::unordered_map<std::string, std::string>& names,
                                const std::string& filter) {
   std::string key = trim(filter);

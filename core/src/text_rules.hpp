@@ -62,6 +62,12 @@ std::unordered_map<std::string, std::string> load_school_names(SQLite::Database&
 // A --school filter (code, identifier, name or former name, trimmed) → its code; "" for an empty
 // filter. An unknown school is NotFound: a filter naming nothing is a mistake, not an empty list.
 std::string school_filter_code(SQLite::Database& db, const std::string& filter);
+// An --employer filter → the credit code it names, normalised; "" for an empty filter. One that
+// names no registered employer is NotFound, as an unknown school is: a typo is not an empty list.
+std::string employer_filter_code(SQLite::Database& db, const std::string& filter);
+// A --graduate filter (an ID number) → normalised; "" for an empty filter; NotFound when no
+// roster holds it.
+std::string graduate_filter_id(SQLite::Database& db, const std::string& filter);
 // The same against names already loaded with load_school_names.
 std::string school_filter_code(const std::unordered_map<std::string, std::string>& names,
                                const std::string& filter);

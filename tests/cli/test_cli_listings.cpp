@@ -146,3 +146,33 @@ TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys"
   REQUIRE(!csv.empty());
   CHECK(csv.size() - 1 == report["invitation_ids"].size());
 }
+
+TEST_CASE("cli: a filter naming no employer or graduate is exit 2, not an empty list",
+          "[cli][listings]") {
+  testkit::TempDir dir;
+  const std::string db = (dir / "ncss.db").string();
+  REQUIRE(testkit::run_ncssctl({"--db", db, "init"}).exit_code == 0);
+  const std::string employer = "91110108749352307A", graduate = "110105200301150012";
+  const std::vector<std::vector<std::string>> commands = {
+      {"invite", "list", "--employer", employer},
+      {"review", "list", "--employer", employer},
+      {"terminate", "list", "--employer", employer},
+      {"favorite", "list", "--employer", employer},
+      {"agreement", "pdf", "--all", "--employer", employer, "-o", (dir / "pdf").string()},
+      {"terminate", "list", "--graduate", graduate},
+      {"register", "list", "--graduate", graduate},
+  };
+  for (const auto& command : commands) {
+    std::vector<std::string> args{"--db", db};
+    args.insert(args.end(), command.begin(), command.end());
+    auto r = testkit::run_ncssctl(args);
+    INFO(command[0] << " " << command[1] << " " << command[2] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK((testkit::contains(r.err, employer) ||
+           testkit::contains(r.err, "no roster holds the ID number 110105********0012")));
+    CHECK(r.out.empty());
+  }
+  // Without a filter the same listings are empty and fine.
+  CHECK(testkit::run_ncssctl({"--db", db, "invite", "list"}).exit_code == 0);
+  CHECK(testkit::run_ncssctl({"--db", db, "register", "list"}).exit_code == 0);
+}
