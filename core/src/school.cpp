@@ -37,6 +37,20 @@ void load_former_names(SQLite::Database& db, School& s) {
 
 std::vector<School> list_schools(Store& store, const SchoolFilter& filter) {
   return with_storage_errors([&] {
+    // A filter that names nothing is a mistake (北京 for 北京市), not an empty list.
+    if (!filter.level.empty() && filter.level != "本科" && filter.level != "专科" &&
+        filter.level != "成人" && filter.level != "其他") {
+      throw Error::usage("--level '" + filter.level + "' must be 本科, 专科, 成人 or 其他");
+    }
+    if (!filter.province.empty()) {
+      SQLite::Statement p(database(store), "SELECT 1 FROM schools WHERE province = :p LIMIT 1");
+      p.bind(":p", filter.province);
+      if (!p.executeStep()) {
+        throw Error(ErrorCode::NotFound, "no institution is in the province '" + filter.province +
+                                             "': write it in full, as 北京市, 广东省 or "
+                                             "新疆维吾尔自治区");
+      }
+    }
     SQLite::Statement q(database(store),
                         std::string("SELECT ") + kColumns +
                             " FROM schools s WHERE (:province = '' OR s.province = :province) "

@@ -145,6 +145,12 @@ TEST_CASE("cli: school show 10001 prints 北京大学", "[cli]") {
   std::size_t lines = std::count(r.out.begin(), r.out.end(), '\n');
   CHECK(lines >= 7);
   CHECK(contains(r.out, "西藏大学"));
+  // A filter that names nothing is exit 2, not an empty list.
+  r = run_ncssctl({"--db", db, "school", "list", "--province", "西藏"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "西藏"));
+  CHECK(run_ncssctl({"--db", db, "school", "list", "--level", "bogus"}).exit_code == 2);
+  CHECK(run_ncssctl({"--db", db, "school", "list", "--level", "专科"}).exit_code == 0);
 }
 
 TEST_CASE("cli: unknown code table, school and option give the usage status", "[cli]") {
