@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace ncss {
 
@@ -122,20 +123,46 @@ std::optional<ResidentIdInfo> resident_id_info(std::string_view id) {
   return info;
 }
 
-std::string mask_resident_id(std::string_view id) {
-  if (id.size() != 18) {
-    // Not a well-formed number: show no more than its ends.
-    if (id.size() <= 4) return std::string(id.size(), '*');
-    return std::string(id.substr(0, 2)) + std::string(id.size() - 4, '*') +
-           std::string(id.substr(id.size() - 2));
+namespace {
+
+// `s` with every character but the first `front` and the last `back` replaced by '*'. Characters,
+// not bytes: a refused cell may hold any text, and a cut character would garble the output.
+std::string mask_middle(std::string_view s, std::size_t front, std::size_t back) {
+  std::vector<std::string_view> chars;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+    chars.push_back(s.substr(i, j - i));
+    i = j;
   }
-  return std::string(id.substr(0, 6)) + "********" + std::string(id.substr(14));
+  std::string out;
+  for (std::size_t i = 0; i < chars.size(); ++i) {
+    if (i < front || i + back >= chars.size()) {
+      out += chars[i];
+    } else {
+      out += '*';
+    }
+  }
+  return out;
+}
+
+std::size_t characters(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string mask_resident_id(std::string_view id) {
+  const std::size_t n = characters(id);
+  if (n == 18) return mask_middle(id, 6, 4);
+  // Not a well-formed number: show no more than its ends.
+  return n <= 4 ? mask_middle(id, 0, 0) : mask_middle(id, 2, 2);
 }
 
 std::string mask_phone(std::string_view phone) {
-  if (phone.size() < 7) return std::string(phone.size(), '*');
-  return std::string(phone.substr(0, 3)) + std::string(phone.size() - 7, '*') +
-         std::string(phone.substr(phone.size() - 4));
+  return characters(phone) < 7 ? mask_middle(phone, 0, 0) : mask_middle(phone, 3, 4);
 }
 
 std::string normalize_credit_code(std::string_view raw) {

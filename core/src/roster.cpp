@@ -458,7 +458,7 @@ void RosterImport::check(CheckedRow& c) const {
   const std::string& phone = r.v[kPhone];
   if (!phone.empty() && !valid_mobile(phone)) {
     found(c, kPhone, "phone_invalid",
-          "手机号码 '" + mask_phone_text(phone) + "' must be 11 digits starting with 1");
+          "手机号码 '" + mask_phone(phone) + "' must be 11 digits starting with 1");
   }
 
   // 电子邮箱

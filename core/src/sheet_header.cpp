@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "ncss/error.hpp"
+#include "ncss/identity.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -103,7 +104,7 @@ std::optional<CellRefusal> refuse_id_number_kept_as_number(const Cell* cell,
                                                            const std::string& text) {
   if ((cell && cell->kind == CellKind::Number) || is_scientific(text) || is_point_zero(text)) {
     return CellRefusal{"id_excel_number",
-                       "身份证号 '" + mask_id_text(text) +
+                       "身份证号 '" + mask_resident_id(text) +
                            "' was stored as a number, so the spreadsheet dropped its last digits "
                            "(it keeps 15); format the column as text and type the ID number "
                            "again"};

@@ -109,41 +109,6 @@ std::size_t utf8_length(const std::string& s) {
   return n;
 }
 
-namespace {
-
-// `s` with every character but the first `front` and the last `back` replaced by '*'.
-std::string mask_middle(std::string_view s, std::size_t front, std::size_t back) {
-  std::vector<std::string_view> chars;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t j = i + 1;
-    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
-    chars.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  std::string out;
-  for (std::size_t i = 0; i < chars.size(); ++i) {
-    bool shown = i < front || i + back >= chars.size();
-    if (shown) {
-      out += chars[i];
-    } else {
-      out += '*';
-    }
-  }
-  return out;
-}
-
-std::string mask_by_length(std::string_view s, std::size_t length, std::size_t front,
-                           std::size_t back) {
-  const std::size_t n = utf8_length(std::string(s));
-  if (n == length) return mask_middle(s, front, back);
-  return n <= 4 ? mask_middle(s, 0, 0) : mask_middle(s, 2, 2);
-}
-
-}  // namespace
-
-std::string mask_id_text(std::string_view s) { return mask_by_length(s, 18, 6, 4); }
-std::string mask_phone_text(std::string_view s) { return mask_by_length(s, 11, 3, 4); }
-
 std::string column_letter(std::size_t index) {
   std::string s;
   ++index;
@@ -276,7 +241,7 @@ std::string school_filter_code(const std::unordered_map<std::string, std::string
 
 std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {
   std::vector<IdRefusal> out;
-  const std::string quoted = "身份证号 '" + mask_id_text(id) + "'";
+  const std::string quoted = "身份证号 '" + mask_resident_id(id) + "'";
   for (auto d : check_resident_id(id, now)) {
     switch (d) {
       case IdDefect::Length:

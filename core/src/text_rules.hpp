@@ -34,12 +34,6 @@ std::optional<HiddenCharacter> find_hidden_character(std::string_view s);
 std::string code_point_name(char32_t cp);
 // Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").
 std::size_t utf8_length(const std::string& s);
-// A 身份证号 or 手机号码 as a message may quote it (messages are human output, where personal
-// numbers are masked): by characters, never splitting one, so any text the cell held can be
-// quoted. 18 characters keep the first 6 and last 4 (110105********002X), 11 the first 3 and
-// last 4 (138****5678); other lengths their first and last 2, and 4 or fewer none.
-std::string mask_id_text(std::string_view s);
-std::string mask_phone_text(std::string_view s);
 // A, B, ..., Z, AA, ... for a 0-based column index, as spreadsheets name columns.
 std::string column_letter(std::size_t index);
 // A header cell as matched: trimmed, required-field asterisks dropped, ASCII lower-cased.

@@ -75,6 +75,14 @@ TEST_CASE("identity: ID normalisation: full-width to ASCII, x to X, trimmed", "[
 TEST_CASE("identity: masks", "[identity]") {
   CHECK(ncss::mask_resident_id("11010519491231002X") == "110105********002X");
   CHECK(ncss::mask_phone("13812345678") == "138****5678");
+  // Not a well-formed number: its ends, or nothing of four characters or fewer.
+  CHECK(ncss::mask_resident_id("1101051949") == "11******49");
+  CHECK(ncss::mask_resident_id("123") == "***");
+  CHECK(ncss::mask_phone("138123") == "******");
+  // Characters, never bytes: a cell's text is masked without cutting one in two.
+  CHECK(ncss::mask_resident_id("110105２００３01150012") == "110105********0012");
+  CHECK(ncss::mask_resident_id("11010520\u200B") == "11*****0\u200B");
+  CHECK(ncss::mask_phone("138１２３４5678") == "138****5678");
 }
 
 TEST_CASE("identity: DOMAIN.md's credit codes", "[identity]") {
