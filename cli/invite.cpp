@@ -143,7 +143,7 @@ void run_show(Context& ctx, const InviteOptions& o) {
   row("position 拟录用岗位名称", v.position);
   row("work_location 工作地点", v.work_location);
   row("contact 签约联系人", v.contact);
-  row("contact_phone 联系电话", v.contact_phone);
+  row("contact_phone 联系电话", mask ? ncss::mask_phone(v.contact_phone) : v.contact_phone);
   row("archive 档案接收", v.archive);
   row("hukou 户口迁移", v.hukou);
   row("terms 补充条款", v.terms);
@@ -273,7 +273,8 @@ void register_invite(CLI::App& app, Context& ctx) {
 
   auto* show = inv->add_subcommand("show", "one invitation with its four progress steps");
   show->add_option("id", o->id, "invitation id")->required();
-  show->add_flag("--unmask", o->unmask, "show the ID number in full (recorded)");
+  show->add_flag("--unmask", o->unmask,
+                 "show the ID number and the contact's phone in full (recorded)");
   show->callback([&ctx, o] { run_show(ctx, *o); });
 }
 

@@ -101,6 +101,19 @@ TEST_CASE("cli invite: issue, list, show, respond", "[cli][invite]") {
   for (const auto& f : fields) CHECK(f.find(' ') == std::string::npos);
 }
 
+TEST_CASE("cli invite show: the contact's phone is masked in a table", "[cli][invite]") {
+  World w;
+  REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
+                 "--position", "研发工程师", "--contact-phone", "13812345678"})
+              .exit_code == 0);
+  auto table = w.run({"--format", "table", "invite", "show", "1"});
+  CHECK(contains(table.out, "138****5678"));
+  CHECK_FALSE(contains(table.out, "13812345678"));
+  CHECK(contains(w.run({"--format", "csv", "invite", "show", "1"}).out, "13812345678"));
+  CHECK(
+      contains(w.run({"--format", "table", "invite", "show", "1", "--unmask"}).out, "13812345678"));
+}
+
 TEST_CASE("cli invite: a re-import as 委培 ends the online signing begun as 非定向",
           "[cli][invite]") {
   World w;
