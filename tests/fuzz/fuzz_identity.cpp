@@ -50,9 +50,20 @@ void fuzz_resident_id(std::string_view raw, ncss::Timestamp now) {
                     info->birth_day <= 31,
                 "resident_id_info gave an impossible date");
   }
-  std::string masked = ncss::mask_resident_id(id);
-  fuzz::check(masked.size() == id.size(), "a mask changes the length");
-  ncss::mask_phone(id);
+  // Masks replace characters by '*', one each: never longer, and valid UTF-8 stays valid with
+  // as many characters (a character is never cut in two).
+  auto characters = [](const std::string& s) {
+    std::size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+  };
+  for (const std::string& masked : {ncss::mask_resident_id(id), ncss::mask_phone(id)}) {
+    fuzz::check(masked.size() <= id.size(), "a mask is longer than what it masks");
+    if (fuzz::valid_utf8(id)) {
+      fuzz::check(fuzz::valid_utf8(masked), "a mask cut a character");
+      fuzz::check(characters(masked) == characters(id), "a mask changes the character count");
+    }
+  }
 }
 
 void fuzz_credit_code(std::string_view raw) {

@@ -40,6 +40,9 @@ inline void check_xlsx_row(const ncss::SheetRow& row, const ncss::SheetOptions& 
       case ncss::CellKind::Boolean:
         check(cell.text == "TRUE" || cell.text == "FALSE", "a Boolean cell not TRUE or FALSE");
         break;
+      case ncss::CellKind::Error:
+        check(!cell.text.empty(), "an Error cell without text");
+        break;
     }
     check(cell.text.size() <= options.limits.max_field_bytes, "a cell over the field limit");
     check(valid_utf8(cell.text), "a cell is not valid UTF-8");
