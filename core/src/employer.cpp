@@ -13,6 +13,12 @@
 
 namespace ncss {
 
+Error employer_not_found(const std::string& code) {
+  return Error(ErrorCode::NotFound, "unknown employer '" + code +
+                                        "': no employer is registered with this credit code "
+                                        "(统一社会信用代码)");
+}
+
 namespace {
 
 constexpr const char* kNaturePrivate = "39";  // 其他企业: what a private company must be
@@ -141,12 +147,6 @@ std::optional<Employer> find_employer_in(SQLite::Database& db, const std::string
   q.bind(":code", code);
   if (!q.executeStep()) return std::nullopt;
   return read_employer(q);
-}
-
-Error employer_not_found(const std::string& code) {
-  return Error(ErrorCode::NotFound, "unknown employer '" + code +
-                                        "': no employer is registered with this credit code "
-                                        "(统一社会信用代码)");
 }
 
 Employer get_employer_in(SQLite::Database& db, const std::string& code) {

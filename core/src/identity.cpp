@@ -81,13 +81,42 @@ char resident_id_check_char(std::string_view first17) {
   return kIdCheck[sum % 11];
 }
 
+namespace {
+
+// `s` with every character but the first `front` and the last `back` replaced by '*'. Characters,
+// not bytes: a refused cell may hold any text, and a cut character would garble the output.
+std::string mask_middle(std::string_view s, std::size_t front, std::size_t back) {
+  std::vector<std::string_view> chars;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+    chars.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < chars.size(); ++i) {
+    if (i < front || i + back >= chars.size()) {
+      out += chars[i];
+    } else {
+      out += '*';
+    }
+  }
+  return out;
+}
+
+std::size_t characters(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
 std::vector<IdDefect> check_resident_id(std::string_view id, Timestamp now) {
   std::vector<IdDefect> defects;
   // Characters, not bytes: a full-width or other non-ASCII character in an otherwise 18-long
   // number is a character defect alone.
-  std::size_t characters = 0;
-  for (char c : id) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  if (characters != 18) {
+  if (characters(id) != 18) {
     defects.push_back(IdDefect::Length);
   }
   bool chars_ok = true;
@@ -122,37 +151,6 @@ std::optional<ResidentIdInfo> resident_id_info(std::string_view id) {
   if (!is_valid_date(info.birth_year, info.birth_month, info.birth_day)) return std::nullopt;
   return info;
 }
-
-namespace {
-
-// `s` with every character but the first `front` and the last `back` replaced by '*'. Characters,
-// not bytes: a refused cell may hold any text, and a cut character would garble the output.
-std::string mask_middle(std::string_view s, std::size_t front, std::size_t back) {
-  std::vector<std::string_view> chars;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t j = i + 1;
-    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
-    chars.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  std::string out;
-  for (std::size_t i = 0; i < chars.size(); ++i) {
-    if (i < front || i + back >= chars.size()) {
-      out += chars[i];
-    } else {
-      out += '*';
-    }
-  }
-  return out;
-}
-
-std::size_t characters(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-}  // namespace
 
 std::string mask_resident_id(std::string_view id) {
   const std::size_t n = characters(id);

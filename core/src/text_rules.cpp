@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "employer_impl.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 
@@ -206,11 +207,7 @@ std::string employer_filter_code(SQLite::Database& db, const std::string& filter
   std::string code = normalize_credit_code(filter);
   SQLite::Statement q(db, "SELECT 1 FROM employers WHERE credit_code = :code");
   q.bind(":code", code);
-  if (!q.executeStep()) {
-    throw Error(ErrorCode::NotFound, "unknown employer '" + trim(filter) +
-                                         "': no employer is registered with this credit code "
-                                         "(统一社会信用代码)");
-  }
+  if (!q.executeStep()) throw employer_not_found(trim(filter));
   return code;
 }
 
