@@ -1,5 +1,6 @@
 // Items made on a thread of their own, a bounded number ahead of the caller, in order: the roster
-// import's rows, read (and for CSV checked) while the rows before them are stored.
+// import's rows, read (and, while the importer is busy, checked) while the rows before them are
+// stored.
 #pragma once
 
 #include <condition_variable>
@@ -20,11 +21,19 @@ namespace ncss::detail {
 // measures an item's text (its size, or what its buffers hold): a batch ends at kRows items or
 // kBatchBytes, and a slot that held more than kKeepBytes is emptied before reuse, so even items at
 // the readers' record limit keep only a few MiB waiting.
+//
+// `finish(item)`, when given, is work the caller would otherwise do on an item itself (the roster
+// import's row checks). The worker runs it on a batch it has filled only while the caller still
+// has batches waiting: then the caller is the slower side and the worker would only wait for a
+// free slot. When the caller has run dry it gets the batch at once, unfinished. So the two threads
+// share the work whichever is the slower: the caller finishes what the worker did not. An
+// exception from finish() stops the worker finishing that batch (the caller meets it again).
 template <typename Item>
 class Prefetch {
  public:
   using Fill = std::function<bool(Item&)>;
   using Bytes = std::function<std::size_t(const Item&, bool capacity)>;
+  using Finish = std::function<void(Item&)>;
 
   static constexpr std::size_t kRows = 256;
   static constexpr std::size_t kBatches = 4;
@@ -35,8 +44,12 @@ class Prefetch {
   // (the xlsx reader's 64 KiB blocks of a worksheet).
   Prefetch(Fill fill, Bytes bytes, std::size_t batch_bytes = kBatchBytes,
            std::size_t keep_bytes = kKeepBytes)
+      : Prefetch(std::move(fill), std::move(bytes), Finish{}, batch_bytes, keep_bytes) {}
+  Prefetch(Fill fill, Bytes bytes, Finish finish, std::size_t batch_bytes = kBatchBytes,
+           std::size_t keep_bytes = kKeepBytes)
       : fill_(std::move(fill)),
         bytes_(std::move(bytes)),
+        finish_(std::move(finish)),
         batch_bytes_(batch_bytes),
         keep_bytes_(keep_bytes),
         worker_([this] { produce(); }) {}
@@ -114,6 +127,13 @@ class Prefetch {
           error = std::current_exception();
           more = false;
         }
+        if (finish_ && caller_busy()) {
+          try {
+            for (std::size_t i = 0; i < batch.size; ++i) finish_(batch.items[i]);
+          } catch (...) {
+            // The caller finishes the rest, and meets the same exception on the same item.
+          }
+        }
         {
           std::lock_guard<std::mutex> lock(mutex_);
           if (batch.size > 0) full_.push_back(std::move(batch));
@@ -133,8 +153,14 @@ class Prefetch {
     }
   }
 
+  bool caller_busy() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !full_.empty();
+  }
+
   const Fill fill_;  // used by the worker only
   const Bytes bytes_;
+  const Finish finish_;  // used by the worker only
   const std::size_t batch_bytes_;
   const std::size_t keep_bytes_;
 

@@ -243,8 +243,10 @@ class RosterImport {
 
  private:
   // Reads a row's cells and checks them on their own, without the database. Thread-safe: it only
-  // reads what run() set up before the rows began, so a CSV import runs it on the reading thread.
+  // reads what run() set up before the rows began, so the reading thread can run it. `c.checked`
+  // is set once the whole check has run.
   void check(CheckedRow& c) const;
+  void check_cells(CheckedRow& c) const;
   void found(CheckedRow& c, Field f, const std::string& code, const std::string& message) const;
   // The rest, on the importing thread: check()'s problems reported, repeats found, the row
   // written. False: rejected.
@@ -301,7 +303,12 @@ void RosterImport::found(CheckedRow& c, Field f, const std::string& code,
 }
 
 void RosterImport::check(CheckedRow& c) const {
+  c.checked = false;
+  check_cells(c);
   c.checked = true;
+}
+
+void RosterImport::check_cells(CheckedRow& c) const {
   c.blank = false;
   c.id_ok = false;
   c.problems.clear();
@@ -330,14 +337,15 @@ void RosterImport::check(CheckedRow& c) const {
     r.v[f].assign(text);
     // Whole numbers typed into number-formatted cells keep no ".0" and no exponent, nor do the
     // "2026.0" and "13812345678.0" of a CSV written from a floating-point column.
+    if (f != kCohort && f != kPhone && f != kStudentNo) continue;
     const bool number =
         cell->kind == CellKind::Number || (cell->kind == CellKind::Text && is_point_zero(r.v[f]));
-    if (number && (f == kCohort || f == kPhone || f == kStudentNo)) {
+    if (number) {
       if (auto i = integer_text(r.v[f])) r.v[f] = *i;
     }
     // A long number kept as a number (or written to CSV in scientific notation) has lost digits:
     // a spreadsheet holds 15. (身份证号 has its own code for this, below.)
-    if ((f == kPhone || f == kStudentNo) &&
+    if (f != kCohort &&
         (is_scientific(r.v[f]) || (number && all_ascii_digits(r.v[f]) && r.v[f].size() > 15))) {
       unreadable.set(f);
       found(c, static_cast<Field>(f), "excel_number",
@@ -776,18 +784,16 @@ ImportReport RosterImport::run() {
                   "student_no = :student_no, gender = :gender, phone = :phone, email = :email, "
                   "updated_at = :now WHERE id = :gid");
 
-  // The rows are read on a thread of their own, a few hundred ahead. A CSV row is cheap to read,
-  // so that thread also checks it (check() needs no database); an .xlsx row costs more to unzip
-  // and parse than to check and store, so its rows are checked here (README "Performance").
-  const bool check_ahead = report_.format == "csv";
+  // The rows are read on a thread of their own, a few hundred ahead. That thread also checks
+  // them (check() needs no database) while this one has rows waiting; when this one runs dry, it
+  // checks them itself (detail::Prefetch's finish, README "Performance").
   detail::Prefetch<CheckedRow> rows(
       [&](CheckedRow& c) {
         if (!reader->next(c.row)) return false;
         c.checked = false;
-        if (check_ahead) check(c);
         return true;
       },
-      checked_row_bytes);
+      checked_row_bytes, [&](CheckedRow& c) { check(c); });
   CheckedRow checked;
   std::size_t done = 0;
   while (rows.next(checked)) {

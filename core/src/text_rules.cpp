@@ -148,6 +148,7 @@ bool is_scientific(const std::string& s) {
 }
 
 bool is_point_zero(const std::string& s) {
+  if (s.empty() || s.back() != '0') return false;  // most text, cheaply
   std::size_t point = s.find('.');
   if (point == 0 || point == std::string::npos || point + 1 == s.size()) return false;
   return s.find_first_not_of("0123456789") == point &&
@@ -238,8 +239,10 @@ std::string school_filter_code(const std::unordered_map<std::string, std::string
 
 std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {
   std::vector<IdRefusal> out;
+  const auto defects = check_resident_id(id, now);
+  if (defects.empty()) return out;  // the message text is made only for an ID that needs one
   const std::string quoted = "身份证号 '" + mask_resident_id(id) + "'";
-  for (auto d : check_resident_id(id, now)) {
+  for (auto d : defects) {
     switch (d) {
       case IdDefect::Length:
         out.push_back({"id_length", quoted + " has " + std::to_string(utf8_length(id)) +

@@ -1,11 +1,13 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ncss/error.hpp"
@@ -377,6 +379,76 @@ TEST_CASE("read ahead: the same rows, then the same error, from another thread",
     REQUIRE(reader->next(row));
     reader.reset();  // returns: the worker waiting for a free batch is woken and joined
     SUCCEED();
+  }
+}
+
+// The worker finishes a batch only while the caller has batches waiting; the caller finishes the
+// rest itself. Every item comes out once, in order, finished exactly once by one of the two.
+TEST_CASE("read ahead: the worker finishes items only while the caller is behind", "[csv]") {
+  struct Item {
+    int n = 0;
+    int finished = 0;  // times finish ran to the end on this item
+    bool by_worker = false;
+  };
+  constexpr int kItems = 3000;
+  std::atomic<int> filled{0};
+  std::atomic<int> throw_at{-1};
+  auto make = [&] {
+    return std::make_unique<ncss::detail::Prefetch<Item>>(
+        [&](Item& item) {
+          const int n = filled.load();
+          if (n == kItems) return false;
+          item.n = n + 1;
+          item.finished = 0;
+          item.by_worker = false;
+          filled.store(n + 1);
+          return true;
+        },
+        [](const Item&, bool) { return std::size_t{1}; },
+        [&](Item& item) {
+          if (item.n == throw_at.load()) throw std::runtime_error("no");
+          item.by_worker = true;
+          ++item.finished;
+        });
+  };
+  SECTION("a caller that waits gets finished batches; one that is served at once does the work") {
+    auto rows = make();
+    // The first batch is handed on unfinished (nothing was waiting); once the third has begun,
+    // the second was made while the first waited, so it was finished.
+    using P = ncss::detail::Prefetch<Item>;
+    while (filled.load() <= static_cast<int>(2 * P::kRows)) std::this_thread::yield();
+    Item item;
+    int expected = 0, by_worker = 0;
+    while (rows->next(item)) {
+      REQUIRE(item.n == ++expected);
+      if (item.by_worker) ++by_worker;
+      if (item.finished == 0) ++item.finished;  // the caller's share
+      CHECK(item.finished == 1);
+      if (item.n <= static_cast<int>(P::kRows)) CHECK_FALSE(item.by_worker);
+      if (item.n > static_cast<int>(P::kRows) && item.n <= static_cast<int>(2 * P::kRows)) {
+        CHECK(item.by_worker);
+      }
+    }
+    CHECK(expected == kItems);
+    CHECK(by_worker >= static_cast<int>(ncss::detail::Prefetch<Item>::kRows));
+  }
+  SECTION("finish throwing stops the worker's share of that batch, not the items") {
+    using P = ncss::detail::Prefetch<Item>;
+    throw_at = static_cast<int>(P::kRows) + 10;  // in the second batch, which the worker finishes
+    auto rows = make();
+    while (filled.load() <= static_cast<int>(2 * P::kRows)) std::this_thread::yield();
+    Item item;
+    int expected = 0;
+    while (rows->next(item)) {
+      REQUIRE(item.n == ++expected);
+      const int in_second = item.n - static_cast<int>(P::kRows);
+      if (in_second >= 1 && in_second < 10) CHECK(item.by_worker);
+      if (in_second >= 10 && in_second <= static_cast<int>(P::kRows)) {
+        CHECK_FALSE(item.by_worker);  // left to the caller
+        CHECK(item.finished == 0);
+      }
+    }
+    CHECK(expected == kItems);
   }
 }
 
