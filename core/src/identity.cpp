@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "text_rules.hpp"
+
 namespace ncss {
 
 namespace {
@@ -86,13 +88,7 @@ namespace {
 // `s` with every character but the first `front` and the last `back` replaced by '*'. Characters,
 // not bytes: a refused cell may hold any text, and a cut character would garble the output.
 std::string mask_middle(std::string_view s, std::size_t front, std::size_t back) {
-  std::vector<std::string_view> chars;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t j = i + 1;
-    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
-    chars.push_back(s.substr(i, j - i));
-    i = j;
-  }
+  const auto chars = utf8_characters(s);
   std::string out;
   for (std::size_t i = 0; i < chars.size(); ++i) {
     if (i < front || i + back >= chars.size()) {
@@ -104,19 +100,13 @@ std::string mask_middle(std::string_view s, std::size_t front, std::size_t back)
   return out;
 }
 
-std::size_t characters(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 std::vector<IdDefect> check_resident_id(std::string_view id, Timestamp now) {
   std::vector<IdDefect> defects;
   // Characters, not bytes: a full-width or other non-ASCII character in an otherwise 18-long
   // number is a character defect alone.
-  if (characters(id) != 18) {
+  if (utf8_length(id) != 18) {
     defects.push_back(IdDefect::Length);
   }
   bool chars_ok = true;
@@ -153,14 +143,14 @@ std::optional<ResidentIdInfo> resident_id_info(std::string_view id) {
 }
 
 std::string mask_resident_id(std::string_view id) {
-  const std::size_t n = characters(id);
+  const std::size_t n = utf8_length(id);
   if (n == 18) return mask_middle(id, 6, 4);
   // Not a well-formed number: show no more than its ends.
   return n <= 4 ? mask_middle(id, 0, 0) : mask_middle(id, 2, 2);
 }
 
 std::string mask_phone(std::string_view phone) {
-  return characters(phone) < 7 ? mask_middle(phone, 0, 0) : mask_middle(phone, 3, 4);
+  return utf8_length(phone) < 7 ? mask_middle(phone, 0, 0) : mask_middle(phone, 3, 4);
 }
 
 std::string normalize_credit_code(std::string_view raw) {

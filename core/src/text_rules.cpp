@@ -104,10 +104,21 @@ std::string code_point_name(char32_t cp) {
   return buf;
 }
 
-std::size_t utf8_length(const std::string& s) {
+std::size_t utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+std::vector<std::string_view> utf8_characters(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+    out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
 }
 
 std::string column_letter(std::size_t index) {
@@ -251,18 +262,15 @@ std::vector<IdRefusal> id_refusals(const std::string& id, Timestamp now) {
       case IdDefect::Characters: {
         // The ID is masked, so name the first character that cannot be in one.
         std::string message = quoted + " must be 17 digits followed by a digit or X";
-        std::size_t position = 0;
-        for (std::size_t i = 0; i < id.size();) {
-          std::size_t j = i + 1;
-          while (j < id.size() && (static_cast<unsigned char>(id[j]) & 0xC0) == 0x80) ++j;
-          ++position;
-          const bool ok = (id[i] >= '0' && id[i] <= '9') || (position == 18 && id[i] == 'X');
+        const auto chars = utf8_characters(id);
+        for (std::size_t i = 0; i < chars.size(); ++i) {
+          const std::string_view c = chars[i];
+          const bool ok =
+              c.size() == 1 && ((c[0] >= '0' && c[0] <= '9') || (i == 17 && c[0] == 'X'));
           if (!ok) {
-            message +=
-                "; character " + std::to_string(position) + " is '" + id.substr(i, j - i) + "'";
+            message += "; character " + std::to_string(i + 1) + " is '" + std::string(c) + "'";
             break;
           }
-          i = j;
         }
         out.push_back({"id_chars", message});
         break;

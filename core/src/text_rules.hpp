@@ -33,7 +33,10 @@ std::optional<HiddenCharacter> find_hidden_character(std::string_view s);
 // "U+001B".
 std::string code_point_name(char32_t cp);
 // Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").
-std::size_t utf8_length(const std::string& s);
+std::size_t utf8_length(std::string_view s);
+// The same text cut into its characters (a lead byte and its continuation bytes each; a stray
+// continuation byte stays with the character before it, or stands alone at the start).
+std::vector<std::string_view> utf8_characters(std::string_view s);
 // A, B, ..., Z, AA, ... for a 0-based column index, as spreadsheets name columns.
 std::string column_letter(std::size_t index);
 // A header cell as matched: trimmed, required-field asterisks dropped, ASCII lower-cased.

@@ -206,6 +206,12 @@ TEST_CASE("roster: an ID number's length is counted in characters", "[roster]") 
   CHECK(f.codes(r) == std::vector<std::string>{"id_chars", "id_length", "id_chars"});
   REQUIRE(r.problems.size() == 3);
   CHECK(r.problems[1].message.find("has 17 characters") != std::string::npos);
+  // The ID is masked, so id_chars names the first bad character and where it stands.
+  CHECK(r.problems[0].message.find("; character 18 is '〇'") != std::string::npos);
+  CHECK(r.problems[2].message.find("; character 17 is '〇'") != std::string::npos);
+  auto x = f.import_csv(kHeader + "某,11010520030115a01X,北京大学,,,,2026,,,,,\n");
+  REQUIRE(x.problems.size() == 1);
+  CHECK(x.problems[0].message.find("; character 15 is 'a'") != std::string::npos);
 }
 
 TEST_CASE("roster: a row with several defects reports all of them", "[roster]") {
