@@ -108,8 +108,9 @@ void add_employer(CLI::App* cmd, FavoriteOptions& o) {
 
 void register_favorite(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<FavoriteOptions>();
-  auto* fav = app.add_subcommand(
-      "favorite", "学生收藏夹: a verified employer's favourite graduates: add, import, list");
+  auto* fav = app.add_subcommand("favorite",
+                                 "学生收藏夹: a verified employer's favourite graduates: add, "
+                                 "import, list, remove; the import template");
   fav->require_subcommand(1);
 
   auto* add = fav->add_subcommand(

@@ -164,7 +164,7 @@ void register_invite(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<InviteOptions>();
   auto* inv = app.add_subcommand(
       "invite",
-      "签约邀请函: issue invitations, withdraw them, respond as the graduate, list, show");
+      "签约邀请函: issue invitations, withdraw them, respond or abort as the graduate, list, show");
   inv->require_subcommand(1);
 
   auto* issue = inv->add_subcommand(

@@ -126,7 +126,7 @@ void add_filter(CLI::App* cmd, ReviewOptions& o) {
 void register_review(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ReviewOptions>();
   auto* review = app.add_subcommand(
-      "review", "院校签约审核: list, approve or reject signings the graduate has accepted");
+      "review", "院校签约审核: list, approve, reject or return signings the graduate has accepted");
   review->require_subcommand(1);
 
   auto* list = review->add_subcommand(
