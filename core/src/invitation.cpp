@@ -618,8 +618,12 @@ void for_each_invitation(Store& store, const InvitationFilter& f,
   with_storage_errors([&] {
     auto& db = database(store);
     nlohmann::json states = nlohmann::json::array();
+    // A filter outside its fixed set is a usage error (2), as CLI11's own checks make it.
     if (!f.state.empty() && !parse_signing_state(f.state)) {
-      throw Error::invalid_input("--state '" + f.state + "' is not a signing state");
+      std::string names;
+      for (auto s : kSigningStates)
+        names += (names.empty() ? "" : ", ") + std::string(signing_state_name(s));
+      throw Error::usage("--state '" + f.state + "' is not a signing state (" + names + ")");
     }
     for (auto s : kSigningStates) {
       if (!f.state.empty() && signing_state_name(s) != f.state) continue;
@@ -629,7 +633,14 @@ void for_each_invitation(Store& store, const InvitationFilter& f,
     if (!f.list.empty() && states.empty()) {
       bool known = false;
       for (auto s : kSigningStates) known |= signing_state_list(s) == f.list;
-      if (!known) throw Error::invalid_input("--list '" + f.list + "' is not a list (栏目)");
+      if (!known) {
+        std::string lists;
+        for (auto s : kSigningStates) {
+          const std::string list(signing_state_list(s));
+          if (lists.find(list) == std::string::npos) lists += (lists.empty() ? "" : ", ") + list;
+        }
+        throw Error::usage("--list '" + f.list + "' is not a list (栏目): " + lists);
+      }
     }
     std::string code = employer_filter_code(db, f.employer_code);
     const std::string school = school_filter_code(db, f.school);

@@ -1076,15 +1076,15 @@ void for_each_registration(Store& store, const RegistrationFilter& f,
   with_storage_errors([&] {
     auto& db = database(store);
     if (!f.kind.empty() && !parse_registration_kind(f.kind)) {
-      throw Error::invalid_input("--kind '" + f.kind +
-                                 "' is not a registration kind (paper, destination, targeted, "
-                                 "offline)");
+      throw Error::usage("--kind '" + f.kind +
+                         "' is not a registration kind (paper, destination, targeted, "
+                         "offline)");
     }
     if (!f.state.empty() && !parse_registration_state(f.state)) {
-      throw Error::invalid_input("--state '" + f.state +
-                                 "' is not a registration state (pending, returned, "
-                                 "awaiting_scan, scan_review, approved, rejected, voided, "
-                                 "terminated, invalid)");
+      throw Error::usage("--state '" + f.state +
+                         "' is not a registration state (pending, returned, "
+                         "awaiting_scan, scan_review, approved, rejected, voided, "
+                         "terminated, invalid)");
     }
     const std::string school = school_filter_code(db, f.school);
     SQLite::Statement q(

@@ -497,13 +497,13 @@ void for_each_termination(Store& store, const TerminationFilter& f,
     } else if (f.list == "解约失败") {
       phases = "failed";
     } else {
-      throw Error::invalid_input("--list must be 解约中, 已解约 or 解约失败, not '" + f.list + "'");
+      throw Error::usage("--list must be 解约中, 已解约 or 解约失败, not '" + f.list + "'");
     }
     static const char* const kPhases[] = {"awaiting_party", "awaiting_review", "returned",
                                           "approved", "failed"};
     if (!f.phase.empty() &&
         std::find(std::begin(kPhases), std::end(kPhases), f.phase) == std::end(kPhases)) {
-      throw Error::invalid_input(
+      throw Error::usage(
           "--phase must be awaiting_party, awaiting_review, returned, "
           "approved or failed, not '" +
           f.phase + "'");

@@ -352,9 +352,14 @@ TEST_CASE("cli export signings: columns, states and filters", "[cli][export]") {
   CHECK(rows({"--school", "10001"}) == V{"张三"});
   CHECK(rows({"--department", "计算机学院"}) == V{"张三"});
   CHECK(rows({"--cohort", "2025"}).empty());
-  // A bad value is refused (3), an unknown school names nothing known (2); no file either way.
+  // A value outside a filter's set and an unknown school are both usage errors (2), as CLI11's
+  // checks of other filters are; no file either way.
   auto bad = w.run({"export", "signings", "--state", "happy", "-o", w.out("bad.csv")});
-  CHECK(bad.exit_code == 3);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("awaiting_graduate, awaiting_review") != std::string::npos);
+  auto list = w.run({"export", "signings", "--list", "全部", "-o", w.out("bad.csv")});
+  CHECK(list.exit_code == 2);
+  CHECK(list.err.find("签约中, 已签约") != std::string::npos);
   auto unknown = w.run({"export", "signings", "--school", "火星大学", "-o", w.out("bad.csv")});
   CHECK(unknown.exit_code == 2);
   CHECK_FALSE(fs::exists(w.out("bad.csv")));
@@ -422,8 +427,10 @@ TEST_CASE("cli export registrations and terminations: columns and filters", "[cl
   CHECK(count("graduates", {"--level", "硕士"}) == 1);
   CHECK(count("graduates", {"--status", "invalid"}) == 0);
   CHECK(w.run({"export", "registrations", "--kind", "online", "-o", w.out("x.csv")}).exit_code ==
-        3);
-  CHECK(w.run({"export", "terminations", "--list", "全部", "-o", w.out("x.csv")}).exit_code == 3);
+        2);
+  CHECK(w.run({"export", "registrations", "--state", "done", "-o", w.out("x.csv")}).exit_code == 2);
+  CHECK(w.run({"export", "terminations", "--list", "全部", "-o", w.out("x.csv")}).exit_code == 2);
+  CHECK(w.run({"export", "terminations", "--phase", "done", "-o", w.out("x.csv")}).exit_code == 2);
 }
 
 TEST_CASE("cli export: refusals leave no file behind", "[cli][export]") {

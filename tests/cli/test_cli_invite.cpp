@@ -396,6 +396,13 @@ TEST_CASE("cli invite: after a failure the employer may invite again", "[cli][in
   CHECK(w.invitations() == 2);
   auto list = w.run({"invite", "list", "--list", "签约失败"});
   CHECK(contains(list.out, "签约失败（学生拒绝签约）"));
+  // A list or state that does not exist is a usage error, naming the ones that do.
+  auto bad_list = w.run({"invite", "list", "--list", "全部"});
+  CHECK(bad_list.exit_code == 2);
+  CHECK(contains(bad_list.err, "签约中, 已签约, 签约失败"));
+  auto bad_state = w.run({"invite", "list", "--state", "happy"});
+  CHECK(bad_state.exit_code == 2);
+  CHECK(contains(bad_state.err, "awaiting_graduate"));
 }
 
 // ----- 失效: the school's corrections

@@ -159,7 +159,8 @@ TEST_CASE("cli register paper: filed, shown, listed masked", "[cli][register]") 
   CHECK(nlohmann::json::parse(
             w.run({"--format", "json", "register", "list", "--school", "清华大学"}).out)
             .empty());
-  CHECK(w.run({"register", "list", "--kind", "online"}).exit_code == 3);
+  CHECK(w.run({"register", "list", "--kind", "online"}).exit_code == 2);
+  CHECK(w.run({"register", "list", "--state", "done"}).exit_code == 2);
   CHECK(w.run({"register", "list", "--school", "火星大学"}).exit_code == 2);
   CHECK(w.run({"register", "show", "99"}).exit_code == 2);
   CHECK(w.run({"register", "approve", "99"}).exit_code == 2);
