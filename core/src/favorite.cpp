@@ -179,15 +179,12 @@ Favorite add_favorite(Store& store, const std::string& credit_code_raw,
     if (id.empty()) throw Error::invalid_input("--id (身份证号) is empty");
     auto defects = id_problems(id, actor.now);
     if (!defects.empty()) throw Error::invalid_input(defects.front().message);
-    auto schools = load_school_names(db);
-    auto school = schools.find(trim(request.school));
-    if (school == schools.end()) {
-      throw Error::invalid_input("毕业院校 '" + trim(request.school) +
-                                 "' is not a known institution (name, former name or code)");
-    }
+    // An unknown school names nothing known: exit 2, as in every --school filter.
+    const std::string school = school_filter_code(load_school_names(db), request.school);
+    if (school.empty()) throw Error::invalid_input("--school (毕业院校) is empty");
     Matcher matcher(db);
     Refusal refusal;
-    auto m = matcher.find(id, name, school->second, request.cohort, refusal);
+    auto m = matcher.find(id, name, school, request.cohort, refusal);
     if (!m) {
       if (refusal.code == "cohort_ambiguous") throw Error::usage(refusal.message);
       if (refusal.code == "graduate_invalid") throw Error::invalid_transition(refusal.message);
@@ -371,7 +368,7 @@ void remove_favorite(Store& store, const std::string& credit_code_raw, const std
     {
       SQLite::Statement e(db, "SELECT 1 FROM employers WHERE credit_code = :c");
       e.bind(":c", credit_code);
-      if (!e.executeStep()) throw Error::not_found("employer", credit_code);
+      if (!e.executeStep()) throw employer_not_found(credit_code);
     }
     std::string id = normalize_resident_id(id_number);
     SQLite::Statement q(db,
@@ -408,7 +405,7 @@ std::vector<Favorite> list_favorites(Store& store, const std::string& credit_cod
     {
       SQLite::Statement e(db, "SELECT 1 FROM employers WHERE credit_code = :c");
       e.bind(":c", credit_code);
-      if (!e.executeStep()) throw Error::not_found("employer", credit_code);
+      if (!e.executeStep()) throw employer_not_found(credit_code);
     }
     SQLite::Statement q(
         db,

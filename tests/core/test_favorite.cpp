@@ -73,6 +73,14 @@ TEST_CASE("favorite: an exact match on name, ID and school is added to its cohor
   REQUIRE(list.size() == 1);
   CHECK(list[0].id_number == kA);
   CHECK(ncss::list_favorites(f.store, kVerified, 2025).empty());
+  // An unregistered employer has no list: the same words as every other --employer.
+  try {
+    ncss::list_favorites(f.store, "91110000000000000X");
+    FAIL("listed the favourites of an unknown employer");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::NotFound);
+    CHECK(std::string(e.what()).find("unknown employer '91110000000000000X'") != std::string::npos);
+  }
 }
 
 TEST_CASE("favorite: refusals say which field did not match and write nothing", "[favorite]") {
@@ -104,8 +112,12 @@ TEST_CASE("favorite: refusals say which field did not match and write nothing", 
   SECTION("malformed ID") {
     CHECK(f.add_error(kVerified, {"张三", "110105", "北京大学"}) == ncss::ErrorCode::InvalidInput);
   }
-  SECTION("unknown school") {
-    CHECK(f.add_error(kVerified, {"张三", kA, "不存在大学"}) == ncss::ErrorCode::InvalidInput);
+  SECTION("unknown school: names nothing known, as a --school filter") {
+    CHECK(f.add_error(kVerified, {"张三", kA, "不存在大学"}, &msg) == ncss::ErrorCode::NotFound);
+    CHECK(msg.find("unknown school '不存在大学'") != std::string::npos);
+  }
+  SECTION("empty school") {
+    CHECK(f.add_error(kVerified, {"张三", kA, " \t"}) == ncss::ErrorCode::InvalidInput);
   }
   SECTION("several cohorts need --cohort") {
     CHECK(f.add_error(kVerified, {"王五", kC, "北京大学"}) == ncss::ErrorCode::Usage);
