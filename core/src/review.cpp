@@ -16,7 +16,7 @@ namespace ncss {
 namespace {
 
 const char* const kAwaitingSql =
-    "SELECT i.id, g.id_number, g.name, g.school_code, g.department, coalesce(d.name, ''), "
+    "SELECT i.id, g.id_number, g.name, g.school_code, g.department, coalesce(d.note, ''), "
     "g.cohort, i.employer_code, e.name, i.position, coalesce(i.responded_at, '') FROM "
     "invitations i JOIN graduates g ON g.id = i.graduate_id JOIN employers e ON e.credit_code = "
     "i.employer_code LEFT JOIN degree_levels d ON d.code = g.degree_level WHERE i.state = "

@@ -25,7 +25,7 @@ struct ReviewItem {
   std::string name;
   std::string school_code;
   std::string department;
-  std::string degree_level;  // 本科生, ... ; empty when the roster did not say
+  std::string degree_level;  // 本科, ... as listings show it; empty when the roster did not say
   int cohort = 0;
   std::string employer;
   std::string employer_name;
