@@ -124,9 +124,9 @@ void run_show(Context& ctx, const EmployerOptions& o) {
   columns.push_back({"created_at", "注册时间"});
   columns.push_back({"updated_at", "更新时间"});
   auto row = employer_row(e, human);
-  row.push_back(e.verified_at);
-  row.push_back(e.created_at);
-  row.push_back(e.updated_at);
+  row.push_back(listed_time(human, e.verified_at));
+  row.push_back(listed_time(human, e.created_at));
+  row.push_back(listed_time(human, e.updated_at));
   if (human) {
     // One employer: a vertical card reads better than a one-row table.
     RowWriter w(ctx.out(), Format::Table, {{"field", "字段"}, {"value", "值"}});

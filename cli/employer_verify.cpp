@@ -77,8 +77,8 @@ std::vector<std::string> attempt_row(const ncss::VerificationAttempt& a, bool hu
           files,
           a.reason,
           a.decided_by,
-          shown_time(a.decided_at),
-          shown_time(a.created_at)};
+          listed_time(human, a.decided_at),
+          listed_time(human, a.created_at)};
 }
 
 void write_attempt(Context& ctx, const ncss::VerificationAttempt& a) {
@@ -141,7 +141,7 @@ void run_show(Context& ctx, const VerifyOptions& o) {
   columns.insert(columns.end(), kAttemptColumns.begin(), kAttemptColumns.end());
   std::vector<std::string> head = {v.credit_code, v.employer_name,
                                    human ? verification_name(v.verification) : v.verification,
-                                   shown_time(v.verified_at)};
+                                   listed_time(human, v.verified_at)};
   RowWriter w(ctx.out(), ctx.format(), columns);
   if (v.attempts.empty()) {
     auto row = head;

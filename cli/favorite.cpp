@@ -48,7 +48,7 @@ std::vector<std::string> favorite_row(const ncss::Favorite& f, bool mask, bool h
           f.major,
           std::to_string(f.cohort),
           f.status,
-          human ? shown_time(f.added_at) : f.added_at};
+          listed_time(human, f.added_at)};
 }
 
 void run_add(Context& ctx, const FavoriteOptions& o) {

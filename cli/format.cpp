@@ -76,6 +76,10 @@ std::string shown_time(const std::string& stored) {
   return t ? ncss::format_cst(*t) : stored;
 }
 
+std::string listed_time(bool human, const std::string& stored) {
+  return human ? shown_time(stored) : stored;
+}
+
 namespace {
 
 enum class Personal { No, IdNumber, Phone };

@@ -55,6 +55,9 @@ std::size_t display_width(const std::string& text);
 // A stored UTC time as people read it (China Standard Time); empty stays empty, and text that is
 // not a time is shown as it is.
 std::string shown_time(const std::string& stored);
+// A stored time as a listing gives it: shown_time in a table (`human`), and in CSV and JSON the
+// stored ISO-8601 UTC text (2026-06-13T01:00:00Z), which scripts sort, compare and parse.
+std::string listed_time(bool human, const std::string& stored);
 std::string csv_field(const std::string& value);
 // JSON text (event details, outbox payloads) as a table shows it: the values of ID-number keys
 // (id_number, recipient_id of a graduate) and phone keys (phone, mobile, *_phone), or of their

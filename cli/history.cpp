@@ -69,7 +69,7 @@ void print_events(Context& ctx, const std::vector<ncss::EventRecord>& events, bo
                {"details", "详情"}});
   for (const auto& e : events) {
     const bool graduate = e.subject_type == "graduate";
-    w.row({std::to_string(e.id), human ? shown_time(e.at) : e.at, e.actor, e.action, e.subject_type,
+    w.row({std::to_string(e.id), listed_time(human, e.at), e.actor, e.action, e.subject_type,
            mask && graduate ? ncss::mask_resident_id(e.subject_id) : e.subject_id, e.reason,
            mask ? masked_json_text(e.details.dump()) : e.details.dump()});
   }

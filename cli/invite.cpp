@@ -86,7 +86,7 @@ const std::vector<Column> kListColumns = {{"invitation_id", "邀请函编号", t
                                           {"updated_at", "最新操作时间"},
                                           {"deadline", "应约截止时间"}};
 
-std::vector<std::string> list_row(const ncss::Invitation& v, bool mask) {
+std::vector<std::string> list_row(const ncss::Invitation& v, bool mask, bool human) {
   return {std::to_string(v.id),
           v.employer_code,
           v.name,
@@ -96,15 +96,15 @@ std::vector<std::string> list_row(const ncss::Invitation& v, bool mask) {
           v.major,
           std::string(ncss::signing_state_name(v.state)),
           ncss::invitation_state_text(v),
-          shown_time(v.updated_at),
-          shown_time(v.deadline)};
+          listed_time(human, v.updated_at),
+          listed_time(human, v.deadline)};
 }
 
 void run_list(Context& ctx, const InviteOptions& o) {
   auto rows = ncss::list_invitations(ctx.store(), o.filter);
   bool mask = ctx.mask_personal_data(o.unmask, "employer", o.filter.employer_code, "invite list");
   RowWriter w(ctx.out(), ctx.format(), kListColumns);
-  for (const auto& v : rows) w.row(list_row(v, mask));
+  for (const auto& v : rows) w.row(list_row(v, mask, ctx.format() == Format::Table));
 }
 
 void run_show(Context& ctx, const InviteOptions& o) {
@@ -115,12 +115,12 @@ void run_show(Context& ctx, const InviteOptions& o) {
   bool reviewed = !v.reviewed_at.empty();
   bool signed_ = v.state == S::Signed || v.state == S::Terminating || v.state == S::Terminated ||
                  v.state == S::Voided;
-  std::string wait_time = responded ? shown_time(v.responded_at) : "";
-  if (!responded && v.state == S::Failed) wait_time = shown_time(v.updated_at);
-  std::string review_time = reviewed ? shown_time(v.reviewed_at) : "";
-  RowWriter w(ctx.out(), ctx.format(), {{"field", "项目"}, {"value", "内容"}});
   // "terms 补充条款": the table shows the key and its label, CSV and JSON the stable key alone.
   const bool human = ctx.format() == Format::Table;
+  std::string wait_time = responded ? listed_time(human, v.responded_at) : "";
+  if (!responded && v.state == S::Failed) wait_time = listed_time(human, v.updated_at);
+  std::string review_time = reviewed ? listed_time(human, v.reviewed_at) : "";
+  RowWriter w(ctx.out(), ctx.format(), {{"field", "项目"}, {"value", "内容"}});
   auto row = [&](const std::string& k, const std::string& val) {
     w.row({human ? k : k.substr(0, k.find(' ')), val});
   };
@@ -134,11 +134,11 @@ void run_show(Context& ctx, const InviteOptions& o) {
   row("cohort", std::to_string(v.cohort));
   row("state", std::string(ncss::signing_state_name(v.state)));
   row("state_name", ncss::invitation_state_text(v));
-  row("step1 单位已发起邀请", shown_time(v.issued_at));
+  row("step1 单位已发起邀请", listed_time(human, v.issued_at));
   row("step2 等待学生应约", wait_time);
   row("step3 学校（院系）审核", review_time);
   row("step4 签约完成", signed_ ? review_time : "");
-  row("deadline 应约截止时间", shown_time(v.deadline));
+  row("deadline 应约截止时间", listed_time(human, v.deadline));
   row("job_category 拟录用职位类别", v.job_category + " " + v.job_category_name);
   row("position 拟录用岗位名称", v.position);
   row("work_location 工作地点", v.work_location);
@@ -150,12 +150,13 @@ void run_show(Context& ctx, const InviteOptions& o) {
   if (!v.withdraw_reason.empty()) row("withdraw_reason 撤回原因", v.withdraw_reason);
   if (!v.review_reason.empty()) row("review_reason 审核意见", v.review_reason);
   if (!v.agreement_no.empty()) row("agreement_no 协议编号", v.agreement_no);
-  row("updated_at 最新操作时间", shown_time(v.updated_at));
+  row("updated_at 最新操作时间", listed_time(human, v.updated_at));
 }
 
 void print_one(Context& ctx, const ncss::Invitation& v) {
   RowWriter w(ctx.out(), ctx.format(), kListColumns);
-  w.row(list_row(v, ctx.format() == Format::Table));
+  const bool human = ctx.format() == Format::Table;
+  w.row(list_row(v, human, human));
 }
 
 }  // namespace

@@ -30,11 +30,11 @@ void write(Context& ctx, const std::vector<ncss::OutboxMessage>& messages, bool 
   RowWriter w(ctx.out(), ctx.format(), kOutboxColumns);
   for (const auto& m : messages) {
     const bool graduate = m.recipient_type == "graduate";
-    w.row({std::to_string(m.id), std::to_string(m.event_id),
-           human ? shown_time(m.created_at) : m.created_at, m.channel, m.recipient_type,
+    w.row({std::to_string(m.id), std::to_string(m.event_id), listed_time(human, m.created_at),
+           m.channel, m.recipient_type,
            mask && graduate ? ncss::mask_resident_id(m.recipient_id) : m.recipient_id,
            m.template_name, mask ? masked_json_text(m.payload) : m.payload, m.status,
-           human ? shown_time(m.sent_at) : m.sent_at});
+           listed_time(human, m.sent_at)});
   }
 }
 

@@ -66,7 +66,7 @@ const std::vector<Column> kListColumns = {{"registration_id", "登记编号", tr
                                           {"agreement_no", "协议编号"},
                                           {"updated_at", "最新操作时间"}};
 
-std::vector<std::string> list_row(const ncss::Registration& v, bool mask) {
+std::vector<std::string> list_row(const ncss::Registration& v, bool mask, bool human) {
   return {std::to_string(v.id),
           std::string(ncss::registration_kind_name(v.kind)),
           ncss::registration_kind_text(v.kind),
@@ -82,7 +82,7 @@ std::vector<std::string> list_row(const ncss::Registration& v, bool mask) {
           std::string(ncss::registration_state_name(v.state)),
           ncss::registration_state_text(v.state),
           v.agreement_no,
-          shown_time(v.updated_at)};
+          listed_time(human, v.updated_at)};
 }
 
 // After an action: a note for the human and the registration's row.
@@ -93,14 +93,15 @@ void print_one(Context& ctx, const std::string& done, const ncss::Registration& 
   }
   ctx.note(note);
   RowWriter w(ctx.out(), ctx.format(), kListColumns);
-  w.row(list_row(v, ctx.format() == Format::Table));
+  const bool human = ctx.format() == Format::Table;
+  w.row(list_row(v, human, human));
 }
 
 void run_list(Context& ctx, const RegisterOptions& o) {
   auto rows = ncss::list_registrations(ctx.store(), o.filter);
   bool mask = ctx.mask_personal_data(o.unmask, "registration", "", "register list");
   RowWriter w(ctx.out(), ctx.format(), kListColumns);
-  for (const auto& v : rows) w.row(list_row(v, mask));
+  for (const auto& v : rows) w.row(list_row(v, mask, ctx.format() == Format::Table));
 }
 
 // The fields in the order the forms show them, with their labels.
@@ -156,13 +157,13 @@ void run_show(Context& ctx, const RegisterOptions& o) {
     row(key + " " + (targeted_unit ? std::string("定向/委培单位") : label), shown);
   }
   if (!v.agreement_no.empty()) row("agreement_no 协议编号", v.agreement_no);
-  row("submitted_at 提交时间", shown_time(v.submitted_at));
+  row("submitted_at 提交时间", listed_time(human, v.submitted_at));
   if (!v.reviewed_at.empty()) {
-    row("reviewed_at 审核时间", shown_time(v.reviewed_at));
+    row("reviewed_at 审核时间", listed_time(human, v.reviewed_at));
     row("reviewed_by 审核人", v.reviewed_by);
   }
   if (!v.review_reason.empty()) row("review_reason 审核意见", v.review_reason);
-  row("updated_at 最新操作时间", shown_time(v.updated_at));
+  row("updated_at 最新操作时间", listed_time(human, v.updated_at));
   for (const auto& f : v.files) {
     row("file." + f.role, f.name + " (" + std::to_string(f.size) + " bytes, " + f.media_type +
                               ", sha256 " + f.sha256 + ", file " + std::to_string(f.file_id) + ")");

@@ -48,7 +48,7 @@ void run_list(Context& ctx, const ReviewOptions& o) {
     w.row({std::to_string(i.invitation_id),
            mask ? ncss::mask_resident_id(i.id_number) : i.id_number, i.name, i.school_code,
            i.department, i.degree_level, i.employer, i.employer_name, i.position,
-           ctx.format() == Format::Table ? shown_time(i.responded_at) : i.responded_at});
+           listed_time(ctx.format() == Format::Table, i.responded_at)});
   }
 }
 

@@ -53,7 +53,7 @@ void run_sweep(Context& ctx, const SweepOptions& o) {
     };
     sink.item = [&](const ncss::SweepItem& i) {
       rows->row({std::to_string(i.invitation_id), i.employer_code,
-                 f == Format::Table ? shown_time(i.deadline) : i.deadline});
+                 listed_time(f == Format::Table, i.deadline)});
     };
   }
   ncss::sweep_expired(ctx.store(), ctx.actor(), o.dry_run, sink);

@@ -75,7 +75,7 @@ void show(Context& ctx, const ncss::InviteTemplate& t) {
       {"name", t.name},
       {"is_default", t.is_default ? "yes" : "no"},
       {"version", std::to_string(t.version)},
-      {"updated_at", ctx.format() == Format::Table ? shown_time(t.updated_at) : t.updated_at}};
+      {"updated_at", listed_time(ctx.format() == Format::Table, t.updated_at)}};
   for (const auto& key : ncss::template_field_keys(t.kind)) {
     rows.emplace_back(key, t.fields.count(key) ? t.fields.at(key) : "");
   }
@@ -156,8 +156,7 @@ void register_template(CLI::App& app, Context& ctx) {
                  {"updated_at", "更新时间"}});
     for (const auto& t : ncss::list_templates(ctx.store(), o->employer, o->kind)) {
       w.row({t.kind, t.name, t.is_default ? "yes" : "no", std::to_string(t.version),
-             fields_text(t.fields),
-             ctx.format() == Format::Table ? shown_time(t.updated_at) : t.updated_at});
+             fields_text(t.fields), listed_time(ctx.format() == Format::Table, t.updated_at)});
     }
   });
 
@@ -200,7 +199,7 @@ void register_template(CLI::App& app, Context& ctx) {
                  {"fields", "内容"}});
     for (const auto& v : ncss::template_history(ctx.store(), o->employer, o->kind, o->name)) {
       w.row({std::to_string(v.version), v.action, v.actor,
-             ctx.format() == Format::Table ? shown_time(v.at) : v.at, v.is_default ? "yes" : "no",
+             listed_time(ctx.format() == Format::Table, v.at), v.is_default ? "yes" : "no",
              fields_text(v.fields)});
     }
   });

@@ -51,7 +51,7 @@ const std::vector<Column> kColumns = {{"termination_id", "解约编号", true},
                                       {"requested_at", "发起时间"},
                                       {"updated_at", "最新操作时间"}};
 
-std::vector<std::string> row_of(const ncss::Termination& t, bool mask) {
+std::vector<std::string> row_of(const ncss::Termination& t, bool mask, bool human) {
   auto number = [](std::int64_t n) { return n ? std::to_string(n) : std::string(); };
   return {std::to_string(t.id),
           t.mode,
@@ -72,15 +72,16 @@ std::vector<std::string> row_of(const ncss::Termination& t, bool mask) {
           ncss::termination_list(t.phase),
           t.review_reason,
           std::to_string(t.letters),
-          shown_time(t.requested_at),
-          shown_time(t.updated_at)};
+          listed_time(human, t.requested_at),
+          listed_time(human, t.updated_at)};
 }
 
 void print(Context& ctx, const ncss::Termination& t, const std::string& done) {
   ctx.note("termination " + std::to_string(t.id) + ": " + done + " — " +
            ncss::termination_phase_label(t));
   RowWriter w(ctx.out(), ctx.format(), kColumns);
-  w.row(row_of(t, ctx.format() == Format::Table));
+  const bool human = ctx.format() == Format::Table;
+  w.row(row_of(t, human, human));
 }
 
 std::vector<std::filesystem::path> paths(const std::vector<std::string>& files) {
@@ -97,7 +98,7 @@ void run_list(Context& ctx, TerminateOptions& o) {
   auto all = ncss::list_terminations(ctx.store(), o.filter);
   bool mask = ctx.mask_personal_data(o.unmask, "termination", "list", "terminate list");
   RowWriter w(ctx.out(), ctx.format(), kColumns);
-  for (const auto& t : all) w.row(row_of(t, mask));
+  for (const auto& t : all) w.row(row_of(t, mask, ctx.format() == Format::Table));
 }
 
 }  // namespace
@@ -224,7 +225,8 @@ void register_terminate(CLI::App& app, Context& ctx) {
   show->add_option("id", o->id, "termination ID")->required();
   show->callback([&ctx, o] {
     RowWriter w(ctx.out(), ctx.format(), kColumns);
-    w.row(row_of(ncss::get_termination(ctx.store(), o->id), ctx.format() == Format::Table));
+    const bool human = ctx.format() == Format::Table;
+    w.row(row_of(ncss::get_termination(ctx.store(), o->id), human, human));
   });
 }
 

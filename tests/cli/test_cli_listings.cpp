@@ -86,6 +86,12 @@ TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys"
       {"terminate", "list"},
       {"register", "list"},
       {"db", "check"},
+      // Single records, shown as field/value rows.
+      {"invite", "show", "1"},
+      {"register", "show", "1"},
+      {"terminate", "show", "1"},
+      {"employer", "show", employer},
+      {"employer", "verify", "show", employer},
   };
   for (const auto& listing : listings) {
     std::string what;
@@ -127,11 +133,15 @@ TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys"
     }
     CHECK(n == json.size());
 
-    // Tables show times in China Standard Time, never the stored UTC (history and outbox carry
-    // JSON details whose own times stay as recorded).
+    // Tables show times in China Standard Time, never the stored UTC; CSV and JSON give the
+    // stored UTC, never China Standard Time (history and outbox carry JSON details whose own
+    // times stay as recorded).
     if (listing[0] != "history" && listing[0] != "outbox") {
       static const std::regex utc(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+      static const std::regex cst(R"(\d\d:\d\d:\d\d \+08:00)");
       CHECK_FALSE(std::regex_search(run("table"), utc));
+      CHECK_FALSE(std::regex_search(run("csv"), cst));
+      CHECK_FALSE(std::regex_search(run("json"), cst));
     }
   }
   // sweep's report is one object in JSON (expired and invitation_ids) and
