@@ -70,6 +70,23 @@ std::size_t display_width(const std::string& s) {
   return width;
 }
 
+namespace {
+
+// An integer or decimal as JSON writes one: -?(0|[1-9][0-9]*)(\.[0-9]+)?
+bool json_number(const std::string& v) {
+  std::size_t i = v.size() > 1 && v[0] == '-' ? 1 : 0;
+  const std::size_t start = i;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+  const std::size_t digits = i - start;
+  if (digits == 0 || (digits > 1 && v[start] == '0')) return false;
+  if (i == v.size()) return true;
+  if (v[i] != '.' || ++i == v.size()) return false;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+  return i == v.size();
+}
+
+}  // namespace
+
 std::string shown_time(const std::string& stored) {
   if (stored.empty()) return "";
   auto t = ncss::parse_time(stored);
@@ -218,7 +235,11 @@ void RowWriter::row(const std::vector<std::string>& values) {
       for (std::size_t i = 0; i < columns_.size(); ++i) {
         const std::string& v = i < values.size() ? values[i] : std::string();
         out_ << (i ? ", " : "") << json_string(columns_[i].key) << ": ";
-        if (columns_[i].numeric && !v.empty()) {
+        // A number column holds a JSON number, or null when the row has none (a refused row's
+        // invitation_id); a value that is not a number stays a string rather than break the JSON.
+        if (columns_[i].numeric && v.empty()) {
+          out_ << "null";
+        } else if (columns_[i].numeric && json_number(v)) {
           out_ << v;
         } else {
           out_ << json_string(v);

@@ -79,6 +79,28 @@ TEST_CASE("format: a table is drawn from its first rows and streams the rest", "
         "欧阳娜娜娜  3\n");
 }
 
+TEST_CASE("format: a number column is a JSON number, null when empty, text when not a number",
+          "[format]") {
+  const std::vector<cli::Column> columns = {{"id", "", true}, {"name", "", false}};
+  std::ostringstream out;
+  {
+    cli::RowWriter w(out, cli::Format::Jsonl, columns);
+    w.row({"12", "a"});
+    w.row({"", ""});        // a refused row: no id yet
+    w.row({"-3.50", "7"});  // a name column keeps digits as text
+    w.row({"012", "b"});    // not a JSON number: kept as a string, the JSON stays valid
+    w.row({"1e5", "c"});
+    w.row({"-", "d"});
+  }
+  CHECK(out.str() ==
+        "{\"id\": 12, \"name\": \"a\"}\n"
+        "{\"id\": null, \"name\": \"\"}\n"
+        "{\"id\": -3.50, \"name\": \"7\"}\n"
+        "{\"id\": \"012\", \"name\": \"b\"}\n"
+        "{\"id\": \"1e5\", \"name\": \"c\"}\n"
+        "{\"id\": \"-\", \"name\": \"d\"}\n");
+}
+
 TEST_CASE("exit codes: a withdrawal refused while awaiting review has its own status", "[exit]") {
   try {
     ncss::require_transition(ncss::SigningState::AwaitingReview, ncss::SigningEvent::Withdraw);
