@@ -58,7 +58,7 @@ void run_issue(Context& ctx, InviteOptions& o) {
         if (!r.issued)
           ctx.error(ncss::mask_resident_id(r.id_number) + ": " + r.code + ": " + r.message);
         w.row({shown, r.name, r.issued ? "issued" : "refused",
-               r.issued ? std::to_string(r.invitation_id) : "", r.code, r.message,
+               r.invitation_id ? std::to_string(r.invitation_id) : "", r.code, r.message,
                r.row ? std::to_string(r.row) : ""});
       });
   w.finish();

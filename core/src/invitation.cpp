@@ -221,7 +221,8 @@ class ResultLog {
     put_text(r.code);
     put_text(r.message);
   }
-  void replay(const IssueSink& sink) {
+  // `written`: whether the transaction committed; if not, no invitation has an ID to show.
+  void replay(const IssueSink& sink, bool written) {
     if (std::fflush(f_) != 0 || std::fseek(f_, 0, SEEK_SET) != 0) fail("read");
     IssueResult r;
     while (get_text(r.id_number, true)) {
@@ -229,6 +230,7 @@ class ResultLog {
       r.row = static_cast<std::size_t>(get_number());
       r.issued = get_number() != 0;
       r.invitation_id = static_cast<std::int64_t>(get_number());
+      if (!written) r.invitation_id = 0;
       get_text(r.code);
       get_text(r.message);
       sink(r);
@@ -598,7 +600,10 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
         report.written = true;
       }
     }  // otherwise the transaction rolls back here
-    if (log) log->replay(sink);
+    if (log) log->replay(sink, report.written);
+    if (!report.written) {
+      for (auto& res : report.results) res.invitation_id = 0;
+    }
     return report;
   });
 }

@@ -303,15 +303,31 @@ TEST_CASE("cli invite: typed archive and hukou info, the first typed becomes the
 
 TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
   World w;
-  auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",
-                  "工程技术人员", "--position", "研发", "--all-or-nothing"});
+  auto r = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA, "--to", kD,
+                  "--job-category", "工程技术人员", "--position", "研发", "--all-or-nothing"});
   CHECK(r.exit_code == 3);
   CHECK(w.invitations() == 0);
-  auto d = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                  "--position", "研发", "--dry-run"});
+  // The rows that would be issued say so, with no invitation ID: none was written.
+  auto refused = nlohmann::json::parse(r.out);
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[0]["result"] == "issued");
+  CHECK(refused[0]["invitation_id"].is_null());
+  CHECK(refused[1]["result"] == "refused");
+  CHECK(refused[1]["invitation_id"].is_null());
+  auto d = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
+                  "--job-category", "13", "--position", "研发", "--dry-run"});
   CHECK(d.exit_code == 0);
   CHECK(w.invitations() == 0);
   CHECK(w.events() == 0);
+  auto dry = nlohmann::json::parse(d.out);
+  REQUIRE(dry.size() == 1);
+  CHECK(dry[0]["result"] == "issued");
+  CHECK(dry[0]["invitation_id"].is_null());
+  // The real run numbers it.
+  auto real = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
+                     "--job-category", "13", "--position", "研发"});
+  REQUIRE(real.exit_code == 0);
+  CHECK(nlohmann::json::parse(real.out)[0]["invitation_id"] == 1);
 }
 
 TEST_CASE("cli invite: withdraw while awaiting review is exit 10", "[cli][invite]") {

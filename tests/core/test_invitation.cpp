@@ -216,5 +216,18 @@ TEST_CASE("invitation: a sink gets the outcomes in order, after the transaction 
     CHECK_FALSE(report.written);
     CHECK(seen.size() == 3);
     CHECK(stored_then == std::vector<int>{0, 0, 0});
+    // Issued in the rolled-back transaction, so given no ID: none exists.
+    CHECK(seen[0].issued);
+    CHECK(seen[0].invitation_id == 0);
+    CHECK(seen[2].invitation_id == 0);
+  }
+  SECTION("a dry run without a sink: the outcomes carry no IDs either") {
+    r.dry_run = true;
+    auto report = ncss::issue_invitations(f.store, r, f.actor);
+    CHECK_FALSE(report.written);
+    REQUIRE(report.results.size() == 3);
+    CHECK(report.results[0].issued);
+    CHECK(report.results[0].invitation_id == 0);
+    CHECK(report.issued == 2);
   }
 }

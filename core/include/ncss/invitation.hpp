@@ -53,7 +53,7 @@ struct IssueResult {
   std::string name;
   std::size_t row = 0;  // --from-file: the row in the file, as a spreadsheet shows it
   bool issued = false;
-  std::int64_t invitation_id = 0;  // when issued (and not a dry run: the id it would have had)
+  std::int64_t invitation_id = 0;  // when issued and written; 0 in a dry run or a run refused whole
   std::string code;
   std::string message;
 };
