@@ -123,8 +123,9 @@ class IssueRun {
         // invitations_employer, which makes a bulk issue quadratic (each check reads every
         // invitation issued before it); a graduate has only a handful of invitations.
         open_(db,
-              "SELECT id FROM invitations INDEXED BY invitations_graduate WHERE employer_code = "
-              ":c AND graduate_id = :g AND state IN ('awaiting_graduate', 'awaiting_review')") {}
+              "SELECT id, state, deadline FROM invitations INDEXED BY invitations_graduate WHERE "
+              "employer_code = :c AND graduate_id = :g AND state IN ('awaiting_graduate', "
+              "'awaiting_review')") {}
 
   // Finds the graduate of an ID number, or fills the refusal.
   std::optional<Candidate> find(const std::string& id, int cohort, IssueResult& res) {
@@ -160,8 +161,12 @@ class IssueRun {
     return rows.front();
   }
 
-  // Why the graduate cannot be invited now, or true.
-  bool check(const Candidate& c, IssueResult& res) {
+  // Why the graduate cannot be invited now, or true. `overdue`: this employer's invitation to the
+  // graduate that still awaits them but whose deadline (before `now`) has passed. The deadline is
+  // a fact of time, not of the sweep (DOMAIN.md), so it no longer blocks a new invitation; the
+  // caller records its expiry first. 0 when there is none.
+  bool check(const Candidate& c, IssueResult& res, const std::string& now, std::int64_t& overdue) {
+    overdue = 0;
     std::string who = "the graduate " + mask_resident_id(c.id_number);
     if (c.status != "valid") {
       res.code = "graduate_invalid";
@@ -183,7 +188,11 @@ class IssueRun {
       open_.reset();
       open_.bind(":c", code_);
       open_.bind(":g", c.graduate_id);
-      if (open_.executeStep()) {
+      const bool open = open_.executeStep();
+      if (open && open_.getColumn(1).getString() == "awaiting_graduate" &&
+          open_.getColumn(2).getString() < now) {
+        overdue = open_.getColumn(0).getInt64();
+      } else if (open) {
         res.code = "open_invitation";
         res.message = code_ + " already has an open invitation (" +
                       std::to_string(open_.getColumn(0).getInt64()) + ") to " + who;
@@ -526,7 +535,16 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
             res.message = std::filesystem::path(r.from_file).filename().string() + " row " +
                           std::to_string(t.row) + ": the file says " + t.name +
                           ", the roster has " + c->name + " for " + mask_resident_id(id);
-          } else if (run.check(*c, res)) {
+          } else if (std::int64_t overdue = 0; run.check(*c, res, now, overdue)) {
+            if (overdue) {
+              // What the sweep would have recorded, in this transaction: it rolls back with it.
+              auto old = load_invitation(db, overdue);
+              if (!old)
+                throw Error::internal("invitation " + std::to_string(overdue) + " vanished");
+              apply_signing_event(db, audit, *old, SigningEvent::Expire, kDeadlinePassedReason, "");
+              res.message = "invitation " + std::to_string(overdue) + " had passed its deadline " +
+                            old->deadline + " unanswered: recorded as expired first";
+            }
             insert.reset();
             insert.bind(":c", code);
             insert.bind(":g", c->graduate_id);

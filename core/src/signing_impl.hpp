@@ -27,6 +27,10 @@ struct InvitationRow {
   int cohort;
 };
 
+// The reason recorded when an invitation's deadline has passed (the sweep, or an issue that finds
+// the same employer's earlier invitation overdue).
+inline constexpr const char* kDeadlinePassedReason = "应约截止时间已过 (deadline passed)";
+
 // The invitation joined with its graduate, or nullopt.
 std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t id);
 

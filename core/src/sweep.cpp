@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ncss/signing_state.hpp"
+#include "signing_impl.hpp"
 #include "store_impl.hpp"
 
 namespace ncss {
@@ -85,7 +86,7 @@ SweepReport sweep_expired(Store& store, const Actor& actor, bool dry_run, const 
     const std::string to(signing_state_name(t.next));
     const std::string fail(fail_reason_name(t.reason));
     const std::string event_name(signing_event_name(SigningEvent::Expire));
-    const std::string reason = "应约截止时间已过 (deadline passed)";
+    const std::string reason = kDeadlinePassedReason;
 
     if (dry_run) return would_expire(db, now, sink);
 

@@ -198,6 +198,30 @@ TEST_CASE("cli invite: each refused graduate is reported with its rule", "[cli][
     CHECK(contains(r.err, "open_invitation"));
     CHECK(w.invitations() == 1);
     CHECK(w.events() == 1);
+    // Still open on its deadline's last second (valid 7 days from kNow)...
+    auto on_time = w.issue(kV, kA, "2026-05-27T09:00:00+08:00");
+    CHECK(on_time.exit_code == 4);
+    CHECK(w.invitations() == 1);
+    // ...but once the deadline has passed it no longer blocks, swept or not: the issue records
+    // its expiry (as the sweep would) and invites again.
+    auto later = w.issue(kV, kA, "2026-05-27T09:00:01+08:00");
+    INFO(later.err);
+    CHECK(later.exit_code == 0);
+    CHECK(contains(later.out, "recorded as expired first"));
+    CHECK(w.invitations() == 2);
+    CHECK(w.count("SELECT count(*) FROM invitations WHERE id = 1 AND state = 'failed' AND "
+                  "fail_reason = 'expired'") == 1);
+    CHECK(w.count("SELECT count(*) FROM events WHERE action = 'invitation.expire' AND "
+                  "subject_id = '1'") == 1);
+    CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_graduate'") == 1);
+    // The sweep finds nothing left to expire.
+    auto swept = w.run({"--format", "json", "sweep"}, "2026-05-27T09:00:02+08:00");
+    CHECK(contains(swept.out, "\"expired\":0"));
+    // An accepted one awaiting review stays open whatever the time.
+    REQUIRE(w.run({"invite", "respond", "2", "--accept"}, "2026-05-27T10:00:00+08:00").exit_code ==
+            0);
+    CHECK(w.issue(kV, kA, "2026-07-01T09:00:00+08:00").exit_code == 4);
+    CHECK(w.invitations() == 2);
     return;
   }
   CHECK(w.invitations() == 0);
