@@ -1,6 +1,7 @@
 // ncssctl invite issue|withdraw|respond|abort|list|show: the employer's 签约邀请函 and the
 // graduate's response.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
+#include "ncss/text.hpp"
 #include "ncss/time.hpp"
 #include "options.hpp"
 
@@ -32,11 +34,23 @@ struct InviteOptions {
 
 std::string read_terms(const std::string& terms) {
   if (terms.empty() || terms.front() != '@') return terms;
-  std::ifstream in(terms.substr(1), std::ios::binary);
-  if (!in) throw ncss::Error::io("cannot read the terms file '" + terms.substr(1) + "'");
+  const std::string file = terms.substr(1);
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    throw ncss::Error::io("cannot read the terms file '" + file + "': it is a directory");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ncss::Error::io("cannot read the terms file '" + file + "'");
   std::ostringstream s;
   s << in.rdbuf();
-  return s.str();
+  if (in.bad()) throw ncss::Error::io("cannot read the terms file '" + file + "'");
+  std::string text = s.str();
+  if (auto at = ncss::invalid_utf8_at(text)) {
+    throw ncss::Error::invalid_input("the terms file '" + file + "' is not UTF-8 text (byte " +
+                                     std::to_string(*at + 1) +
+                                     "); save it as UTF-8 (补充条款 are text)");
+  }
+  return text;
 }
 
 void run_issue(Context& ctx, InviteOptions& o) {

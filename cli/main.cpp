@@ -1,12 +1,17 @@
 // ncssctl: parse the command line, run one subcommand, map its outcome to an exit status.
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include "context.hpp"
 #include "docs.hpp"
 #include "exit_codes.hpp"
 #include "format.hpp"
 #include "ncss/error.hpp"
+#include "ncss/text.hpp"
 #include "ncss/version.hpp"
 
 namespace {
@@ -17,6 +22,44 @@ constexpr const char* kEnvironmentHelp =
     "  NCSSCTL_NOW           the time to act at (--now)\n"
     "  NCSSCTL_ACTOR         who acts (--actor)\n"
     "  NCSSCTL_BUSY_TIMEOUT  milliseconds to wait for a writer (--busy-timeout)\n";
+
+// Every argument and NCSSCTL_* variable is text ncssctl may store, print or put in JSON: bytes
+// that are not UTF-8 (a terminal in a GBK locale, a binary pasted in) are refused before anything
+// runs, naming the option they were given to. Throws ncss::Error (InvalidInput).
+void require_utf8_arguments(int argc, char** argv) {
+  auto refuse = [](const std::string& what, std::size_t at, unsigned char byte) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", byte);
+    throw ncss::Error::invalid_input(what + " is not UTF-8 text (byte " + std::to_string(at + 1) +
+                                     " is " + hex +
+                                     "); ncssctl reads text as UTF-8: use a UTF-8 locale and "
+                                     "files, e.g. LANG=zh_CN.UTF-8");
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    if (auto at = ncss::invalid_utf8_at(arg)) {
+      std::string what = "argument " + std::to_string(i);
+      std::string_view before = i > 1 ? std::string_view(argv[i - 1]) : std::string_view();
+      if (arg.size() > 2 && arg.substr(0, 2) == "--" && arg.find('=') != std::string_view::npos &&
+          *at > arg.find('=')) {
+        what = "the value of " + std::string(arg.substr(0, arg.find('='))) + " (" + what + ")";
+        *at -= arg.find('=') + 1;  // counted in the value, as typed
+        arg.remove_prefix(arg.find('=') + 1);
+      } else if (before.size() > 1 && before[0] == '-' && !ncss::invalid_utf8_at(before)) {
+        what = "the value of " + std::string(before) + " (" + what + ")";
+      }
+      refuse(what, *at, static_cast<unsigned char>(arg[*at]));
+    }
+  }
+  for (const char* name : {"NCSSCTL_DB", "NCSSCTL_NOW", "NCSSCTL_ACTOR", "NCSSCTL_BUSY_TIMEOUT"}) {
+    const char* value = std::getenv(name);
+    if (!value) continue;
+    if (auto at = ncss::invalid_utf8_at(value)) {
+      refuse(std::string("the environment variable ") + name, *at,
+             static_cast<unsigned char>(value[*at]));
+    }
+  }
+}
 
 }  // namespace
 
@@ -58,6 +101,7 @@ int main(int argc, char** argv) {
     return cli::generate_docs(app, argv[2], argv[3]);
   }
   try {
+    require_utf8_arguments(argc, argv);
     app.parse(argc, argv);
     return ctx.exit_status;
   } catch (const CLI::ParseError& e) {

@@ -23,6 +23,7 @@
 
 #include "haru_impl.hpp"
 #include "ncss/error.hpp"
+#include "ncss/text.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -54,27 +55,6 @@ constexpr Rgb kGridColour{0.85, 0.85, 0.85};
 constexpr Rgb kAxisColour{0.35, 0.35, 0.35};
 constexpr Rgb kTextColour{0.1, 0.1, 0.1};
 constexpr Rgb kSubtleColour{0.38, 0.38, 0.38};
-
-// One code point of UTF-8 at s[i]: its length, 0 when the bytes are not UTF-8.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& out) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char lead = b(i);
-  std::size_t len = lead < 0x80         ? 1
-                    : (lead >> 5) == 6  ? 2
-                    : (lead >> 4) == 14 ? 3
-                    : (lead >> 3) == 30 ? 4
-                                        : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  char32_t cp = len == 1 ? lead : len == 2 ? lead & 0x1F : len == 3 ? lead & 0x0F : lead & 0x07;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  out = cp;
-  return len;
-}
 
 // The characters to draw: anything the font cannot show (or that is not UTF-8) becomes 〓.
 std::u32string drawable(const std::string& text, const CjkFont& font) {

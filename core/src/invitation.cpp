@@ -15,6 +15,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/invite_template.hpp"
 #include "ncss/sheet.hpp"
+#include "ncss/text.hpp"
 #include "sheet_header.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
@@ -477,6 +478,11 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
     }
     if (r.all_favorites && r.cohort == 0) {
       throw Error::usage("--all-favorites needs --cohort");
+    }
+    // Stored as given and copied into the agreement's snapshot at approval: it must be text.
+    if (auto at = invalid_utf8_at(r.terms)) {
+      throw Error::invalid_input("the 补充条款 (--terms) are not UTF-8 text (byte " +
+                                 std::to_string(*at + 1) + ")");
     }
     const int sources =
         (r.all_favorites ? 1 : 0) + (r.id_numbers.empty() ? 0 : 1) + (r.from_file.empty() ? 0 : 1);

@@ -23,6 +23,7 @@
 
 #include "haru_impl.hpp"
 #include "ncss/error.hpp"
+#include "ncss/text.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -32,39 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char32_t kMark = U'\u3013';  // 〓 GETA MARK
-
-// ---- UTF-8 ----------------------------------------------------------------------------------
-
-// Decodes one code point at `i`; returns its length, or 0 for a byte that does not start a
-// well-formed sequence (overlong forms, surrogates and values above U+10FFFF are malformed).
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& out) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char lead = byte(i);
-  if (lead < 0x80) {
-    out = lead;
-    return 1;
-  }
-  std::size_t len;
-  char32_t cp;
-  char32_t min;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    len = 2, cp = lead & 0x1F, min = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    len = 3, cp = lead & 0x0F, min = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    len = 4, cp = lead & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  out = cp;
-  return len;
-}
 
 std::string hex(unsigned value, int digits) {
   char buf[16];

@@ -6,6 +6,7 @@
 #include "employer_impl.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "ncss/text.hpp"
 
 namespace ncss {
 
@@ -102,6 +103,45 @@ std::string code_point_name(char32_t cp) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
   return buf;
+}
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& out) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) {
+    out = lead;
+    return 1;
+  }
+  std::size_t len;
+  char32_t cp;
+  char32_t min;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    len = 2, cp = lead & 0x1F, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3, cp = lead & 0x0F, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    len = 4, cp = lead & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  out = cp;
+  return len;
+}
+
+std::optional<std::size_t> invalid_utf8_at(std::string_view s) {
+  char32_t cp;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = decode_utf8(s, i, cp);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::nullopt;
 }
 
 std::size_t utf8_length(std::string_view s) {

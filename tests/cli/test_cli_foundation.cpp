@@ -197,6 +197,41 @@ TEST_CASE("cli: events carry --actor and --now from options or environment", "[c
   CHECK(q.getColumn(1).getString() == "2026-07-01T00:30:00Z");
 }
 
+TEST_CASE("cli: arguments and NCSSCTL_* that are not UTF-8 are refused before anything runs",
+          "[cli]") {
+  TempDir dir;
+  std::string db = init_db(dir);
+  auto events = [&] {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    return raw.execAndGet("SELECT count(*) FROM events").getInt();
+  };
+  const int before = events();
+  // A value after its option, and one joined with '=': the message names the option and counts
+  // the byte in the value as typed.
+  auto r = run_ncssctl(
+      {"--db", db, "school", "add", "--code", "99004", "--name", "学院\xff", "--level", "其他"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "the value of --name (argument 8) is not UTF-8 text (byte 7 is 0xFF)"));
+  r = run_ncssctl({"--db", db, "--actor=a\xC0\xAF", "school", "add", "--code", "99004", "--name",
+                   "学院", "--level", "其他"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "the value of --actor (argument 3) is not UTF-8 text (byte 2 is 0xC0)"));
+  // A truncated character at the end, and an encoded surrogate.
+  CHECK(run_ncssctl({"--db", db, "school", "show", "北\xE4\xBA"}).exit_code == 3);
+  CHECK(run_ncssctl({"--db", db, "school", "show", "\xED\xA0\x80"}).exit_code == 3);
+  r = run_ncssctl(
+      {"--db", db, "school", "add", "--code", "99004", "--name", "学院", "--level", "其他"},
+      {{"NCSSCTL_ACTOR", "\xB0\xEC\xB9\xAB"}});  // 办公 in GBK
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "the environment variable NCSSCTL_ACTOR is not UTF-8 text"));
+  CHECK(events() == before);
+  // The same command in UTF-8 runs.
+  CHECK(run_ncssctl({"--db", db, "--actor", "办公", "school", "add", "--code", "99004", "--name",
+                     "学院", "--level", "其他"})
+            .exit_code == 0);
+  CHECK(events() == before + 1);
+}
+
 TEST_CASE("cli: db check passes a healthy database and fails a broken one", "[cli]") {
   TempDir dir;
   std::string db = init_db(dir);

@@ -325,6 +325,27 @@ TEST_CASE("cli invite: typed archive and hukou info, the first typed becomes the
   CHECK(w.count("SELECT count(*) FROM invite_templates") == 2);
 }
 
+TEST_CASE("cli invite: --terms @FILE must be a readable UTF-8 file", "[cli][invite]") {
+  World w;
+  auto issue_with = [&](const std::string& terms) {
+    return w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
+                  "--position", "研发", "--terms", terms});
+  };
+  testkit::write_file(w.dir / "gbk.txt", "\xB2\xB9\xB3\xE4");  // 补充 in GBK
+  auto r = issue_with("@" + (w.dir / "gbk.txt").string());
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "gbk.txt' is not UTF-8 text (byte 1)"));
+  r = issue_with("@" + w.dir.path().string());
+  CHECK(r.exit_code == 8);
+  CHECK(contains(r.err, "it is a directory"));
+  CHECK(issue_with("@" + (w.dir / "missing.txt").string()).exit_code == 8);
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+  testkit::write_file(w.dir / "utf8.txt", "试用期三个月");
+  REQUIRE(issue_with("@" + (w.dir / "utf8.txt").string()).exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE terms = '试用期三个月'") == 1);
+}
+
 TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
   World w;
   auto r = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA, "--to", kD,

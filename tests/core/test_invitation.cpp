@@ -73,6 +73,25 @@ TEST_CASE("invitation: issue stores the invitation, its event and notification",
         "graduate|" + kA + "|invitation_received");
 }
 
+TEST_CASE("invitation: terms that are not UTF-8 are refused, nothing written", "[invitation]") {
+  InviteFixture f;
+  ncss::IssueRequest r;
+  r.employer_code = kV;
+  r.id_numbers = {kA};
+  r.job_category = "工程技术人员";
+  r.position = "研发工程师";
+  r.valid_days = 3;
+  r.terms = "试用期\xFF";  // would be copied into the agreement's JSON snapshot at approval
+  try {
+    ncss::issue_invitations(f.store, r, f.actor);
+    FAIL("issued with terms that are not UTF-8");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+    CHECK(std::string(e.what()).find("not UTF-8 text (byte 10)") != std::string::npos);
+  }
+  CHECK(ncss::list_invitations(f.store, {}).empty());
+}
+
 TEST_CASE("invitation: accept, abort, reject and withdraw record their times and events",
           "[invitation]") {
   InviteFixture f;
