@@ -267,7 +267,8 @@ void register_agreement(CLI::App& app, Context& ctx) {
   pdf->add_option("--employer", o->filter.employer_code,
                   "with --all: the employer's 统一社会信用代码");
   pdf->add_option("-j,--jobs", o->jobs,
-                  "documents made at once (default 0: one per processor core)");
+                  "documents made at once, 0 to 64 (default 0: one per processor core)")
+      ->check(CLI::Range(0u, 64u));
   pdf->add_flag("--blank", o->blank,
                 "the paper agreement for offline signing (线下签约) of each graduate named by ID "
                 "number: the graduate's and school's parts filled in, the rest left to write on, "

@@ -389,6 +389,11 @@ TEST_CASE("cli agreement pdf: --jobs gives the same files, --state picks termina
     return out;
   };
   CHECK(rows(a.out, one.path()) == rows(b.out, two.path()));
+  // More threads than a machine sensibly has is a usage error, not a failure to start them.
+  TempDir three;
+  auto many = w.run({"agreement", "pdf", "--all", "-j", "100000", "-o", three.path().string()});
+  CHECK(many.exit_code == 2);
+  CHECK(fs::is_empty(three.path()));
   int compared = 0;
   for (const auto& e : fs::directory_iterator(one.path())) {
     CHECK(testkit::read_file(e.path()) == testkit::read_file(two / e.path().filename()));
