@@ -66,11 +66,19 @@ JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
       throw Error::invalid_input(
           "job info is missing: give --job-template, or --job-category and --position");
     }
+    // Typed job info is checked as `template add` checks a job template (lengths, the category
+    // code, the 联系电话).
     j.category = job_category_code(db, r.job_category);
-    j.position = trim(r.position);
-    j.work_location = trim(r.work_location);
-    j.contact = trim(r.contact);
-    j.contact_phone = trim(r.contact_phone);
+    TemplateFields valid = validate_template_fields(store, "job",
+                                                    {{"job_category", j.category},
+                                                     {"position", r.position},
+                                                     {"work_location", r.work_location},
+                                                     {"contact", r.contact},
+                                                     {"contact_phone", r.contact_phone}});
+    j.position = field(valid, "position");
+    j.work_location = field(valid, "work_location");
+    j.contact = field(valid, "contact");
+    j.contact_phone = field(valid, "contact_phone");
   }
   return j;
 }

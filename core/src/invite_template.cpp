@@ -15,7 +15,7 @@ namespace ncss {
 
 namespace {
 
-constexpr std::size_t kMaxFieldBytes = 600;  // 200 Chinese characters
+constexpr std::size_t kMaxFieldChars = 200;  // as the form counts: characters, not bytes
 
 struct FieldRule {
   std::string key;
@@ -57,7 +57,7 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
                                  " templates; they have " + keys);
     }
     std::string v = trim(value);
-    if (v.size() > kMaxFieldBytes) {
+    if (utf8_length(v) > kMaxFieldChars) {
       throw Error::invalid_input(r->label + " is too long (at most 200 characters)");
     }
     if (!v.empty()) out[key] = v;
@@ -79,7 +79,7 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
   };
   auto phone = [&](const std::string& key, const std::string& label) {
     if (out.count(key) && !valid_mobile(out[key]) && !valid_landline(out[key])) {
-      throw Error::invalid_input(label + " '" + out[key] +
+      throw Error::invalid_input(label + " '" + mask_phone(out[key]) +
                                  "' must be a mobile number (11 digits from 1) or a landline "
                                  "such as 010-62751234");
     }

@@ -236,6 +236,9 @@ bool valid_landline(const std::string& s) {
       return false;
     }
   }
+  // A bare number from 1 is a mobile number, which has 11 digits (a landline's area code starts
+  // with 0, a local number with 2-9): 1381234567 is a mobile number short of a digit.
+  if (!s.empty() && s.front() == '1' && all_ascii_digits(s)) return false;
   return digits >= 7 && digits <= 20;
 }
 

@@ -147,16 +147,25 @@ TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
   const std::vector<std::vector<std::string>> missing = {
       {"--job-category", "13"},
       {"--position", "研发工程师"},
-      {"--job-category", "77", "--position", "x"}};
+      {"--job-category", "77", "--position", "x"},
+      // Typed info is checked as a job template's: the 联系电话 and the lengths.
+      {"--job-category", "13", "--position", "x", "--contact-phone", "123"},
+      {"--job-category", "13", "--position", "x", "--contact-phone", "1381234567"},
+      {"--job-category", "13", "--position", std::string(201, 'x')}};
   for (const auto& job : missing) {
     std::vector<std::string> args = {"invite", "issue", "--employer", kV, "--to", kA};
     args.insert(args.end(), job.begin(), job.end());
     auto r = w.run(args);
     INFO(r.err);
     CHECK(r.exit_code == 3);
+    CHECK_FALSE(contains(r.err, "1381234567"));  // phones masked in messages
   }
   CHECK(w.invitations() == 0);
   CHECK(w.events() == 0);
+  REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
+                 "--position", "x", "--contact-phone", "010-62751234"})
+              .exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE contact_phone = '010-62751234'") == 1);
 }
 
 TEST_CASE("cli invite: an unverified employer is refused whole", "[cli][invite]") {

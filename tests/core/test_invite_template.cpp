@@ -78,6 +78,14 @@ TEST_CASE("template: refusals write nothing", "[template]") {
   CHECK(add("job", {{"job_category", "99x"}, {"position", "p"}}) == ncss::ErrorCode::InvalidInput);
   CHECK(add("job", {{"job_category", "10"}, {"position", "p"}, {"contact_phone", "12ab"}}) ==
         ncss::ErrorCode::InvalidInput);
+  // A bare number from 1 is a mobile number: ten digits is one short, and the message masks it.
+  CHECK(add("job", {{"job_category", "10"}, {"position", "p"}, {"contact_phone", "1381234567"}}) ==
+        ncss::ErrorCode::InvalidInput);
+  CHECK(msg.find("1381234567") == std::string::npos);
+  CHECK(msg.find("must be a mobile number") != std::string::npos);
+  // 200 characters are counted as characters: 201 ASCII letters are too many, 200 汉字 are not.
+  CHECK(add("job", {{"job_category", "10"}, {"position", std::string(201, 'p')}}) ==
+        ncss::ErrorCode::InvalidInput);
   CHECK(add("archive", {{"receipt_type", "2"}, {"forward_unit", "某单位"}}) ==
         ncss::ErrorCode::InvalidInput);
   CHECK(msg.find("转寄其他单位") != std::string::npos);
@@ -87,6 +95,14 @@ TEST_CASE("template: refusals write nothing", "[template]") {
   CHECK(add("visa", {{"address", "a"}}) == ncss::ErrorCode::InvalidInput);
   CHECK(f.count("SELECT count(*) FROM invite_templates") == 1);
   CHECK(f.count("SELECT count(*) FROM invite_template_history") == 1);
+  std::string long_position;
+  for (int i = 0; i < 200; ++i) long_position += "岗";
+  ncss::add_template(f.store, kA, "job", "长",
+                     {{"job_category", "10"}, {"position", long_position}}, false, f.actor);
+  ncss::add_template(f.store, kA, "job", "座机",
+                     {{"job_category", "10"}, {"position", "p"}, {"contact_phone", "62751234"}},
+                     false, f.actor);
+  CHECK(f.count("SELECT count(*) FROM invite_templates") == 3);
 }
 
 TEST_CASE("template: another employer can neither see nor edit it", "[template]") {
