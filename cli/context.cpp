@@ -51,11 +51,18 @@ Format Context::format() const {
 bool Context::mask_personal_data(bool unmask, const std::string& subject_type,
                                  const std::string& subject_id, const std::string& command) {
   if (unmask) {
-    ncss::record_event(store(), actor(), "pii.unmask", subject_type, subject_id, "",
-                       {{"command", command}});
+    unmasked_.push_back({subject_type, subject_id, command});
     return false;
   }
   return format() == Format::Table;
+}
+
+void Context::record_unmasking() {
+  for (const auto& u : unmasked_) {
+    ncss::record_event(store(), actor(), "pii.unmask", u.subject_type, u.subject_id, "",
+                       {{"command", u.command}});
+  }
+  unmasked_.clear();
 }
 
 std::ostream& Context::out() { return std::cout; }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "format.hpp"
 #include "ncss/audit.hpp"
@@ -41,9 +42,14 @@ class Context {
   Format format() const;
 
   // Whether ID numbers and phones are masked: in human tables, unless --unmask, whose use is
-  // recorded as a pii.unmask event (who looked, at what, with which command).
+  // recorded as a pii.unmask event (who looked, at what, with which command) by
+  // record_unmasking() once the command has run without an error: a command refused for a bad
+  // filter or file has shown nothing, and leaves the database as it was.
   bool mask_personal_data(bool unmask, const std::string& subject_type,
                           const std::string& subject_id, const std::string& command);
+  // Writes the pii.unmask events of this command (cli/main.cpp, after a command that did not
+  // throw).
+  void record_unmasking();
 
   std::ostream& out();
   // Set by a progress display while its line (no newline, on a terminal) is on stderr: note,
@@ -65,6 +71,10 @@ class Context {
 
   std::optional<ncss::Store> store_;
   std::optional<ncss::Timestamp> now_;
+  struct Unmasking {
+    std::string subject_type, subject_id, command;
+  };
+  std::vector<Unmasking> unmasked_;  // to record once the command has succeeded
 };
 
 void register_global_options(CLI::App& app, Context& ctx);

@@ -96,8 +96,8 @@ class ExportFile {
 
 using RowSource = std::function<void(ExportFile& file, bool mask)>;
 
-// The file's kind checked first, the file opened (an unwritable place fails before anything is
-// recorded), --unmask recorded, the rows streamed, and a summary for the human.
+// The file's kind checked first, the file opened, the rows streamed, and a summary for the human;
+// --unmask is recorded once all of it has succeeded (Context::record_unmasking).
 void run_export(Context& ctx, const ExportOptions& o, const std::string& what,
                 const std::string& sheet, const std::vector<std::string>& headers,
                 const RowSource& rows) {

@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   try {
     require_utf8_arguments(argc, argv);
     app.parse(argc, argv);
+    ctx.record_unmasking();
     return ctx.exit_status;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {

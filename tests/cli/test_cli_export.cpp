@@ -461,6 +461,18 @@ TEST_CASE("cli export: refusals leave no file behind", "[cli][export]") {
     CHECK(w.run({"export", "graduates", "-o", w.out("d.csv")}).exit_code == 8);
     CHECK(w.unmask_events() == 0);
   }
+  SECTION("a bad filter with --unmask: refused, nothing shown, nothing recorded") {
+    CHECK(w.run({"export", "signings", "--unmask", "--state", "happy", "-o", w.out("s.csv")})
+              .exit_code == 2);
+    CHECK(w.run({"export", "graduates", "--unmask", "--school", "火星大学", "-o", w.out("g.csv")})
+              .exit_code == 2);
+    CHECK(w.run({"student", "list", "--unmask", "--level", "大专"}).exit_code == 2);
+    CHECK_FALSE(fs::exists(w.out("s.csv")));
+    CHECK(w.unmask_events() == 0);
+    // The same listing that succeeds is recorded.
+    REQUIRE(w.run({"student", "list", "--unmask"}).exit_code == 0);
+    CHECK(w.unmask_events() == 1);
+  }
   SECTION("an existing file is replaced whole; --quiet prints nothing") {
     auto path = w.out("g.csv");
     testkit::write_file(path, "old");
