@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/registration.hpp"
 #include "ncss/signing_state.hpp"
@@ -16,6 +17,22 @@ Dashboard dashboard(Store& store, const DashboardFilter& filter) {
     auto& db = database(store);
     const std::string school = school_filter_code(db, filter.school);
     std::string employer = normalize_credit_code(filter.employer);
+    if (!employer.empty()) {
+      // Registered, or named by a paper or offline agreement (whose employer need not be on the
+      // platform); otherwise the filter names nothing known: exit 2, as every --employer.
+      SQLite::Statement known(db,
+                              "SELECT EXISTS (SELECT 1 FROM employers WHERE credit_code = :c) OR "
+                              "EXISTS (SELECT 1 FROM registrations WHERE "
+                              "json_extract(fields, '$.credit_code') = :c)");
+      known.bind(":c", employer);
+      known.executeStep();
+      if (known.getColumn(0).getInt() == 0) {
+        throw Error(ErrorCode::NotFound,
+                    "unknown employer '" + employer +
+                        "': no employer is registered with this credit code (统一社会信用代码), "
+                        "and no paper or offline agreement names it");
+      }
+    }
     Dashboard d;
     SQLite::Statement g(db,
                         "SELECT count(*) FROM graduates WHERE (:cohort = 0 OR cohort = :cohort) "

@@ -849,8 +849,16 @@ TEST_CASE("registration: the dashboard counts registrations by kind and state",
   CHECK(count_of(t, "paper", "pending") == 0);
   CHECK(count_of(t, "offline", "awaiting_scan") == 1);
   ncss::DashboardFilter employer;
-  employer.employer = "91370214MA3D2M2T5C";
-  CHECK(count_of(ncss::dashboard(f.store, employer), "paper", "pending") == 0);
   employer.employer = kEmployer;
   CHECK(count_of(ncss::dashboard(f.store, employer), "paper", "pending") == 1);
+  // A credit code neither registered nor on any agreement names nothing known (exit 2), rather
+  // than a dashboard of zeros.
+  employer.employer = "91370214MA3D2M2T5C";
+  try {
+    ncss::dashboard(f.store, employer);
+    FAIL("a dashboard for an employer nothing knows");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::NotFound);
+    CHECK(std::string(e.what()).find("unknown employer '91370214MA3D2M2T5C'") != std::string::npos);
+  }
 }
