@@ -136,7 +136,7 @@ void validate_user(const EmployerUser& u) {
                                "' is not an address of the form name@domain.tld");
   }
   if (!u.mobile.empty() && !valid_mobile(u.mobile)) {
-    throw Error::invalid_input("手机 (--mobile) '" + u.mobile +
+    throw Error::invalid_input("手机 (--mobile) '" + mask_phone(u.mobile) +
                                "' must be 11 digits starting with 1");
   }
 }

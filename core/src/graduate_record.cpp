@@ -132,7 +132,7 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
         if (!trim(c.phone).empty()) {
           next.phone = trim(c.phone);
           if (!valid_mobile(next.phone)) {
-            throw Error::invalid_input("--phone: 手机号码 '" + next.phone +
+            throw Error::invalid_input("--phone: 手机号码 '" + mask_phone(next.phone) +
                                        "' must be 11 digits starting with 1");
           }
         }

@@ -275,7 +275,8 @@ TEST_CASE("cli employer: user account refusals", "[cli][employer]") {
           3, "工作电话 (--work-phone) and 传真 (--fax) are both empty");
   refused(with(user_add(), "--email", "hr@example"), 3,
           "邮箱 (--email) 'hr@example' is not an address of the form name@domain.tld");
-  refused(with(user_add(), "--mobile", "1381234567"), 3, "must be 11 digits starting with 1");
+  refused(with(user_add(), "--mobile", "1381234567"), 3,
+          "手机 (--mobile) '138***4567' must be 11 digits starting with 1");  // masked
   refused(with(user_add(), "--gender", "F"), 3, "must be 男 or 女");
   refused({"employer", "user", "add", kCode, "--real-name", "王芳", "--gender", "女",
            "--work-phone", "010-62751234"},

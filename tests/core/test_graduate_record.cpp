@@ -123,6 +123,16 @@ TEST_CASE("graduate record: refusals leave everything as it was", "[graduate_rec
   c.degree_level = "学士";
   refused(ncss::ErrorCode::InvalidInput,
           [&] { ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor); });
+  c = {};
+  c.phone = "1381234567";  // a digit short; the message masks it like all human output
+  try {
+    ncss::correct_graduate(f.store, kA, 0, c, "x", f.actor);
+    FAIL("a 10-digit phone was accepted");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+    CHECK(std::string(e.what()).find("手机号码 '138***4567'") != std::string::npos);
+  }
+  CHECK(f.snapshot() == before);
   refused(ncss::ErrorCode::NotFound,
           [&] { ncss::remove_graduate(f.store, id("11010519990101001"), 0, "x", f.actor); });
   refused(ncss::ErrorCode::NotFound,
