@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "agreement_impl.hpp"
 #include "audit_impl.hpp"
@@ -157,6 +158,14 @@ std::vector<Approval> approve_invitations(Store& store, const std::vector<std::i
                                           const Actor& actor) {
   return with_storage_errors([&] {
     auto& db = database(store);
+    // Named twice, the second approval would be refused as "already signed": say what it is.
+    std::unordered_set<std::int64_t> named;
+    for (auto id : ids) {
+      if (!named.insert(id).second) {
+        throw Error::usage("invitation " + std::to_string(id) +
+                           " is named twice; name each signing once");
+      }
+    }
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     Approver approver(db, actor);
     std::vector<Approval> out;

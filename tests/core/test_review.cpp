@@ -140,6 +140,15 @@ TEST_CASE("review: approve assigns sequential numbers and freezes a snapshot", "
 TEST_CASE("review: refusals write nothing", "[review]") {
   ReviewFixture f;
   auto a = f.invite(kA);
+  // The same signing named twice: a usage error, not "already signed" from the second approval.
+  try {
+    ncss::approve_invitations(f.store, {a, a}, f.actor);
+    FAIL("approved a signing named twice");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::Usage);
+    CHECK(std::string(e.what()).find("is named twice") != std::string::npos);
+  }
+  CHECK(f.count("SELECT count(*) FROM invitations WHERE state = 'signed'") == 0);
   auto pending = f.invite(kB, "awaiting_graduate");
   auto nodeg = f.invite(kNoDegree);
   auto events = [&] {

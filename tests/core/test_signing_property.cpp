@@ -639,6 +639,10 @@ class LifecycleRun : public testkit::StoreFixture {
 
   // The rules for approving these ids in one go, in order.
   Expectation expect_approval(const std::vector<std::int64_t>& ids) const {
+    // A signing named twice is a usage error before any is looked at.
+    if (std::set<std::int64_t>(ids.begin(), ids.end()).size() != ids.size()) {
+      return refused(ErrorCode::Usage, "a signing named twice", "approve: named twice");
+    }
     std::set<std::int64_t> approved;
     for (auto id : ids) {
       auto it = invs_.find(id);
