@@ -522,6 +522,13 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
           Target t;
           t.id = normalize_resident_id(id);
           t.cohort = r.cohort;
+          // A malformed number is named as such (id_chars, id_checksum, ...), as in a --from-file
+          // row, rather than looked up and reported as graduate_not_found.
+          auto defects = id_refusals(t.id, actor.now);
+          if (!defects.empty()) {
+            t.code = defects.front().code;
+            t.message = defects.front().message;
+          }
           targets.push_back(std::move(t));
         }
       }

@@ -200,6 +200,15 @@ TEST_CASE("cli invite: each refused graduate is reported with its rule", "[cli][
     CHECK(r.exit_code == 4);
     CHECK(contains(r.err, "graduate_not_found"));
   }
+  SECTION("a malformed ID number is named as such, as in a --from-file row") {
+    auto r = w.issue(kV, "11010520030115o010");  // a letter o for a zero
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "id_chars"));
+    CHECK(contains(r.err, "character 15 is 'o'"));
+    r = w.issue(kV, kA.substr(0, 17) + (kA[17] == '1' ? "2" : "1"));
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "id_checksum"));
+  }
   SECTION("an open invitation from this employer") {
     REQUIRE(w.issue(kV, kA).exit_code == 0);
     auto r = w.issue(kV, kA);
