@@ -199,6 +199,10 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
 
 void run_verify(Context& ctx, const AgreementOptions& o) {
   std::error_code ec;
+  if (fs::is_directory(o.subject, ec)) {
+    throw ncss::Error::io("cannot verify '" + o.subject +
+                          "': it is a directory; give an agreement's PDF file or its code");
+  }
   const bool is_file = fs::is_regular_file(o.subject, ec) || o.subject.ends_with(".pdf") ||
                        o.subject.ends_with(".PDF");
   ncss::AgreementVerification v;

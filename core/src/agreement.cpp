@@ -404,6 +404,10 @@ const AgreementTemplate& default_agreement_template() {
 }
 
 AgreementTemplate load_agreement_template(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    throw Error::io("cannot read agreement template " + file.string() + ": it is a directory");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error::io("cannot read agreement template " + file.string(), errno);
   std::ostringstream text;

@@ -234,6 +234,10 @@ TEST_CASE("cli agreement: a bad template is refused, naming the file and the lin
   CHECK(r.exit_code == 3);
   CHECK(contains(r.err, bad.string()));
   CHECK(contains(r.err, "line 4"));
+  // A directory is a file that cannot be read (8), not a template with bad JSON (3).
+  auto directory = w.run({"agreement", "show", "1", "--template", w.dir.path().string()});
+  CHECK(directory.exit_code == 8);
+  CHECK(contains(directory.err, "it is a directory"));
 
   auto unknown = w.dir / "unknown.json";
   testkit::write_file(unknown, R"({"title": "协议", "sections": [{"section": "seal"}]})");
@@ -353,6 +357,9 @@ TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or te
   CHECK(not_pdf.exit_code == 3);
   CHECK(contains(not_pdf.err, "not a PDF"));
   CHECK(w.run({"agreement", "verify", (out / "missing.pdf").string()}).exit_code == 8);
+  auto directory = w.run({"agreement", "verify", out.path().string()});
+  CHECK(directory.exit_code == 8);
+  CHECK(contains(directory.err, "it is a directory"));
 
   // Another database does not know this database's codes (each has its own secret).
   TempDir elsewhere;
