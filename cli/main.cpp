@@ -113,8 +113,14 @@ int main(int argc, char** argv) {
     std::cerr << "ncssctl: " << cli::printable(e.what()) << "\nRun 'ncssctl --help' for usage.\n";
     return cli::kExitUsage;
   } catch (const ncss::Error& e) {
+    std::string what = e.what();
+    // A SQLite failure (detail: its code) names the database it happened to.
+    if (e.code() == ncss::ErrorCode::Storage && e.detail() != 0 &&
+        what.find(ctx.options.db) == std::string::npos) {
+      what = "database '" + ctx.options.db + "': " + what;
+    }
     std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "error:") << " "
-              << cli::printable(e.what()) << '\n';
+              << cli::printable(what) << '\n';
     return cli::exit_status_for(e);
   } catch (const std::exception& e) {
     std::cerr << "ncssctl: " << cli::styled(std::cerr, "1;31", "internal error:") << " "

@@ -147,6 +147,31 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+std::string storage_message(const SQLite::Exception& e) {
+  const std::string sqlite = std::string(" (SQLite: ") + e.what() + ")";
+  switch (e.getErrorCode()) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "the database is busy: another command kept it locked for longer than the busy "
+             "timeout (--busy-timeout, NCSSCTL_BUSY_TIMEOUT); try again, or wait longer" +
+             sqlite;
+    case SQLITE_READONLY:
+      return "the database cannot be written: the file, or the directory that holds it (SQLite "
+             "writes its -wal and -shm files beside it), is read-only for this user" +
+             sqlite;
+    case SQLITE_FULL:
+      return "the database cannot grow: the disk is full" + sqlite;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return "the database is damaged; `ncssctl db check` says where" + sqlite;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return "the database file cannot be read or written" + sqlite;
+    default:
+      return std::string("database error: ") + e.what();
+  }
+}
+
 const fs::path& Store::path() const { return impl_->path; }
 
 static std::unique_ptr<Store::Impl> connect(const fs::path& path, const StoreOptions& options) {

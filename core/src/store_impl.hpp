@@ -84,13 +84,18 @@ class ImportTransaction {
   bool open_ = true;
 };
 
+// What an administrator can do about a SQLite failure, in words: a busy database (and the
+// timeout to raise), one that cannot be written (file or directory permissions), a full disk, a
+// damaged file; SQLite's own text for the rest.
+std::string storage_message(const SQLite::Exception& e);
+
 // Runs `fn`, turning SQLite's exceptions into ncss::Error(Storage) with the extended code.
 template <typename Fn>
 auto with_storage_errors(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const SQLite::Exception& e) {
-    throw Error::storage(std::string("database error: ") + e.what(), e.getExtendedErrorCode());
+    throw Error::storage(storage_message(e), e.getExtendedErrorCode());
   }
 }
 

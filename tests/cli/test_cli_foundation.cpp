@@ -381,6 +381,9 @@ TEST_CASE("cli: a write waits --busy-timeout for another writer, then gives up",
   auto waited = std::chrono::steady_clock::now() - start;
   CHECK(r.exit_code == 7);
   CHECK(contains(r.err, "locked"));
+  // It names the database and what to do.
+  CHECK(contains(r.err, "database '" + db + "': the database is busy"));
+  CHECK(contains(r.err, "--busy-timeout"));
   CHECK(waited >= std::chrono::milliseconds(300));
   holder.reset();  // closing the connection ends its transaction
   r = run_ncssctl(

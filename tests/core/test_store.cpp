@@ -1,4 +1,5 @@
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -7,6 +8,7 @@
 #include "migrations.hpp"
 #include "ncss/error.hpp"
 #include "ncss/store.hpp"
+#include "store_impl.hpp"
 
 using ncss::ErrorCode;
 using ncss::InitOutcome;
@@ -193,4 +195,21 @@ TEST_CASE("store: check reports foreign-key and version problems", "[store]") {
   CHECK_FALSE(report.ok());
   REQUIRE(report.problems.size() == 1);
   CHECK(report.problems[0].find("school_aliases") != std::string::npos);
+}
+
+TEST_CASE("store: SQLite failures are worded for the one who can fix them", "[store]") {
+  using ncss::storage_message;
+  CHECK(storage_message(SQLite::Exception("database is locked", SQLITE_BUSY))
+            .starts_with("the database is busy"));
+  CHECK(storage_message(SQLite::Exception("attempt to write a readonly database", SQLITE_READONLY))
+            .find("read-only for this user") != std::string::npos);
+  CHECK(storage_message(SQLite::Exception("database or disk is full", SQLITE_FULL))
+            .find("the disk is full") != std::string::npos);
+  CHECK(storage_message(SQLite::Exception("database disk image is malformed", SQLITE_CORRUPT))
+            .find("ncssctl db check") != std::string::npos);
+  // SQLite's own words stay, for the record; an unmapped code keeps only them.
+  CHECK(storage_message(SQLite::Exception("database is locked", SQLITE_BUSY))
+            .ends_with("(SQLite: database is locked)"));
+  CHECK(storage_message(SQLite::Exception("no such table: x", SQLITE_ERROR)) ==
+        "database error: no such table: x");
 }
