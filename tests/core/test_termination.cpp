@@ -110,9 +110,11 @@ TEST_CASE("termination: online, step by step, with the parties and the times", "
   filter.phase = "awaiting_review";
   CHECK(ncss::list_terminations(f.store, filter).empty());
   filter = {};
-  filter.list = "解约";
-  CHECK(code_of([&] { ncss::list_terminations(f.store, filter); }) ==
-        ncss::ErrorCode::InvalidInput);
+  filter.list = "解约";  // not a list: a usage error, as every filter value outside its set
+  CHECK(code_of([&] { ncss::list_terminations(f.store, filter); }) == ncss::ErrorCode::Usage);
+  filter = {};
+  filter.phase = "done";
+  CHECK(code_of([&] { ncss::list_terminations(f.store, filter); }) == ncss::ErrorCode::Usage);
 }
 
 TEST_CASE("termination: refusals", "[termination]") {
