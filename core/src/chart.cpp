@@ -277,10 +277,19 @@ void save_bar_chart_png(const BarChart& chart, const fs::path& file, const CjkFo
     throw Error::io("cannot write " + file.string() + ": it is a directory", EISDIR);
   }
   fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  if (!fs::is_directory(dir, ec)) {
+    throw Error::io(
+        "cannot write " + file.string() + ": the directory " + dir.string() + " does not exist",
+        ENOENT);
+  }
   fs::path partial = dir / ("." + file.filename().string() + ".part");
   if (!image.save(partial.string(), "png", kChartDpi)) {
     fs::remove(partial, ec);
-    throw Error::io("cannot write " + file.string() + " (as " + partial.string() + ")");
+    // poppler says only that it failed: name the likely reason.
+    const bool writable = ::access(dir.c_str(), W_OK) == 0;
+    throw Error::io("cannot write " + file.string() + " (as " + partial.string() + "): " +
+                        (writable ? "the disk may be full" : "the directory is not writable"),
+                    writable ? ENOSPC : EACCES);
   }
   fs::rename(partial, file, ec);
   if (ec) {

@@ -254,4 +254,7 @@ TEST_CASE("cli: stats rate refusals", "[cli][rate]") {
   CHECK(contains(r.err, "unknown school"));
   r = w.run({"stats", "rate", "-o", (w.dir / "no/such/dir/x.png").string()});
   CHECK(r.exit_code == 8);
+  CHECK(contains(r.err, "no/such/dir does not exist"));
+  r = w.run({"stats", "rate", "-o", (w.dir / "no/such/dir/x.xlsx").string()});
+  CHECK(r.exit_code == 8);
 }

@@ -37,7 +37,8 @@ struct InviteFixture : testkit::StoreFixture {
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
     return db.execAndGet(sql).getInt();
   }
-  ncss::IssueReport issue() {
+  // kV invites kA for 3 days, with job info and terms.
+  static ncss::IssueRequest request() {
     ncss::IssueRequest r;
     r.employer_code = kV;
     r.id_numbers = {kA};
@@ -45,8 +46,9 @@ struct InviteFixture : testkit::StoreFixture {
     r.position = "研发工程师";
     r.valid_days = 3;
     r.terms = "试用期三个月";
-    return ncss::issue_invitations(store, r, actor);
+    return r;
   }
+  ncss::IssueReport issue() { return ncss::issue_invitations(store, request(), actor); }
 };
 
 }  // namespace
@@ -75,12 +77,7 @@ TEST_CASE("invitation: issue stores the invitation, its event and notification",
 
 TEST_CASE("invitation: terms that are not UTF-8 are refused, nothing written", "[invitation]") {
   InviteFixture f;
-  ncss::IssueRequest r;
-  r.employer_code = kV;
-  r.id_numbers = {kA};
-  r.job_category = "工程技术人员";
-  r.position = "研发工程师";
-  r.valid_days = 3;
+  auto r = InviteFixture::request();
   r.terms = "试用期\xFF";  // would be copied into the agreement's JSON snapshot at approval
   try {
     ncss::issue_invitations(f.store, r, f.actor);
