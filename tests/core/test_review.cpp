@@ -137,6 +137,28 @@ TEST_CASE("review: approve assigns sequential numbers and freezes a snapshot", "
   }
 }
 
+TEST_CASE("review: an exhausted agreement sequence refuses the approval, nothing written",
+          "[review]") {
+  ReviewFixture f;
+  auto a = f.invite(kA);
+  // 999999 numbers used for the school and cohort: the next would need a seventh digit.
+  f.exec(
+      "INSERT INTO agreement_sequences (school_code, cohort, last) VALUES ('10001', 2026, "
+      "999999)");
+  const int events = f.count("SELECT count(*) FROM events");
+  try {
+    ncss::approve_invitations(f.store, {a}, f.actor);
+    FAIL("approved past the last agreement number");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidTransition);
+    CHECK(std::string(e.what()).find("exhausted") != std::string::npos);
+  }
+  CHECK(f.text("SELECT state FROM invitations WHERE id = " + std::to_string(a)) ==
+        "awaiting_review");
+  CHECK(f.count("SELECT last FROM agreement_sequences WHERE school_code = '10001'") == 999999);
+  CHECK(f.count("SELECT count(*) FROM events") == events);
+}
+
 TEST_CASE("review: refusals write nothing", "[review]") {
   ReviewFixture f;
   auto a = f.invite(kA);
