@@ -522,8 +522,9 @@ TEST_CASE("cli student correct: a new name makes favourites and open invitations
   // Invalid is final: no answer, no withdrawal, no review.
   CHECK(w.run({"invite", "respond", "1", "--accept"}).exit_code == 5);
   CHECK(w.run({"invite", "withdraw", "1", "--reason", "岗位调整"}).exit_code == 5);
-  CHECK(w.run({"review", "approve", "2"}).exit_code != 0);
+  CHECK(w.run({"review", "approve", "2"}).exit_code == 5);
   CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 2);
+  CHECK(w.count("SELECT count(*) FROM agreement_sequences") == 0);  // no number was taken
   // The favourite is gone (失效) until the employer adds the graduate again.
   auto again = w.issue(kV, kA);
   CHECK(again.exit_code == 4);
@@ -659,7 +660,8 @@ TEST_CASE("cli student remove: the record, its favourites and invitations become
   // No favourites or invitations for a removed record.
   auto fav = w.run(
       {"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school", "北京大学"});
-  CHECK(fav.exit_code != 0);
+  CHECK(fav.exit_code == 5);
+  CHECK(w.count("SELECT count(*) FROM events") == events);
   // Restored: the employer adds and invites again.
   REQUIRE(w.run({"student", "restore", kA, "--reason", "误删"}).exit_code == 0);
   CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
