@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,28 @@ void require_utf8_arguments(int argc, char** argv) {
   }
 }
 
+// When a command group was given a word that is none of its commands ("ncssctl bogus", "ncssctl
+// export bogus"), CLI11 says only "A subcommand is required": name the word and the choices.
+std::optional<std::string> unknown_command(const CLI::App& app) {
+  const CLI::App* group = &app;
+  std::string path = "ncssctl";
+  for (;;) {
+    auto chosen = group->get_subcommands();
+    if (chosen.empty()) break;
+    group = chosen.front();
+    path += " " + group->get_name();
+  }
+  auto commands = group->get_subcommands([](const CLI::App*) { return true; });
+  auto left = group->remaining();
+  if (left.empty()) left = app.remaining();  // a group lets what it does not know fall through
+  if (commands.empty() || left.empty() || left.front().empty() || left.front()[0] == '-') {
+    return std::nullopt;
+  }
+  std::string names;
+  for (const auto* c : commands) names += (names.empty() ? "" : ", ") + c->get_name();
+  return "'" + left.front() + "' is not a command of " + path + "; its commands: " + names;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,7 +133,8 @@ int main(int argc, char** argv) {
       app.exit(e);  // --help, --version
       return cli::kExitOk;
     }
-    std::cerr << "ncssctl: " << cli::printable(e.what()) << "\nRun 'ncssctl --help' for usage.\n";
+    std::cerr << "ncssctl: " << cli::printable(unknown_command(app).value_or(e.what()))
+              << "\nRun 'ncssctl --help' for usage.\n";
     return cli::kExitUsage;
   } catch (const ncss::Error& e) {
     std::string what = e.what();

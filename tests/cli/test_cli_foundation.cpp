@@ -168,6 +168,12 @@ TEST_CASE("cli: unknown code table, school and option give the usage status", "[
   CHECK(contains(r.err, "--colour"));
   r = run_ncssctl({"--db", db, "frobnicate"});
   CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "'frobnicate' is not a command of ncssctl; its commands: init, db,"));
+  r = run_ncssctl({"--db", db, "export", "students"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err,
+                 "'students' is not a command of ncssctl export; its commands: graduates, "
+                 "signings, registrations, terminations"));
   r = run_ncssctl({"--db", db, "codes", "--format", "xml"});
   CHECK(r.exit_code == 2);
   r = run_ncssctl({"--db", db, "--now", "next tuesday", "school", "add", "--code", "99002",
