@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "employer_impl.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/registration.hpp"
@@ -27,10 +28,8 @@ Dashboard dashboard(Store& store, const DashboardFilter& filter) {
       known.bind(":c", employer);
       known.executeStep();
       if (known.getColumn(0).getInt() == 0) {
-        throw Error(ErrorCode::NotFound,
-                    "unknown employer '" + employer +
-                        "': no employer is registered with this credit code (统一社会信用代码), "
-                        "and no paper or offline agreement names it");
+        throw Error(ErrorCode::NotFound, std::string(employer_not_found(employer).what()) +
+                                             ", and no paper or offline agreement names it");
       }
     }
     Dashboard d;
