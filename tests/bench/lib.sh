@@ -37,12 +37,15 @@ fi
 export NCSSCTL_ACTOR=bench
 
 # measure LABEL COMMAND...: runs COMMAND with stdout and stderr to $work/LABEL.{out,err}; sets
-# status, wall (seconds) and rss_kib (empty when not measured).
+# status, wall (seconds) and rss_kib (empty when not measured). The file system is synced first,
+# outside the clock: the kernel writing back what an earlier step wrote (a generated roster, the
+# previous database) would otherwise be charged to this step, which measured up to 60 % slower.
 measure() {
   local label=$1 t0 t1
   shift
   local out="$work/$label.out" err="$work/$label.err" rss="$work/$label.rss"
   : >"$rss"
+  sync
   t0=$(date +%s%N)
   set +e
   if ((use_time)); then
@@ -55,6 +58,27 @@ measure() {
   t1=$(date +%s%N)
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
   rss_kib=$(tail -n 1 "$rss" | tr -dc 0-9)
+}
+
+# measure_median RUNS PREPARE LABEL COMMAND...: measure, RUNS times, each after the untimed shell
+# command PREPARE (say, making a fresh database; ":" for none). Sets wall to the median run, rss_kib
+# to the largest, status to the first failure's (stopping there) and runs_walls to every time.
+measure_median() {
+  local runs=$1 prepare=$2 i
+  shift 2
+  local walls=() rss_max=''
+  for ((i = 0; i < runs; i++)); do
+    eval "$prepare"
+    measure "$@"
+    ((status == 0)) || return 0
+    walls+=("$wall")
+    if [[ -n $rss_kib ]] && { [[ -z $rss_max ]] || ((rss_kib > rss_max)); }; then
+      rss_max=$rss_kib
+    fi
+  done
+  runs_walls="${walls[*]}"
+  wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }')
+  rss_kib=$rss_max
 }
 
 failed() {  # LABEL: says why a measured command failed

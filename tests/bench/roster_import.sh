@@ -9,6 +9,7 @@
 #                            (default: inline strings, libxlsxwriter's constant-memory mode)
 #   KEEP=1                   keep the work directory (roster files, databases, outputs)
 #   PYTHON=python3           the Python that has openpyxl (default /usr/bin/python3, python3)
+#   REPEAT=3                 runs of each measured command; the median counts (default 3)
 #
 # Exits 0 when everything was measured, even if a target is missed (the table says MISSED);
 # 2 when the build, the generated input or sqlite3 (the floor) is missing.
@@ -42,7 +43,18 @@ check_stored() {
   [[ $n == "$rows" ]] || row "$1: graduates stored" "${n:-?}" "= $rows" "MISSED"
 }
 
-echo "roster import benchmark: $rows rows, ncssctl from $build"
+repeat=${REPEAT:-3}
+if ! [[ $repeat =~ ^[1-9][0-9]?$ ]]; then
+  echo "roster_import.sh: REPEAT must be a whole number from 1 to 99" >&2
+  exit 2
+fi
+# timed ROW_LABEL: the median's row, and the runs it was taken from when there were several.
+timed() {
+  row "$1" "$wall s" "" ""
+  ((repeat == 1)) || row "  runs (median above)" "" "$runs_walls" ""
+}
+
+echo "roster import benchmark: $rows rows, $repeat run(s) of each, ncssctl from $build"
 csv="$work/roster.csv"
 xlsx="$work/roster.xlsx"
 gen_args=("$rows" "$csv" "$xlsx")
@@ -58,37 +70,40 @@ printf '  generated in %s s: roster.csv %s, roster.xlsx %s (%s strings)\n' "$wal
 
 # (a) CSV: ncssctl against the floor, sqlite3's own .import into a bare table.
 csv_rss='' xlsx_rss=''
-init_db "$work/csv.db"
-measure csv_import "$ncssctl" --db "$work/csv.db" student import "$csv" --quiet
+# Each run starts from a new database: removed, then made by init (or by sqlite3 itself).
+fresh() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+measure_median "$repeat" 'fresh "$work/csv.db"; init_db "$work/csv.db"' \
+  csv_import "$ncssctl" --db "$work/csv.db" student import "$csv" --quiet
 if ((status != 0)); then
   failed csv_import
   row "csv: ncssctl student import" "FAILED" "" "MISSED"
 else
   csv_wall=$wall csv_rss=$rss_kib
-  row "csv: ncssctl student import" "$csv_wall s" "" ""
+  timed "csv: ncssctl student import"
   check_stored csv "$work/csv.db"
-  measure csv_floor sqlite3 -cmd ".mode csv" "$work/bare.db" ".import '$csv' t"
+  measure_median "$repeat" 'fresh "$work/bare.db"' \
+    csv_floor sqlite3 -cmd ".mode csv" "$work/bare.db" ".import '$csv' t"
   if ((status != 0)); then
     failed csv_floor
   else
-    row "csv: sqlite3 .import (floor)" "$wall s" "" ""
+    timed "csv: sqlite3 .import (floor)"
     r=$(ratio "$csv_wall" "$wall")
     row "csv: ncssctl / sqlite3" "$r" "<= 1.5" "$(verdict "$r" le 1.5)"
   fi
 fi
 
 # (b) xlsx: ncssctl against openpyxl's streaming reader doing nothing but iterate.
-init_db "$work/xlsx.db"
-measure xlsx_import "$ncssctl" --db "$work/xlsx.db" student import "$xlsx" --quiet
+measure_median "$repeat" 'fresh "$work/xlsx.db"; init_db "$work/xlsx.db"' \
+  xlsx_import "$ncssctl" --db "$work/xlsx.db" student import "$xlsx" --quiet
 if ((status != 0)); then
   failed xlsx_import
   row "xlsx: ncssctl student import" "FAILED" "" "MISSED"
 else
   xlsx_wall=$wall xlsx_rss=$rss_kib
-  row "xlsx: ncssctl student import" "$xlsx_wall s" "" ""
+  timed "xlsx: ncssctl student import"
   check_stored xlsx "$work/xlsx.db"
   if [[ -n $python ]]; then
-    measure openpyxl "$python" -c 'import sys
+    measure_median "$repeat" : openpyxl "$python" -c 'import sys
 from openpyxl import load_workbook
 book = load_workbook(sys.argv[1], read_only=True)
 rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
@@ -96,7 +111,7 @@ print(rows)' "$xlsx"
     if ((status != 0)); then
       failed openpyxl
     else
-      row "xlsx: openpyxl read_only iteration" "$wall s" "" ""
+      timed "xlsx: openpyxl read_only iteration"
       r=$(ratio "$wall" "$xlsx_wall")
       row "xlsx: openpyxl / ncssctl" "$r" ">= 10" "$(verdict "$r" ge 10)"
     fi
