@@ -54,17 +54,40 @@ void run_show(Context& ctx, const AgreementOptions& o) {
   ctx.out() << ncss::agreement_text(a, layout);
 }
 
-fs::path output_directory(const std::string& out_dir) {
-  fs::path dir(out_dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) {
-    throw ncss::Error::io(
-        "cannot create the output directory " + dir.string() + (ec ? ": " + ec.message() : ""),
-        ec.value());
+// The output directory, made when missing. If the batch fails without writing a file (every
+// record refused, or an error before the first file), the directories this command made are
+// removed again on the way out: a refused batch leaves nothing behind.
+class OutputDirectory {
+ public:
+  explicit OutputDirectory(const std::string& out_dir) : dir_(out_dir) {
+    std::error_code ec;
+    for (fs::path p = dir_; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+      created_.push_back(p);
+      if (p == p.parent_path()) break;
+    }
+    fs::create_directories(dir_, ec);
+    if (ec || !fs::is_directory(dir_)) {
+      throw ncss::Error::io(
+          "cannot create the output directory " + dir_.string() + (ec ? ": " + ec.message() : ""),
+          ec.value());
+    }
   }
-  return dir;
-}
+  ~OutputDirectory() {
+    if (kept_) return;
+    std::error_code ec;
+    for (const auto& p : created_) fs::remove(p, ec);  // deepest first; only while empty
+  }
+  OutputDirectory(const OutputDirectory&) = delete;
+  OutputDirectory& operator=(const OutputDirectory&) = delete;
+
+  const fs::path& path() const { return dir_; }
+  void keep() { kept_ = true; }
+
+ private:
+  fs::path dir_;
+  std::vector<fs::path> created_;
+  bool kept_ = false;
+};
 
 // Counts a batch's records, reports failures as they come, and sets the exit status at the end:
 // 0 when all were written, 4 (partial) when some were, else the first failure's status.
@@ -84,10 +107,11 @@ class Batch {
     ctx_.error(what + ": " + e.what());
     if (!failure_status_) failure_status_ = exit_status_for(e);
   }
-  void finish(const fs::path& dir) {
+  void finish(OutputDirectory& dir) {
     if (progress_) std::cerr << "\r\033[K" << std::flush;
+    if (written_ > 0 || failed_ == 0) dir.keep();  // an empty selection still gets its directory
     ctx_.note(std::to_string(written_) + " written, " + std::to_string(failed_) + " failed (" +
-              dir.string() + ")");
+              dir.path().string() + ")");
     if (failed_ > 0) {
       ctx_.exit_status =
           written_ > 0 ? exit_status_for(ncss::ErrorCode::Partial) : *failure_status_;
@@ -123,7 +147,7 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
   if (o.records.empty()) {
     throw ncss::Error::usage("agreement pdf --blank needs the graduates' ID numbers (身份证号)");
   }
-  fs::path dir = output_directory(o.out_dir);
+  OutputDirectory dir(o.out_dir);
   Batch batch(ctx, o.records.size());
   // Masked in a table, in full in CSV and JSON for scripts, as every listing.
   const bool mask = ctx.format() == Format::Table;
@@ -137,7 +161,7 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
       ncss::Agreement naming;
       naming.agreement_no = "线下签约";
       naming.graduate.name = g.name + "_" + std::to_string(g.id);
-      fs::path file = dir / ncss::agreement_file_name(naming);
+      fs::path file = dir.path() / ncss::agreement_file_name(naming);
       ncss::write_file_atomically(file, ncss::blank_agreement_pdf(blank, layout, ctx.now()));
       batch.written();
       w.row({mask ? ncss::mask_resident_id(g.id_number) : g.id_number, g.name, file.string()});
@@ -173,12 +197,12 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
   for (const auto& r : o.records) ids.push_back(invitation_id_of(r));
   auto layout = layout_of(o);  // a bad template refuses the whole batch before any file
   if (o.all) ids = ncss::agreement_ids(ctx.store(), o.filter);
-  fs::path dir = output_directory(o.out_dir);
+  OutputDirectory dir(o.out_dir);
   Batch batch(ctx, ids.size());
   RowWriter w(ctx.out(), ctx.format(),
               {{"invitation_id", "编号", true}, {"agreement_no", "协议编号"}, {"file", "文件"}});
   ncss::write_agreement_pdfs(
-      ctx.store(), ids, layout, dir, o.jobs, [&](const ncss::AgreementPdfResult& r) {
+      ctx.store(), ids, layout, dir.path(), o.jobs, [&](const ncss::AgreementPdfResult& r) {
         if (!r.error) {
           batch.written();
           w.row({std::to_string(r.invitation_id), r.agreement_no, r.file.string()});

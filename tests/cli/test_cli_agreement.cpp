@@ -203,6 +203,17 @@ TEST_CASE("cli agreement pdf: a failing record is reported and the batch goes on
   auto only_bad = w.run({"agreement", "pdf", "2", "-o", out.path().string()});
   CHECK(only_bad.exit_code == 5);
   CHECK(contains(only_bad.err, "0 written, 1 failed"));
+  // A batch that fails without writing a file leaves no directory it made behind; one that
+  // existed before stays.
+  auto fresh = out / "new/deeper";
+  CHECK(w.run({"agreement", "pdf", "2", "-o", fresh.string()}).exit_code == 5);
+  CHECK_FALSE(fs::exists(out / "new"));
+  CHECK(fs::is_directory(out.path()));
+  // An empty selection is no failure: its directory is made, empty.
+  auto none = out / "none";
+  CHECK(w.run({"agreement", "pdf", "--all", "--cohort", "2025", "-o", none.string()}).exit_code ==
+        0);
+  CHECK(fs::is_directory(none));
 
   // --all: state signed only (1 and 3), narrowed by the filters.
   TempDir all;
