@@ -12,6 +12,7 @@
 #include "employer_impl.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
+#include "partial_file.hpp"
 #include "sheet_header.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
@@ -439,7 +440,7 @@ std::vector<Favorite> list_favorites(Store& store, const std::string& credit_cod
 }
 
 void write_favorite_template(const std::filesystem::path& file) {
-  std::string partial = file.string() + ".partial";
+  const std::string partial = start_partial_file(file).string();
   auto fail = [&](const std::string& what) {
     std::remove(partial.c_str());
     throw Error::io("cannot write the template '" + file.string() + "': " + what);

@@ -12,6 +12,7 @@
 
 #include "ncss/error.hpp"
 #include "ncss/roster.hpp"
+#include "partial_file.hpp"
 
 namespace ncss {
 
@@ -105,15 +106,7 @@ const ColumnGuide* find_guide(const std::string& header) {
 // Writes to a temporary file beside `file` and renames it over `file` on success.
 class TemplateBook {
  public:
-  explicit TemplateBook(const fs::path& file) : file_(file) {
-    fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-    partial_ = dir / ("." + file.filename().string() + ".part");
-    if (std::FILE* probe = std::fopen(partial_.c_str(), "wb")) {
-      std::fclose(probe);
-    } else {
-      int err = errno;
-      throw Error::io("cannot write " + file.string() + ": " + std::strerror(err), err);
-    }
+  explicit TemplateBook(const fs::path& file) : file_(file), partial_(start_partial_file(file)) {
     workbook_ = workbook_new(partial_.c_str());
     if (workbook_ == nullptr) fail("cannot start the workbook", LXW_ERROR_MEMORY_MALLOC_FAILED);
   }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "ncss/error.hpp"
+#include "partial_file.hpp"
 
 namespace ncss {
 
@@ -120,21 +121,8 @@ XlsxTableWriter::XlsxTableWriter(const fs::path& file, const std::string& sheet_
     : impl_(std::make_unique<Impl>()) {
   Impl& d = *impl_;
   d.file = file;
-  fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  d.partial = dir / ("." + file.filename().string() + ".part");
-  d.tmpdir = dir.string();
-
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) {
-    throw Error::io("cannot write " + file.string() + ": it is a directory", EISDIR);
-  }
-  // Fail now, not after a million rows, when the directory cannot take the file.
-  if (std::FILE* probe = std::fopen(d.partial.c_str(), "wb")) {
-    std::fclose(probe);
-  } else {
-    int err = errno;
-    throw Error::io("cannot write " + file.string() + ": " + std::strerror(err), err);
-  }
+  d.partial = start_partial_file(file);  // fails now, not after a million rows
+  d.tmpdir = d.partial.parent_path().string();
 
   lxw_workbook_options options{};
   options.constant_memory = LXW_TRUE;

@@ -148,4 +148,10 @@ TEST_CASE("cli favorite: template writes the three-column workbook", "[cli][favo
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, "must end in .xlsx"));
   CHECK_FALSE(std::filesystem::exists(csv));
+  // A directory that does not exist: our words only (no libxlsxwriter "[ERROR]"), exit 8.
+  auto nowhere = (e.dir / "no-such-dir" / "t.xlsx").string();
+  r = e.run({"favorite", "template", "-o", nowhere});
+  CHECK(r.exit_code == 8);
+  CHECK(contains(r.err, "cannot write " + nowhere + ": No such file or directory"));
+  CHECK_FALSE(contains(r.err, "[ERROR]"));
 }
