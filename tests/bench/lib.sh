@@ -60,25 +60,38 @@ measure() {
   rss_kib=$(tail -n 1 "$rss" | tr -dc 0-9)
 }
 
-# measure_median RUNS PREPARE LABEL COMMAND...: measure, RUNS times, each after the untimed shell
-# command PREPARE (say, making a fresh database; ":" for none). Sets wall to the median run, rss_kib
-# to the largest, status to the first failure's (stopping there) and runs_walls to every time.
-measure_median() {
-  local runs=$1 prepare=$2 i
-  shift 2
-  local walls=() rss_max=''
+# alternate RUNS A [B]: calls the shell functions A and B in turn (A B A B ...), RUNS times each;
+# each prepares its run (untimed) and calls measure once. Alternating means a machine that slows
+# down or speeds up during the benchmark (a virtual machine's neighbours) weighs on both sides
+# alike. Sets a_wall and b_wall to each side's median run, a_runs and b_runs to all its times,
+# a_rss to A's largest peak RSS, and a_status and b_status to the side's failure, else 0. A
+# failure of A ends the runs; one of B ends B's.
+alternate() {
+  local runs=$1 fa=$2 fb=${3:-} i
+  local -a wa=() wb=()
+  a_status=0 b_status=0 a_rss=''
   for ((i = 0; i < runs; i++)); do
-    eval "$prepare"
-    measure "$@"
-    ((status == 0)) || return 0
-    walls+=("$wall")
-    if [[ -n $rss_kib ]] && { [[ -z $rss_max ]] || ((rss_kib > rss_max)); }; then
-      rss_max=$rss_kib
+    "$fa"
+    if ((status != 0)); then
+      a_status=$status
+      break
+    fi
+    wa+=("$wall")
+    if [[ -n $rss_kib ]] && { [[ -z $a_rss ]] || ((rss_kib > a_rss)); }; then a_rss=$rss_kib; fi
+    if [[ -n $fb ]] && ((b_status == 0)); then
+      "$fb"
+      if ((status != 0)); then b_status=$status; else wb+=("$wall"); fi
     fi
   done
-  runs_walls="${walls[*]}"
-  wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }')
-  rss_kib=$rss_max
+  a_runs="${wa[*]}" b_runs="${wb[*]}"
+  a_wall=$(median "${wa[@]}")
+  b_wall=$(median "${wb[@]}")
+}
+
+# median TIME...: the middle one (of an even count, the lower middle); nothing for no times.
+median() {
+  (($# > 0)) || return 0
+  printf '%s\n' "$@" | sort -g | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }'
 }
 
 failed() {  # LABEL: says why a measured command failed

@@ -9,7 +9,8 @@
 #                            (default: inline strings, libxlsxwriter's constant-memory mode)
 #   KEEP=1                   keep the work directory (roster files, databases, outputs)
 #   PYTHON=python3           the Python that has openpyxl (default /usr/bin/python3, python3)
-#   REPEAT=3                 runs of each measured command; the median counts (default 3)
+#   REPEAT=3                 runs of each measured command, the two sides of a ratio in turn;
+#                            the median counts (default 3)
 #
 # Exits 0 when everything was measured, even if a target is missed (the table says MISSED);
 # 2 when the build, the generated input or sqlite3 (the floor) is missing.
@@ -48,10 +49,10 @@ if ! [[ $repeat =~ ^[1-9][0-9]?$ ]]; then
   echo "roster_import.sh: REPEAT must be a whole number from 1 to 99" >&2
   exit 2
 fi
-# timed ROW_LABEL: the median's row, and the runs it was taken from when there were several.
+# timed ROW_LABEL WALL RUNS: the median's row, and the runs it was taken from when there were several.
 timed() {
-  row "$1" "$wall s" "" ""
-  ((repeat == 1)) || row "  runs (median above)" "" "$runs_walls" ""
+  row "$1" "$2 s" "" ""
+  ((repeat == 1)) || row "  runs (median above)" "" "$3" ""
 }
 
 echo "roster import benchmark: $rows rows, $repeat run(s) of each, ncssctl from $build"
@@ -68,53 +69,71 @@ printf '  generated in %s s: roster.csv %s, roster.xlsx %s (%s strings)\n' "$wal
   "$(du -h "$csv" | cut -f1)" "$(du -h "$xlsx" | cut -f1)" \
   "$([[ ${XLSX_SHARED_STRINGS:-0} == 1 ]] && echo shared || echo inline)"
 
-# (a) CSV: ncssctl against the floor, sqlite3's own .import into a bare table.
-csv_rss='' xlsx_rss=''
-# Each run starts from a new database: removed, then made by init (or by sqlite3 itself).
+# Each run starts from a new database: removed, then made by init (or by sqlite3 itself). The two
+# sides of each ratio run in turn (see alternate in lib.sh).
 fresh() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
-measure_median "$repeat" 'fresh "$work/csv.db"; init_db "$work/csv.db"' \
-  csv_import "$ncssctl" --db "$work/csv.db" student import "$csv" --quiet
-if ((status != 0)); then
+csv_rss='' xlsx_rss=''
+
+# (a) CSV: ncssctl against the floor, sqlite3's own .import into a bare table.
+csv_run() {
+  fresh "$work/csv.db"
+  init_db "$work/csv.db"
+  measure csv_import "$ncssctl" --db "$work/csv.db" student import "$csv" --quiet
+}
+floor_run() {
+  fresh "$work/bare.db"
+  measure csv_floor sqlite3 -cmd ".mode csv" "$work/bare.db" ".import '$csv' t"
+}
+alternate "$repeat" csv_run floor_run
+if ((a_status != 0)); then
+  status=$a_status
   failed csv_import
   row "csv: ncssctl student import" "FAILED" "" "MISSED"
 else
-  csv_wall=$wall csv_rss=$rss_kib
-  timed "csv: ncssctl student import"
+  csv_rss=$a_rss
+  timed "csv: ncssctl student import" "$a_wall" "$a_runs"
   check_stored csv "$work/csv.db"
-  measure_median "$repeat" 'fresh "$work/bare.db"' \
-    csv_floor sqlite3 -cmd ".mode csv" "$work/bare.db" ".import '$csv' t"
-  if ((status != 0)); then
+  if ((b_status != 0)); then
+    status=$b_status
     failed csv_floor
   else
-    timed "csv: sqlite3 .import (floor)"
-    r=$(ratio "$csv_wall" "$wall")
+    timed "csv: sqlite3 .import (floor)" "$b_wall" "$b_runs"
+    r=$(ratio "$a_wall" "$b_wall")
     row "csv: ncssctl / sqlite3" "$r" "<= 1.5" "$(verdict "$r" le 1.5)"
   fi
 fi
 
 # (b) xlsx: ncssctl against openpyxl's streaming reader doing nothing but iterate.
-measure_median "$repeat" 'fresh "$work/xlsx.db"; init_db "$work/xlsx.db"' \
-  xlsx_import "$ncssctl" --db "$work/xlsx.db" student import "$xlsx" --quiet
-if ((status != 0)); then
-  failed xlsx_import
-  row "xlsx: ncssctl student import" "FAILED" "" "MISSED"
-else
-  xlsx_wall=$wall xlsx_rss=$rss_kib
-  timed "xlsx: ncssctl student import"
-  check_stored xlsx "$work/xlsx.db"
-  if [[ -n $python ]]; then
-    measure_median "$repeat" : openpyxl "$python" -c 'import sys
+xlsx_run() {
+  fresh "$work/xlsx.db"
+  init_db "$work/xlsx.db"
+  measure xlsx_import "$ncssctl" --db "$work/xlsx.db" student import "$xlsx" --quiet
+}
+openpyxl_run() {
+  measure openpyxl "$python" -c 'import sys
 from openpyxl import load_workbook
 book = load_workbook(sys.argv[1], read_only=True)
 rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
 print(rows)' "$xlsx"
-    if ((status != 0)); then
-      failed openpyxl
-    else
-      timed "xlsx: openpyxl read_only iteration"
-      r=$(ratio "$wall" "$xlsx_wall")
-      row "xlsx: openpyxl / ncssctl" "$r" ">= 10" "$(verdict "$r" ge 10)"
-    fi
+}
+alternate "$repeat" xlsx_run "$([[ -n $python ]] && echo openpyxl_run)"
+if ((a_status != 0)); then
+  status=$a_status
+  failed xlsx_import
+  row "xlsx: ncssctl student import" "FAILED" "" "MISSED"
+else
+  xlsx_rss=$a_rss
+  timed "xlsx: ncssctl student import" "$a_wall" "$a_runs"
+  check_stored xlsx "$work/xlsx.db"
+  if [[ -z $python ]]; then
+    :
+  elif ((b_status != 0)); then
+    status=$b_status
+    failed openpyxl
+  else
+    timed "xlsx: openpyxl read_only iteration" "$b_wall" "$b_runs"
+    r=$(ratio "$b_wall" "$a_wall")
+    row "xlsx: openpyxl / ncssctl" "$r" ">= 10" "$(verdict "$r" ge 10)"
   fi
 fi
 
