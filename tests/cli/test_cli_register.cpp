@@ -414,6 +414,23 @@ TEST_CASE("cli register offline-agreement: content review, stamped scan, scan re
     }
   }
   CHECK(found);
+
+  // An approved offline agreement ends as a paper one does: 线下解约 with the school's review.
+  auto t = w.run({"--format", "csv", "terminate", "offline", "--graduate", kA, "--reason", "01",
+                  "--note", "双方协商一致", "--letter", w.png});
+  INFO(t.err);
+  REQUIRE(t.exit_code == 0);
+  CHECK(contains(t.out, "1,offline,,1,20261000131000001,"));
+  CHECK(w.text("SELECT phase FROM terminations") == "awaiting_review");
+  CHECK(w.state(1) == "approved");  // in force until the school approves the termination
+  REQUIRE(w.run({"terminate", "approve", "1"}).exit_code == 0);
+  CHECK(w.state(1) == "terminated");
+  CHECK(w.events("registration.terminate") == 1);
+  // Terminated, it can be neither voided nor terminated again.
+  CHECK(w.run({"register", "void", "1"}).exit_code == 5);
+  CHECK(w.run({"terminate", "offline", "--graduate", kA, "--reason", "01", "--note", "again",
+               "--letter", w.png})
+            .exit_code == 5);
 }
 
 TEST_CASE("cli register: a scan that is not JPEG or PNG is refused, naming the file",

@@ -122,6 +122,23 @@ TEST_CASE("invitation: accept, abort, reject and withdraw record their times and
     std::string too_long(201 * 3, 'x');
     CHECK_THROWS_AS(ncss::withdraw_invitation(f.store, 1, "01", too_long, later), ncss::Error);
   }
+  SECTION("the withdrawal note counts characters: 200 Chinese ones pass, 201 do not") {
+    std::string note;
+    for (int i = 0; i < 201; ++i) note += "岗";  // three bytes each
+    try {
+      ncss::withdraw_invitation(f.store, 1, "01", note, later);
+      FAIL("a 201-character note was accepted");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+      CHECK(std::string(e.what()).find("201") != std::string::npos);
+    }
+    CHECK(f.text("SELECT state FROM invitations") == "awaiting_graduate");
+    note.resize(200 * 3);
+    auto v = ncss::withdraw_invitation(f.store, 1, "01", note, later);
+    CHECK(v.fail_reason == ncss::FailReason::Withdrawn);
+    CHECK(f.text("SELECT json_extract(details, '$.note') FROM events WHERE action = "
+                 "'invitation.withdraw'") == note);
+  }
   CHECK(f.count("SELECT count(*) FROM invitations") == 1);
 }
 
