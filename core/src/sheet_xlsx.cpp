@@ -245,19 +245,41 @@ constexpr std::size_t kMaxRowNumber = std::size_t{1} << 31;
 
 // Parts are parsed without namespace processing, which costs expat a third of its time; names
 // are matched by local part, so "x:row" and "row" are the same element.
+// One pass over the name (it runs for every element of a million-row sheet, twice).
 std::string_view local_name(const XML_Char* name) {
-  std::string_view n(name);
-  std::size_t colon = n.rfind(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+  const XML_Char* local = name;
+  const XML_Char* p = name;
+  for (; *p; ++p) {
+    if (*p == ':') local = p + 1;
+  }
+  return {local, static_cast<std::size_t>(p - local)};
+}
+
+// Whether `name` is the literal `word`: a length check and a comparison of known size, which the
+// compiler inlines (std::string_view's == calls memcmp for every element and attribute).
+template <std::size_t N>
+bool is(std::string_view name, const char (&word)[N]) {
+  return name.size() == N - 1 && std::memcmp(name.data(), word, N - 1) == 0;
+}
+
+// Whether the NUL-terminated `name` is exactly `word`, without measuring it first.
+bool names_equal(const XML_Char* name, std::string_view word) {
+  for (char c : word) {
+    if (*name++ != c) return false;
+  }
+  return *name == '\0';
 }
 
 // The value of attribute `local`, with a prefix (such as r:id) when `prefixed`, else without.
 const XML_Char* find_attr(const XML_Char** attrs, std::string_view local, bool prefixed = false) {
   for (; attrs && attrs[0]; attrs += 2) {
+    if (!prefixed) {
+      if (names_equal(attrs[0], local)) return attrs[1];
+      continue;
+    }
     std::string_view n(attrs[0]);
-    if (prefixed ? (n.size() > local.size() + 1 && n[n.size() - local.size() - 1] == ':' &&
-                    n.substr(n.size() - local.size()) == local)
-                 : n == local) {
+    if (n.size() > local.size() + 1 && n[n.size() - local.size() - 1] == ':' &&
+        n.substr(n.size() - local.size()) == local) {
       return attrs[1];
     }
   }
@@ -302,6 +324,8 @@ std::optional<std::uint32_t> escape_at(std::string_view s, std::size_t i) {
 // Decodes OOXML's "_xHHHH_" escapes (ST_Xstring), which Excel uses for characters XML cannot
 // carry, such as "_x000D_" for a carriage return; "_x005F_" is a literal underscore.
 void decode_escapes(std::string& s) {
+  // Most cells have no underscore: a plain loop over a short text beats a call to memchr.
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c == '_'; })) return;
   if (s.find("_x") == std::string::npos) return;
   std::string out;
   out.reserve(s.size());
@@ -742,21 +766,21 @@ class SharedStringsHandler : public XmlHandler {
       : context_(std::move(context)), table_(table), max_bytes_(max_bytes) {}
 
   void start(std::string_view name, const XML_Char**) override {
-    if (name == "si") {
+    if (is(name, "si")) {
       in_si_ = true;
       text_.clear();
-    } else if (name == "rPh") {
+    } else if (is(name, "rPh")) {
       ++phonetic_depth_;
-    } else if (name == "t" && in_si_ && phonetic_depth_ == 0) {
+    } else if (is(name, "t") && in_si_ && phonetic_depth_ == 0) {
       in_t_ = true;
     }
   }
   void end(std::string_view name) override {
-    if (name == "t") {
+    if (is(name, "t")) {
       in_t_ = false;
-    } else if (name == "rPh") {
+    } else if (is(name, "rPh")) {
       if (phonetic_depth_ > 0) --phonetic_depth_;
-    } else if (name == "si" && in_si_) {
+    } else if (is(name, "si") && in_si_) {
       in_si_ = false;
       if (table_.size() == kMaxSharedStrings) {
         return fail(context_ + " has more than " + std::to_string(kMaxSharedStrings) +
@@ -801,32 +825,32 @@ class WorksheetHandler : public XmlHandler {
   }
 
   void start(std::string_view name, const XML_Char** attrs) override {
-    if (name == "sheetData") {
+    if (is(name, "sheetData")) {
       in_sheet_data_ = true;
     } else if (!in_sheet_data_) {
       return;
-    } else if (name == "row" && !in_row_) {
+    } else if (is(name, "row") && !in_row_) {
       start_row(attrs);
-    } else if (name == "c" && in_row_ && !in_cell_) {
+    } else if (is(name, "c") && in_row_ && !in_cell_) {
       start_cell(attrs);
     } else if (!in_cell_) {
       return;
-    } else if (name == "v" && !in_is_) {
+    } else if (is(name, "v") && !in_is_) {
       in_v_ = true;
-    } else if (name == "is") {
+    } else if (is(name, "is")) {
       in_is_ = true;
-    } else if (name == "rPh") {
+    } else if (is(name, "rPh")) {
       ++phonetic_depth_;
-    } else if (name == "t" && in_is_ && phonetic_depth_ == 0) {
+    } else if (is(name, "t") && in_is_ && phonetic_depth_ == 0) {
       in_t_ = true;
     }
   }
 
   void end(std::string_view name) override {
     if (!in_sheet_data_) return;
-    if (name == "sheetData") {
+    if (is(name, "sheetData")) {
       in_sheet_data_ = false;
-    } else if (name == "row" && in_row_ && !in_cell_) {
+    } else if (is(name, "row") && in_row_ && !in_cell_) {
       in_row_ = false;
       row_.cells.resize(used_);  // up to the last non-empty cell (shorter only rarely: no frees)
       ready.push_back(std::move(row_));
@@ -839,16 +863,16 @@ class WorksheetHandler : public XmlHandler {
       suspend();
     } else if (!in_cell_) {
       return;
-    } else if (name == "c") {
+    } else if (is(name, "c")) {
       in_cell_ = false;
       finish_cell();
-    } else if (name == "v") {
+    } else if (is(name, "v")) {
       in_v_ = false;
-    } else if (name == "is") {
+    } else if (is(name, "is")) {
       in_is_ = false;
-    } else if (name == "rPh") {
+    } else if (is(name, "rPh")) {
       if (phonetic_depth_ > 0) --phonetic_depth_;
-    } else if (name == "t") {
+    } else if (is(name, "t")) {
       in_t_ = false;
     }
   }
@@ -916,7 +940,9 @@ class WorksheetHandler : public XmlHandler {
         column = column * 26 + static_cast<std::size_t>(c - 'A' + 1);
         ++i;
       }
-      bool digits = i < ref.size() && ref.find_first_not_of("0123456789", i) == std::string::npos;
+      bool digits = i < ref.size();
+      for (std::size_t k = i; digits && k < ref.size(); ++k)
+        digits = ref[k] >= '0' && ref[k] <= '9';
       if (i == 0 || !digits) {
         return fail(where() + ": the cell reference \"" + std::string(ref) + "\" is not valid");
       }
@@ -936,17 +962,17 @@ class WorksheetHandler : public XmlHandler {
     next_column_ = column_ + 1;
     std::string_view t;
     if (const XML_Char* type = find_attr(attrs, "t")) t = type;
-    if (t.empty() || t == "n") {
+    if (t.empty() || is(t, "n")) {
       type_ = Type::Number;
-    } else if (t == "s") {
+    } else if (is(t, "s")) {
       type_ = Type::Shared;
-    } else if (t == "inlineStr") {
+    } else if (is(t, "inlineStr")) {
       type_ = Type::Inline;
-    } else if (t == "str") {
+    } else if (is(t, "str")) {
       type_ = Type::FormulaString;
-    } else if (t == "b") {
+    } else if (is(t, "b")) {
       type_ = Type::Boolean;
-    } else if (t == "e") {
+    } else if (is(t, "e")) {
       type_ = Type::Error;
     } else {
       type_ = Type::Other;  // "d" (an ISO 8601 date) and anything newer: kept as text
