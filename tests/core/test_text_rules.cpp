@@ -1,0 +1,58 @@
+// The per-cell text rules every import runs: trimming and the search for hidden characters.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "text_rules.hpp"
+
+namespace {
+
+const std::string kIdeographicSpace = "\u3000";  // E3 80 80
+const std::string kNoBreakSpace = "\u00A0";      // C2 A0
+
+}  // namespace
+
+TEST_CASE("trim_view: spaces of every kind at both ends, nothing inside", "[text_rules]") {
+  CHECK(ncss::trim_view("") == "");
+  CHECK(ncss::trim_view("张三") == "张三");
+  CHECK(ncss::trim_view(" \t张三\r\n") == "张三");
+  CHECK(ncss::trim_view(kIdeographicSpace + "张 三" + kIdeographicSpace) == "张 三");
+  CHECK(ncss::trim_view(kNoBreakSpace + "张三" + kNoBreakSpace) == "张三");
+  CHECK(ncss::trim_view(kIdeographicSpace + " " + kNoBreakSpace + "a" + kNoBreakSpace + " " +
+                        kIdeographicSpace) == "a");
+  CHECK(ncss::trim_view(" " + kIdeographicSpace + "\t") == "");
+  // Only the leading side has a space, or only the trailing one.
+  CHECK(ncss::trim_view("  a") == "a");
+  CHECK(ncss::trim_view("a" + kIdeographicSpace) == "a");
+  // Characters whose last byte is that of U+3000 (80) or U+00A0 (A0) are text, not spaces:
+  // 岀 is E5 B2 80, 丠 is E4 B8 A0.
+  CHECK(ncss::trim_view("岀") == "岀");
+  CHECK(ncss::trim_view("丠") == "丠");
+  CHECK(ncss::trim_view("岀 ") == "岀");
+  // Bytes that only look like the start of a space: E3 not followed by 80 80 (す is E3 81 99).
+  CHECK(ncss::trim_view("す") == "す");
+  CHECK(ncss::trim(" 法律（非法学） ") == "法律（非法学）");
+}
+
+TEST_CASE("find_hidden_character: the first one, counted in characters", "[text_rules]") {
+  CHECK_FALSE(ncss::find_hidden_character("张三 Zhang-San (2026)"));
+  auto tab = ncss::find_hidden_character("ab\tc");
+  REQUIRE(tab);
+  CHECK(tab->code_point == U'\t');
+  CHECK(tab->position == 3);
+  auto del = ncss::find_hidden_character("张三\x7F");
+  REQUIRE(del);
+  CHECK(del->code_point == 0x7F);
+  CHECK(del->position == 3);
+  auto zero_width = ncss::find_hidden_character("张a\u200B三");
+  REQUIRE(zero_width);
+  CHECK(zero_width->code_point == 0x200B);
+  CHECK(zero_width->position == 3);
+  auto c1 = ncss::find_hidden_character("x\u0085");
+  REQUIRE(c1);
+  CHECK(c1->code_point == 0x85);
+  CHECK(c1->position == 2);
+  auto bom = ncss::find_hidden_character("a\uFEFF");
+  REQUIRE(bom);
+  CHECK(bom->position == 2);
+  CHECK_FALSE(ncss::find_hidden_character("\u3000\u00A0全角ＡＢ"));  // spaces are not hidden
+}
