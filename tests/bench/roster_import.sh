@@ -72,6 +72,36 @@ printf '  generated in %s s: roster.csv %s, roster.xlsx %s (%s strings)\n' "$wal
 # Each run starts from a new database: removed, then made by init (or by sqlite3 itself). The two
 # sides of each ratio run in turn (see alternate in lib.sh).
 fresh() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+
+# report KIND A_LABEL A_ROW B_LABEL B_ROW RATIO_ROW OP TARGET: the rows of one alternate run: the
+# import's median (A, with the graduates it stored in $work/KIND.db) and peak RSS, the
+# reference's median (B; none when B_LABEL is empty) and their ratio, A/B for OP le, B/A for ge.
+report() {
+  local kind=$1 a_label=$2 a_row=$3 b_label=$4 b_row=$5 ratio_row=$6 op=$7 target=$8 r
+  if ((a_status != 0)); then
+    status=$a_status
+    failed "$a_label"
+    row "$a_row" "FAILED" "" "MISSED"
+    return 0
+  fi
+  printf -v "${kind}_rss" %s "$a_rss"
+  timed "$a_row" "$a_wall" "$a_runs"
+  check_stored "$kind" "$work/$kind.db"
+  [[ -n $b_label ]] || return 0
+  if ((b_status != 0)); then
+    status=$b_status
+    failed "$b_label"
+    return 0
+  fi
+  timed "$b_row" "$b_wall" "$b_runs"
+  if [[ $op == le ]]; then
+    r=$(ratio "$a_wall" "$b_wall")
+    row "$ratio_row" "$r" "<= $target" "$(verdict "$r" le "$target")"
+  else
+    r=$(ratio "$b_wall" "$a_wall")
+    row "$ratio_row" "$r" ">= $target" "$(verdict "$r" ge "$target")"
+  fi
+}
 csv_rss='' xlsx_rss=''
 
 # (a) CSV: ncssctl against the floor, sqlite3's own .import into a bare table.
@@ -85,23 +115,8 @@ floor_run() {
   measure csv_floor sqlite3 -cmd ".mode csv" "$work/bare.db" ".import '$csv' t"
 }
 alternate "$repeat" csv_run floor_run
-if ((a_status != 0)); then
-  status=$a_status
-  failed csv_import
-  row "csv: ncssctl student import" "FAILED" "" "MISSED"
-else
-  csv_rss=$a_rss
-  timed "csv: ncssctl student import" "$a_wall" "$a_runs"
-  check_stored csv "$work/csv.db"
-  if ((b_status != 0)); then
-    status=$b_status
-    failed csv_floor
-  else
-    timed "csv: sqlite3 .import (floor)" "$b_wall" "$b_runs"
-    r=$(ratio "$a_wall" "$b_wall")
-    row "csv: ncssctl / sqlite3" "$r" "<= 1.5" "$(verdict "$r" le 1.5)"
-  fi
-fi
+report csv csv_import "csv: ncssctl student import" csv_floor "csv: sqlite3 .import (floor)" \
+  "csv: ncssctl / sqlite3" le 1.5
 
 # (b) xlsx: ncssctl against openpyxl's streaming reader doing nothing but iterate.
 xlsx_run() {
@@ -116,26 +131,11 @@ book = load_workbook(sys.argv[1], read_only=True)
 rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
 print(rows)' "$xlsx"
 }
-alternate "$repeat" xlsx_run "$([[ -n $python ]] && echo openpyxl_run)"
-if ((a_status != 0)); then
-  status=$a_status
-  failed xlsx_import
-  row "xlsx: ncssctl student import" "FAILED" "" "MISSED"
-else
-  xlsx_rss=$a_rss
-  timed "xlsx: ncssctl student import" "$a_wall" "$a_runs"
-  check_stored xlsx "$work/xlsx.db"
-  if [[ -z $python ]]; then
-    :
-  elif ((b_status != 0)); then
-    status=$b_status
-    failed openpyxl
-  else
-    timed "xlsx: openpyxl read_only iteration" "$b_wall" "$b_runs"
-    r=$(ratio "$b_wall" "$a_wall")
-    row "xlsx: openpyxl / ncssctl" "$r" ">= 10" "$(verdict "$r" ge 10)"
-  fi
-fi
+reference=''
+[[ -n $python ]] && reference=openpyxl_run
+alternate "$repeat" xlsx_run "$reference"
+report xlsx xlsx_import "xlsx: ncssctl student import" "${reference:+openpyxl}" \
+  "xlsx: openpyxl read_only iteration" "xlsx: openpyxl / ncssctl" ge 10
 
 # (c) Peak memory of both imports.
 for measured in "csv:$csv_rss" "xlsx:$xlsx_rss"; do

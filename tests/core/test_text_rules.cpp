@@ -1,6 +1,7 @@
 // The per-cell text rules every import runs: trimming and the search for hidden characters.
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "text_rules.hpp"
 
@@ -35,24 +36,22 @@ TEST_CASE("trim_view: spaces of every kind at both ends, nothing inside", "[text
 
 TEST_CASE("find_hidden_character: the first one, counted in characters", "[text_rules]") {
   CHECK_FALSE(ncss::find_hidden_character("张三 Zhang-San (2026)"));
-  auto tab = ncss::find_hidden_character("ab\tc");
-  REQUIRE(tab);
-  CHECK(tab->code_point == U'\t');
-  CHECK(tab->position == 3);
-  auto del = ncss::find_hidden_character("张三\x7F");
-  REQUIRE(del);
-  CHECK(del->code_point == 0x7F);
-  CHECK(del->position == 3);
-  auto zero_width = ncss::find_hidden_character("张a\u200B三");
-  REQUIRE(zero_width);
-  CHECK(zero_width->code_point == 0x200B);
-  CHECK(zero_width->position == 3);
-  auto c1 = ncss::find_hidden_character("x\u0085");
-  REQUIRE(c1);
-  CHECK(c1->code_point == 0x85);
-  CHECK(c1->position == 2);
-  auto bom = ncss::find_hidden_character("a\uFEFF");
-  REQUIRE(bom);
-  CHECK(bom->position == 2);
   CHECK_FALSE(ncss::find_hidden_character("\u3000\u00A0全角ＡＢ"));  // spaces are not hidden
+  struct Case {
+    std::string text;
+    char32_t code_point;
+    std::size_t position;
+  };
+  for (const auto& c : std::vector<Case>{{"ab\tc", U'\t', 3},
+                                         {"张三\x7F", 0x7F, 3},
+                                         {"张a\u200B三", 0x200B, 3},
+                                         {"x\u0085", 0x85, 2},
+                                         {"a\uFEFF", 0xFEFF, 2},
+                                         {"\u202E甲\u200B", 0x202E, 1}}) {
+    INFO(c.text);
+    auto found = ncss::find_hidden_character(c.text);
+    REQUIRE(found);
+    CHECK(found->code_point == c.code_point);
+    CHECK(found->position == c.position);
+  }
 }
