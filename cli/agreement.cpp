@@ -45,10 +45,35 @@ ncss::AgreementTemplate layout_of(const AgreementOptions& o) {
   return ncss::load_agreement_template(o.template_file);
 }
 
+// The agreement's fields for scripts, one row each in key order ("graduate.name" and the like),
+// as invite show gives its fields.
+void write_agreement_fields(Context& ctx, const nlohmann::json& agreement) {
+  RowWriter w(ctx.out(), ctx.format(), {{"field", "字段"}, {"value", "值"}});
+  auto text = [](const nlohmann::json& v) {
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  };
+  for (const auto& [key, value] : agreement.items()) {
+    if (!value.is_object()) {
+      w.row({key, text(value)});
+      continue;
+    }
+    for (const auto& [field, inner] : value.items()) w.row({key + "." + field, text(inner)});
+  }
+  w.finish();
+}
+
+// The text is for people: the ID number masked unless --unmask (whose use is recorded). An
+// explicit --format csv, json or jsonl gives the fields for scripts, the ID number in full as in
+// every listing's CSV and JSON (--unmask changes nothing there); without --format the text goes
+// to a pipe as well.
 void run_show(Context& ctx, const AgreementOptions& o) {
   auto layout = layout_of(o);
   auto a = ncss::load_agreement(ctx.store(), o.id);
-  // Text is for people: masked unless --unmask (whose use is recorded), whatever the format.
+  const bool fields = !ctx.options.format.empty() && ctx.format() != Format::Table;
+  if (fields) {
+    write_agreement_fields(ctx, ncss::agreement_json(a));
+    return;
+  }
   ctx.mask_personal_data(o.unmask, "invitation", std::to_string(o.id), "agreement show");
   if (!o.unmask) a.graduate.id_number = ncss::mask_resident_id(a.graduate.id_number);
   ctx.out() << ncss::agreement_text(a, layout);
@@ -271,7 +296,10 @@ void register_agreement(CLI::App& app, Context& ctx) {
       "as text or PDF");
   agr->require_subcommand(1);
 
-  auto* show = agr->add_subcommand("show", "print one agreement as text");
+  auto* show = agr->add_subcommand(
+      "show",
+      "print one agreement as text; with --format csv, json or jsonl its fields for scripts "
+      "(field, value: graduate.name, employer.credit_code, ..., the ID number in full)");
   show->add_option("signing", o->id, "the signing's invitation ID")->required();
   add_template_option(show, *o);
   show->add_flag("--unmask", o->unmask, "show the ID number in full (recorded)");

@@ -189,7 +189,10 @@ std::string document_text(const Agreement& a, const AgreementTemplate& layout) {
 
 }  // namespace
 
-std::string canonical_agreement(const Agreement& a) {
+namespace {
+
+// Every field of the agreement's content, as canonical_agreement and agreement_json give it.
+json agreement_content(const Agreement& a) {
   const auto& e = a.employer;
   const auto& g = a.graduate;
   const auto& r = a.archive;
@@ -235,8 +238,24 @@ std::string canonical_agreement(const Agreement& a) {
       {"hukou_address", a.hukou_address},
       {"terms", a.terms},
   };
+  return content;
+}
+
+}  // namespace
+
+std::string canonical_agreement(const Agreement& a) {
   // nlohmann's objects keep their keys sorted; dump() is compact, UTF-8 kept as is.
-  return "ncssctl agreement v1\n" + content.dump(-1, ' ', false, json::error_handler_t::replace);
+  return "ncssctl agreement v1\n" +
+         agreement_content(a).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+nlohmann::json agreement_json(const Agreement& a) {
+  json out = agreement_content(a);
+  out["invitation_id"] = a.invitation_id;
+  out["state"] = a.state;
+  out["state_name"] = a.state_name;
+  out["verification_code"] = a.verification_code;
+  return out;
 }
 
 std::string compute_verification_code(Store& store, const Agreement& a) {

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -150,6 +152,51 @@ TEST_CASE("cli agreement show: every field, from the snapshot, ID masked", "[cli
   CHECK(never.exit_code == 5);
   CHECK(contains(never.err, "never approved"));
   CHECK(w.run({"agreement", "show", "99"}).exit_code == 2);
+}
+
+TEST_CASE("cli agreement show --format: the fields for scripts", "[cli][agreement]") {
+  Signed w;
+  std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  {
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE employers SET name = '改名后公司' WHERE credit_code = '" + kV + "'");
+  }
+  auto r = w.run({"--format", "json", "agreement", "show", "1"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, std::string> fields;
+  for (const auto& row : nlohmann::json::parse(r.out)) {
+    fields[row.at("field").get<std::string>()] = row.at("value").get<std::string>();
+  }
+  CHECK(fields["agreement_no"] == no);
+  CHECK(fields["invitation_id"] == "1");
+  CHECK(fields["state"] == "signed");
+  CHECK(fields["state_name"] == "已签约");
+  CHECK(fields["employer.name"] == "甲公司");  // the snapshot, not today's name
+  CHECK(fields["employer.credit_code"] == kV);
+  CHECK(fields["graduate.name"] == "张三");
+  CHECK(fields["graduate.id_number"] == kA);  // in full, as every listing's JSON
+  CHECK(fields["graduate.cohort"] == "2026");
+  CHECK(fields["school.code"] == "10001");
+  CHECK(fields["job.position"] == "研发工程师");
+  CHECK(fields["terms"] == "试用期三个月，月薪一万元。");
+  // The code the PDF carries, which agreement verify accepts.
+  REQUIRE(fields["verification_code"].size() == 19);
+  CHECK(w.run({"agreement", "verify", fields["verification_code"]}).exit_code == 0);
+  CHECK(w.text("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == "0");
+
+  auto csv = w.run({"--format", "csv", "agreement", "show", "1"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("field,value\n", 0) == 0);
+  CHECK(contains(csv.out, "\ngraduate.name,张三\n"));
+  auto jsonl = w.run({"--format", "jsonl", "agreement", "show", "1"});
+  CHECK(contains(jsonl.out, R"({"field": "graduate.name", "value": "张三"})"));
+  // Without --format the text, even into a pipe; --format table is the text too.
+  CHECK(contains(w.run({"agreement", "show", "1"}).out, "姓名：张三"));
+  CHECK(contains(w.run({"--format", "table", "agreement", "show", "1"}).out, "姓名：张三"));
+  // Refusals are the text's: never approved 5, unknown 2.
+  CHECK(w.run({"--format", "json", "agreement", "show", "2"}).exit_code == 5);
+  CHECK(w.run({"--format", "json", "agreement", "show", "99"}).exit_code == 2);
 }
 
 TEST_CASE("cli agreement pdf: readable, embedded subset font, deterministic", "[cli][agreement]") {

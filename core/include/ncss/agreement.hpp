@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -155,6 +156,9 @@ std::string compute_verification_code(Store& store, const Agreement& agreement);
 // The canonical serialisation the code covers: every field of the agreement's content (not its
 // state, which changes), as compact JSON with sorted keys, prefixed by a version line.
 std::string canonical_agreement(const Agreement& agreement);
+// The agreement for scripts (agreement show --format json): canonical_agreement's content, with
+// invitation_id, state, state_name and verification_code added.
+nlohmann::json agreement_json(const Agreement& agreement);
 // What the QR code on the PDF carries (UTF-8; the QR code says so with an ECI header).
 std::string verification_qr_text(const Agreement& agreement);
 
