@@ -1,5 +1,5 @@
-// ncssctl review list|approve|reject|return: 院校审核 of signings the graduate has accepted, and
-// of terminations (T<id>) and registrations (R<id>).
+// ncssctl review list|queue|approve|reject|return: 院校审核 of signings the graduate has accepted,
+// and of terminations (T<id>) and registrations (R<id>).
 #include "ncss/review.hpp"
 
 #include <CLI/CLI.hpp>
@@ -24,6 +24,7 @@ struct ReviewOptions {
   bool dry_run = false;
   bool unmask = false;
   std::string reason;
+  std::string kind;  // queue: signing, registration or termination
 };
 
 const std::vector<Column> kReviewColumns = {{"invitation_id", "邀请编号", true},
@@ -37,6 +38,13 @@ const std::vector<Column> kReviewColumns = {{"invitation_id", "邀请编号", tr
                                             {"position", "拟录用岗位名称"},
                                             {"responded_at", "应约时间"}};
 
+const std::vector<Column> kQueueColumns = {{"item", "审核项"},       {"kind", "类别"},
+                                           {"state", "状态"},        {"id_number", "身份证号"},
+                                           {"name", "学生姓名"},     {"school_code", "院校代码"},
+                                           {"department", "院系"},   {"degree_level", "学历层次"},
+                                           {"cohort", "届别", true}, {"subject", "事项"},
+                                           {"since", "提交审核时间"}};
+
 const std::vector<Column> kApprovalColumns = {{"invitation_id", "邀请编号", true},
                                               {"agreement_no", "协议编号"}};
 
@@ -49,6 +57,22 @@ void run_list(Context& ctx, const ReviewOptions& o) {
            mask ? ncss::mask_resident_id(i.id_number) : i.id_number, i.name, i.school_code,
            i.department, i.degree_level, i.employer, i.employer_name, i.position,
            listed_time(ctx.format() == Format::Table, i.responded_at)});
+  }
+}
+
+void run_queue(Context& ctx, const ReviewOptions& o) {
+  ncss::ReviewQueueFilter f;
+  f.school = o.filter.school;
+  f.department = o.filter.department;
+  f.cohort = o.filter.cohort;
+  f.kind = o.kind;
+  auto items = ncss::review_queue(ctx.store(), f);
+  bool mask = ctx.mask_personal_data(o.unmask, "school", o.filter.school, "review queue");
+  RowWriter w(ctx.out(), ctx.format(), kQueueColumns);
+  for (const auto& i : items) {
+    w.row({i.ref, i.kind, i.state, mask ? ncss::mask_resident_id(i.id_number) : i.id_number, i.name,
+           i.school_code, i.department, i.degree_level, std::to_string(i.cohort), i.subject,
+           listed_time(ctx.format() == Format::Table, i.since)});
   }
 }
 
@@ -126,7 +150,9 @@ void add_filter(CLI::App* cmd, ReviewOptions& o) {
 void register_review(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ReviewOptions>();
   auto* review = app.add_subcommand(
-      "review", "院校签约审核: list, approve, reject or return signings the graduate has accepted");
+      "review",
+      "院校审核: list the signings awaiting review, queue everything awaiting the school "
+      "(signings, registrations R<id>, terminations T<id>), approve, reject or return them");
   review->require_subcommand(1);
 
   auto* list = review->add_subcommand(
@@ -135,6 +161,16 @@ void register_review(CLI::App& app, Context& ctx) {
   list->add_option("--employer", o->filter.employer, "the employer's 统一社会信用代码");
   list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
   list->callback([&ctx, o] { run_list(ctx, *o); });
+
+  auto* queue = review->add_subcommand(
+      "queue",
+      "everything awaiting the school's review, longest waiting first: signings (12), "
+      "registrations in content or scan review (R3) and terminations (T2), named as review "
+      "approve|reject|return take them (ID numbers masked in tables unless --unmask)");
+  add_filter(queue, *o);
+  queue->add_option("--kind", o->kind, "only signing, registration or termination items");
+  queue->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
+  queue->callback([&ctx, o] { run_queue(ctx, *o); });
 
   auto* approve = review->add_subcommand(
       "approve",

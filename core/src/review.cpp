@@ -8,6 +8,7 @@
 #include "agreement_impl.hpp"
 #include "audit_impl.hpp"
 #include "ncss/error.hpp"
+#include "ncss/registration.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
@@ -152,6 +153,68 @@ std::string format_agreement_number(int cohort, const std::string& school_code,
 
 std::vector<ReviewItem> list_awaiting_review(Store& store, const ReviewFilter& filter) {
   return with_storage_errors([&] { return awaiting_in(database(store), filter); });
+}
+
+namespace {
+
+// Each kind's items with the graduate they concern and since when they wait, then the graduate's
+// columns and the filters. One statement, constant: every value is bound.
+const char* const kQueueSql =
+    "SELECT q.kind, q.id, q.state, g.id_number, g.name, g.school_code, g.department, "
+    "coalesce(d.note, ''), g.cohort, q.subject, q.since FROM ("
+    "SELECT 'signing' AS kind, i.id AS id, i.state AS state, i.graduate_id AS gid, e.name AS "
+    "subject, coalesce(i.responded_at, i.updated_at) AS since FROM invitations i JOIN employers e "
+    "ON e.credit_code = i.employer_code WHERE i.state = 'awaiting_review' "
+    "UNION ALL SELECT 'registration', r.id, r.state, r.graduate_id, r.kind, r.updated_at FROM "
+    "registrations r WHERE r.state IN ('pending', 'scan_review') "
+    "UNION ALL SELECT 'termination', t.id, t.phase, coalesce(i.graduate_id, rg.graduate_id), "
+    "tr.name, t.updated_at FROM terminations t JOIN termination_reasons tr ON tr.code = t.reason "
+    "LEFT JOIN invitations i ON i.id = t.invitation_id LEFT JOIN registrations rg ON rg.id = "
+    "t.registration_id WHERE t.phase = 'awaiting_review') q JOIN graduates g ON g.id = q.gid "
+    "LEFT JOIN degree_levels d ON d.code = g.degree_level WHERE (:school = '' OR g.school_code = "
+    ":school) AND (:dept = '' OR g.department = :dept) AND (:cohort = 0 OR g.cohort = :cohort) "
+    "AND (:kind = '' OR q.kind = :kind) ORDER BY q.since, q.kind, q.id";
+
+}  // namespace
+
+std::vector<ReviewQueueItem> review_queue(Store& store, const ReviewQueueFilter& f) {
+  return with_storage_errors([&] {
+    if (!f.kind.empty() && f.kind != "signing" && f.kind != "registration" &&
+        f.kind != "termination") {
+      throw Error::usage("--kind '" + f.kind +
+                         "' is not a kind of review item (signing, registration, termination)");
+    }
+    auto& db = database(store);
+    SQLite::Statement q(db, kQueueSql);
+    q.bind(":school", school_filter_code(db, f.school));
+    q.bind(":dept", trim(f.department));
+    q.bind(":cohort", f.cohort);
+    q.bind(":kind", f.kind);
+    std::vector<ReviewQueueItem> out;
+    while (q.executeStep()) {
+      ReviewQueueItem r;
+      r.kind = q.getColumn(0).getString();
+      const std::string id = std::to_string(q.getColumn(1).getInt64());
+      r.ref = r.kind == "signing" ? id : (r.kind == "registration" ? "R" : "T") + id;
+      r.state = q.getColumn(2).getString();
+      r.id_number = q.getColumn(3).getString();
+      r.name = q.getColumn(4).getString();
+      r.school_code = q.getColumn(5).getString();
+      r.department = q.getColumn(6).getString();
+      r.degree_level = q.getColumn(7).getString();
+      r.cohort = q.getColumn(8).getInt();
+      r.subject = q.getColumn(9).getString();
+      if (r.kind == "registration") {
+        auto kind = parse_registration_kind(r.subject);
+        if (kind) r.subject = registration_kind_text(*kind);
+      } else if (r.kind == "termination") {
+        r.subject = "解约：" + r.subject;
+      }
+      r.since = q.getColumn(10).getString();
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
 }
 
 std::vector<Approval> approve_invitations(Store& store, const std::vector<std::int64_t>& ids,

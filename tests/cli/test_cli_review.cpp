@@ -120,3 +120,21 @@ TEST_CASE("cli review: concurrent approvals get distinct numbers", "[cli][review
   CHECK(r.count("SELECT count(*) FROM invitations WHERE agreement_no IN ('20261000131000001', "
                 "'20261000131000002', '20261000131000003')") == 3);
 }
+
+TEST_CASE("cli review queue: signings by their invitation ID, as review approve takes them",
+          "[cli][review]") {
+  Review r;
+  auto q = r.run({"--format", "csv", "review", "queue", "--kind", "signing"});
+  INFO(q.err);
+  REQUIRE(q.exit_code == 0);
+  CHECK(contains(q.out, "\n1,signing,awaiting_review," + kA +
+                            ",张三,10001,法学院,本科,2026,甲公司,2026-05-19T01:00:00Z\n"));
+  CHECK(contains(q.out, "\n3,signing,awaiting_review," + kN + ",赵六,10001,法学院,,2026,"));
+  // No registration waits: the header alone.
+  CHECK(r.run({"--format", "csv", "review", "queue", "--kind", "registration"}).out ==
+        q.out.substr(0, q.out.find('\n') + 1));
+  REQUIRE(r.run({"review", "approve", "1"}).exit_code == 0);
+  auto after = r.run({"--format", "csv", "review", "queue"});
+  CHECK_FALSE(contains(after.out, "\n1,signing"));
+  CHECK(contains(after.out, "\n2,signing"));
+}

@@ -371,3 +371,47 @@ TEST_CASE("cli review: registrations as R<id>", "[cli][terminate][review]") {
   CHECK(w.run({"review", "reject", "R1", "--reason", "x"}).exit_code == 5);
   CHECK(w.run({"review", "approve", "R9"}).exit_code == 2);
 }
+
+TEST_CASE("cli review queue: signings, registrations and terminations awaiting the school",
+          "[cli][terminate][review]") {
+  Signed w;
+  auto queue = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--format", "csv", "review", "queue"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return w.run(args);
+  };
+  auto empty = queue({});
+  REQUIRE(empty.exit_code == 0);
+  CHECK(empty.out ==
+        "item,kind,state,id_number,name,school_code,department,degree_level,cohort,subject,"
+        "since\n");
+  // 李四 files another destination (R1); 张三's signing goes to termination, which both parties
+  // agree to (T1); nothing else waits for the school.
+  REQUIRE(w.run({"register", "destination", "--graduate", kB, "--code", "70"}).exit_code == 0);
+  REQUIRE(w.request("employer").exit_code == 0);
+  CHECK(queue({}).out.find("\nT1,") == std::string::npos);  // the graduate has not answered
+  REQUIRE(w.run({"terminate", "respond", "1", "--by", "graduate", "--accept"}).exit_code == 0);
+  auto all = queue({});
+  INFO(all.out);
+  REQUIRE(all.exit_code == 0);
+  CHECK(contains(all.out,
+                 "\nR1,registration,pending," + kB + ",李四,10003,,本科,2026,其他毕业去向登记,"));
+  CHECK(contains(all.out, "\nT1,termination,awaiting_review," + kA +
+                              ",张三,10001,,本科,2026,解约：协商一致,"));
+  // Filters: by kind, by school; an unknown kind or school is exit 2.
+  auto terminations = queue({"--kind", "termination"});
+  CHECK(contains(terminations.out, "\nT1,"));
+  CHECK_FALSE(contains(terminations.out, "\nR1,"));
+  auto tsinghua = queue({"--school", "清华大学"});
+  CHECK(contains(tsinghua.out, "\nR1,"));
+  CHECK_FALSE(contains(tsinghua.out, "\nT1,"));
+  CHECK(queue({"--kind", "signings"}).exit_code == 2);
+  CHECK(queue({"--school", "没有这所学校"}).exit_code == 2);
+  // A table masks the ID numbers.
+  auto table = w.run({"--format", "table", "review", "queue"});
+  CHECK_FALSE(contains(table.out, kA));
+  // Each item leaves the queue once the school has decided, under the name the queue gives it.
+  REQUIRE(w.run({"review", "approve", "T1"}).exit_code == 0);
+  REQUIRE(w.run({"review", "return", "R1", "--reason", "请补充说明"}).exit_code == 0);
+  CHECK(queue({}).out == empty.out);
+}

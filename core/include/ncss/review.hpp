@@ -45,6 +45,33 @@ std::string format_agreement_number(int cohort, const std::string& school_code,
 // Invitations awaiting review, oldest response first. An unknown school is NotFound.
 std::vector<ReviewItem> list_awaiting_review(Store& store, const ReviewFilter& filter);
 
+// Everything awaiting the school's review (学校（院系）审核), the one queue `review approve|reject|
+// return` works through: signings the graduate accepted (state awaiting_review), registrations in
+// content or scan review (pending, scan_review) and terminations awaiting review.
+struct ReviewQueueItem {
+  std::string ref;    // what review approve|reject|return take: 12 (a signing), R3, T2
+  std::string kind;   // signing, registration or termination
+  std::string state;  // its state (awaiting_review, pending, scan_review) or phase
+  std::string id_number;
+  std::string name;
+  std::string school_code;
+  std::string department;
+  std::string degree_level;  // 本科, ... as listings show it; empty when the roster did not say
+  int cohort = 0;
+  std::string subject;  // the employer (signing), the registration's kind, the termination's reason
+  std::string since;    // UTC, stored form: when it reached the school
+};
+
+struct ReviewQueueFilter {
+  std::string school;      // code or name; empty: every school (NotFound for an unknown one)
+  std::string department;  // 院系; empty: every department
+  int cohort = 0;          // 0: every cohort
+  std::string kind;        // signing, registration or termination; empty: all (else Usage)
+};
+
+// The queue, longest waiting first.
+std::vector<ReviewQueueItem> review_queue(Store& store, const ReviewQueueFilter& filter);
+
 // Approves these invitations in one transaction, all or none: each goes through the state
 // machine (InvalidTransition with its why when not awaiting review; also when the graduate has
 // no 学历层次), gets the next agreement number of its school and cohort and a frozen snapshot.
