@@ -48,15 +48,23 @@ const std::vector<Column> kQueueColumns = {{"item", "审核项"},       {"kind",
 const std::vector<Column> kApprovalColumns = {{"invitation_id", "邀请编号", true},
                                               {"agreement_no", "协议编号"}};
 
+// The graduate's columns of both listings: id_number (masked in a table), name, school_code,
+// department, degree_level.
+std::vector<std::string> graduate_cells(const ncss::ReviewGraduate& g, bool mask) {
+  return {mask ? ncss::mask_resident_id(g.id_number) : g.id_number, g.name, g.school_code,
+          g.department, g.degree_level};
+}
+
 void run_list(Context& ctx, const ReviewOptions& o) {
   auto items = ncss::list_awaiting_review(ctx.store(), o.filter);
   bool mask = ctx.mask_personal_data(o.unmask, "school", o.filter.school, "review list");
   RowWriter w(ctx.out(), ctx.format(), kReviewColumns);
   for (const auto& i : items) {
-    w.row({std::to_string(i.invitation_id),
-           mask ? ncss::mask_resident_id(i.id_number) : i.id_number, i.name, i.school_code,
-           i.department, i.degree_level, i.employer, i.employer_name, i.position,
-           listed_time(ctx.format() == Format::Table, i.responded_at)});
+    auto row = graduate_cells(i.graduate, mask);
+    row.insert(row.begin(), std::to_string(i.invitation_id));
+    row.insert(row.end(), {i.employer, i.employer_name, i.position,
+                           listed_time(ctx.format() == Format::Table, i.responded_at)});
+    w.row(row);
   }
 }
 
@@ -70,9 +78,11 @@ void run_queue(Context& ctx, const ReviewOptions& o) {
   bool mask = ctx.mask_personal_data(o.unmask, "school", o.filter.school, "review queue");
   RowWriter w(ctx.out(), ctx.format(), kQueueColumns);
   for (const auto& i : items) {
-    w.row({i.ref, i.kind, i.state, mask ? ncss::mask_resident_id(i.id_number) : i.id_number, i.name,
-           i.school_code, i.department, i.degree_level, std::to_string(i.cohort), i.subject,
-           listed_time(ctx.format() == Format::Table, i.since)});
+    auto row = graduate_cells(i.graduate, mask);
+    row.insert(row.begin(), {i.ref, i.kind, i.state});
+    row.insert(row.end(), {std::to_string(i.graduate.cohort), i.subject,
+                           listed_time(ctx.format() == Format::Table, i.since)});
+    w.row(row);
   }
 }
 

@@ -26,6 +26,18 @@ const char* const kAwaitingSql =
     "g.department = :dept) AND (:cohort = 0 OR g.cohort = :cohort) AND (:employer = '' OR "
     "i.employer_code = :employer) ORDER BY i.responded_at, i.id";
 
+// The graduate's six columns, id_number to cohort, from column `first` on.
+ReviewGraduate read_review_graduate(SQLite::Statement& q, int first) {
+  ReviewGraduate g;
+  g.id_number = q.getColumn(first).getString();
+  g.name = q.getColumn(first + 1).getString();
+  g.school_code = q.getColumn(first + 2).getString();
+  g.department = q.getColumn(first + 3).getString();
+  g.degree_level = q.getColumn(first + 4).getString();
+  g.cohort = q.getColumn(first + 5).getInt();
+  return g;
+}
+
 std::vector<ReviewItem> awaiting_in(SQLite::Database& db, const ReviewFilter& f) {
   std::string school = school_filter_code(db, f.school);
   SQLite::Statement q(db, kAwaitingSql);
@@ -37,12 +49,7 @@ std::vector<ReviewItem> awaiting_in(SQLite::Database& db, const ReviewFilter& f)
   while (q.executeStep()) {
     ReviewItem r;
     r.invitation_id = q.getColumn(0).getInt64();
-    r.id_number = q.getColumn(1).getString();
-    r.name = q.getColumn(2).getString();
-    r.school_code = q.getColumn(3).getString();
-    r.department = q.getColumn(4).getString();
-    r.degree_level = q.getColumn(5).getString();
-    r.cohort = q.getColumn(6).getInt();
+    r.graduate = read_review_graduate(q, 1);
     r.employer = q.getColumn(7).getString();
     r.employer_name = q.getColumn(8).getString();
     r.position = q.getColumn(9).getString();
@@ -197,12 +204,7 @@ std::vector<ReviewQueueItem> review_queue(Store& store, const ReviewQueueFilter&
       const std::string id = std::to_string(q.getColumn(1).getInt64());
       r.ref = r.kind == "signing" ? id : (r.kind == "registration" ? "R" : "T") + id;
       r.state = q.getColumn(2).getString();
-      r.id_number = q.getColumn(3).getString();
-      r.name = q.getColumn(4).getString();
-      r.school_code = q.getColumn(5).getString();
-      r.department = q.getColumn(6).getString();
-      r.degree_level = q.getColumn(7).getString();
-      r.cohort = q.getColumn(8).getInt();
+      r.graduate = read_review_graduate(q, 3);
       r.subject = q.getColumn(9).getString();
       if (r.kind == "registration") {
         auto kind = parse_registration_kind(r.subject);

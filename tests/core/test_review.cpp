@@ -87,7 +87,7 @@ TEST_CASE("review: approve assigns sequential numbers and freezes a snapshot", "
   // The queue names the level as the other listings do (本科); the agreement keeps 本科生.
   auto queue = ncss::list_awaiting_review(f.store, {});
   REQUIRE(queue.size() == 3);
-  CHECK(queue[0].degree_level == "本科");
+  CHECK(queue[0].graduate.degree_level == "本科");
   SECTION("sequential per school and cohort, never reused after a reject") {
     auto r = ncss::approve_invitations(f.store, {a}, f.actor);
     REQUIRE(r.size() == 1);

@@ -18,15 +18,20 @@ struct ReviewFilter {
   std::string employer;    // credit code; empty: every employer
 };
 
-// An invitation awaiting review (学生已应约提交审核中).
-struct ReviewItem {
-  std::int64_t invitation_id = 0;
+// The graduate a review item concerns, as the review listings show them.
+struct ReviewGraduate {
   std::string id_number;
   std::string name;
   std::string school_code;
   std::string department;
   std::string degree_level;  // 本科, ... as listings show it; empty when the roster did not say
   int cohort = 0;
+};
+
+// An invitation awaiting review (学生已应约提交审核中).
+struct ReviewItem {
+  std::int64_t invitation_id = 0;
+  ReviewGraduate graduate;
   std::string employer;
   std::string employer_name;
   std::string position;
@@ -52,12 +57,7 @@ struct ReviewQueueItem {
   std::string ref;    // what review approve|reject|return take: 12 (a signing), R3, T2
   std::string kind;   // signing, registration or termination
   std::string state;  // its state (awaiting_review, pending, scan_review) or phase
-  std::string id_number;
-  std::string name;
-  std::string school_code;
-  std::string department;
-  std::string degree_level;  // 本科, ... as listings show it; empty when the roster did not say
-  int cohort = 0;
+  ReviewGraduate graduate;
   std::string subject;  // the employer (signing), the registration's kind, the termination's reason
   std::string since;    // UTC, stored form: when it reached the school
 };
