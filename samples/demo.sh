@@ -165,6 +165,8 @@ step "The school approves: the agreement number is assigned" --now 2026-06-16T09
 step "周博文 registers further study (境内升学, 考研)" --now 2026-06-14T10:00:00+08:00 \
   register destination --graduate 410105200306210132 --code 考研 --study-school 北京大学 \
   --proof "$top/samples/files/licence.png" --format table
+step "What awaits the schools' review: signings, registrations R<id>, terminations T<id>" \
+  review queue --format table
 step "The school approves it" --now 2026-06-16T10:00:00+08:00 --actor 清华大学就业中心 \
   register approve 2 --format table
 step "He gives up the place and voids it himself (no review; the school sees it)" \
