@@ -34,15 +34,6 @@ std::int64_t AuditWriter::event(const std::string& action, const std::string& su
   return db_.getLastInsertRowid();
 }
 
-void AuditWriter::require_not_before(const std::string& last_change,
-                                     const std::string& what) const {
-  auto last = parse_time(last_change);
-  if (!last || actor_.now >= *last) return;  // a stored time that is not one blocks nothing
-  throw Error::invalid_transition(what + " last changed at " + format_cst(*last) +
-                                  "; an action cannot be dated before that (this one is dated " +
-                                  format_cst(actor_.now) + ")");
-}
-
 void AuditWriter::notify(std::int64_t event_id, const Notification& n) {
   insert_outbox_.reset();
   insert_outbox_.bind(":event", static_cast<int64_t>(event_id));

@@ -20,11 +20,6 @@ class AuditWriter {
                      const nlohmann::json& details = nlohmann::json::object());
   void notify(std::int64_t event_id, const Notification& n);
 
-  // Refuses (Error::refused) an action dated before `last_change`, the stored time `what` (say
-  // "invitation 7") last changed: a record's history runs forward, so a command run at an earlier
-  // time than the record's latest event would write a response before the issue it answers.
-  void require_not_before(const std::string& last_change, const std::string& what) const;
-
  private:
   SQLite::Database& db_;
   const Actor& actor_;

@@ -520,16 +520,14 @@ struct Loaded {
   int cohort = 0;
   std::string destination, subtype, agreement_no;
   nlohmann::json fields = nlohmann::json::object();
-  std::string updated_at;  // UTC, stored form
 };
 
 Loaded load(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(
-      db,
-      "SELECT r.id, r.graduate_id, r.kind, r.state, g.id_number, g.name, "
-      "g.school_code, coalesce(g.degree_level, ''), g.cohort, r.destination, "
-      "coalesce(r.subtype, ''), coalesce(r.agreement_no, ''), r.fields, r.updated_at FROM "
-      "registrations r JOIN graduates g ON g.id = r.graduate_id WHERE r.id = :id");
+  SQLite::Statement q(db,
+                      "SELECT r.id, r.graduate_id, r.kind, r.state, g.id_number, g.name, "
+                      "g.school_code, coalesce(g.degree_level, ''), g.cohort, r.destination, "
+                      "coalesce(r.subtype, ''), coalesce(r.agreement_no, ''), r.fields FROM "
+                      "registrations r JOIN graduates g ON g.id = r.graduate_id WHERE r.id = :id");
   q.bind(":id", static_cast<std::int64_t>(id));
   if (!q.executeStep()) throw Error::not_found("registration", "R" + std::to_string(id));
   Loaded r;
@@ -549,7 +547,6 @@ Loaded load(SQLite::Database& db, std::int64_t id) {
   r.subtype = q.getColumn(10).getString();
   r.agreement_no = q.getColumn(11).getString();
   r.fields = nlohmann::json::parse(q.getColumn(12).getString());
-  r.updated_at = q.getColumn(13).getString();
   return r;
 }
 
@@ -677,7 +674,6 @@ void check_file_roles(RegistrationKind kind, bool scans, bool proofs) {
 void record(SQLite::Database& db, AuditWriter& audit, const Loaded& r, RegistrationAction action,
             RegistrationState next, const std::string& reason, const std::string& note,
             const nlohmann::json& extra) {
-  audit.require_not_before(r.updated_at, "registration R" + std::to_string(r.id));
   const std::string name(registration_action_name(action));
   const bool reviewed = std::find(std::begin(kSchoolDecisions), std::end(kSchoolDecisions), name) !=
                         std::end(kSchoolDecisions);

@@ -35,12 +35,11 @@ Recipients recipients_of(SigningEvent e) {
 }  // namespace
 
 std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(
-      db,
-      "SELECT i.id, i.employer_code, i.graduate_id, i.state, "
-      "coalesce(i.fail_reason, 'none'), i.deadline, g.id_number, g.name, "
-      "g.school_code, g.cohort, i.updated_at FROM invitations i JOIN graduates g ON g.id = "
-      "i.graduate_id WHERE i.id = :id");
+  SQLite::Statement q(db,
+                      "SELECT i.id, i.employer_code, i.graduate_id, i.state, "
+                      "coalesce(i.fail_reason, 'none'), i.deadline, g.id_number, g.name, "
+                      "g.school_code, g.cohort FROM invitations i JOIN graduates g ON g.id = "
+                      "i.graduate_id WHERE i.id = :id");
   q.bind(":id", static_cast<std::int64_t>(id));
   if (!q.executeStep()) return std::nullopt;
   InvitationRow r;
@@ -57,7 +56,6 @@ std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t 
   r.graduate_name = q.getColumn(7).getString();
   r.school_code = q.getColumn(8).getString();
   r.cohort = q.getColumn(9).getInt();
-  r.updated_at = q.getColumn(10).getString();
   return r;
 }
 
@@ -65,7 +63,6 @@ SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const
                                  SigningEvent event, const std::string& reason,
                                  const std::string& note) {
   SigningTransition t = require_transition(inv.state, event);
-  audit.require_not_before(inv.updated_at, "invitation " + std::to_string(inv.id));
   const std::string event_name(signing_event_name(event));
   const std::string from(signing_state_name(inv.state));
   const std::string to(signing_state_name(t.next));

@@ -20,8 +20,7 @@ struct InvitationRow {
   std::int64_t graduate_id;
   SigningState state;
   FailReason reason;
-  std::string deadline;    // UTC, stored form
-  std::string updated_at;  // UTC, stored form: the latest event's time
+  std::string deadline;  // UTC, stored form
   std::string id_number;
   std::string graduate_name;
   std::string school_code;
@@ -35,8 +34,7 @@ inline constexpr const char* kDeadlinePassedReason = "应约截止时间已过 (
 // The invitation joined with its graduate, or nullopt.
 std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t id);
 
-// Applies `event` through require_transition (throws its InvalidTransition) and refuses it when
-// dated before the invitation's latest change (AuditWriter::require_not_before), updates state,
+// Applies `event` through require_transition (throws its InvalidTransition), updates state,
 // fail_reason and updated_at (responded_at on accept/reject/abort; reviewed_at, reviewed_by,
 // review_reason on approve/school_reject; withdraw_reason = `reason` on withdraw), writes the one
 // event "invitation.<event>" and the notifications the platform would send; returns the new state.

@@ -113,17 +113,16 @@ std::string required_reason(const std::string& reason, const char* what) {
 struct Stored {
   std::string mode, phase, requested_by;
   std::int64_t invitation_id = 0, registration_id = 0;
-  std::string updated_at;  // UTC, stored form
 };
 
 Stored load(SQLite::Database& db, std::int64_t id) {
   SQLite::Statement q(db,
                       "SELECT mode, phase, requested_by, coalesce(invitation_id, 0), "
-                      "coalesce(registration_id, 0), updated_at FROM terminations WHERE id = :id");
+                      "coalesce(registration_id, 0) FROM terminations WHERE id = :id");
   q.bind(":id", static_cast<std::int64_t>(id));
   if (!q.executeStep()) throw Error::not_found("termination", std::to_string(id));
   return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-          q.getColumn(3).getInt64(),  q.getColumn(4).getInt64(),  q.getColumn(5).getString()};
+          q.getColumn(3).getInt64(), q.getColumn(4).getInt64()};
 }
 
 std::string phase_words(const std::string& phase) {
@@ -149,7 +148,6 @@ enum class Stamp { None, Responded, Reviewed };
 std::int64_t move(SQLite::Database& db, AuditWriter& audit, std::int64_t id, const Stored& s,
                   const std::string& action, const std::string& phase,
                   const std::string& fail_reason, const std::string& reason, Stamp stamp) {
-  audit.require_not_before(s.updated_at, "termination " + std::to_string(id));
   auto event_id = audit.event("termination." + action, "termination", std::to_string(id), reason,
                               {{"from", s.phase},
                                {"to", phase},

@@ -38,8 +38,7 @@ struct Review {
           "valid_days, issued_at, deadline, responded_at, updated_at) SELECT '" +
           kV +
           "', id, 'awaiting_review', '13', '研发', 7, '2026-05-18T01:00:00Z', "
-          "'2026-05-25T01:00:00Z', '2026-05-19T01:00:00Z', '2026-05-19T01:00:00Z' FROM graduates "
-          "WHERE "
+          "'2026-05-25T01:00:00Z', '2026-05-19T01:00:00Z', 't' FROM graduates WHERE "
           "id_number = '" +
           g + "'");
     }

@@ -156,31 +156,6 @@ TEST_CASE("invitation: past its deadline it cannot be accepted", "[invitation]")
   CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.accept'") == 0);
 }
 
-TEST_CASE("invitation: an answer dated before the invitation's last change is refused",
-          "[invitation]") {
-  InviteFixture f;
-  f.issue();  // at 2026-05-20 09:00 +08:00
-  auto earlier = f.actor;
-  earlier.now.seconds -= 1;
-  try {
-    ncss::respond_invitation(f.store, 1, true, earlier);
-    FAIL("an answer dated before the issue was accepted");
-  } catch (const ncss::Error& e) {
-    CHECK(e.code() == ncss::ErrorCode::InvalidTransition);
-    CHECK(std::string(e.what()) ==
-          "invitation 1 last changed at 2026-05-20 09:00:00 +08:00; an action cannot be dated "
-          "before that (this one is dated 2026-05-20 08:59:59 +08:00)");
-  }
-  CHECK(f.text("SELECT state FROM invitations") == "awaiting_graduate");
-  CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.accept'") == 0);
-  // The same second as the issue is not before it.
-  CHECK(ncss::respond_invitation(f.store, 1, true, f.actor).state ==
-        ncss::SigningState::AwaitingReview);
-  // Nor can the withdrawal or the abort go back before the acceptance.
-  CHECK_THROWS_AS(ncss::abort_invitation(f.store, 1, earlier), ncss::Error);
-  CHECK(f.text("SELECT state FROM invitations") == "awaiting_review");
-}
-
 TEST_CASE("invitation: --from-file reads an .xlsx list by its header", "[invitation][from_file]") {
   InviteFixture f;
   auto path = f.dir / "list.xlsx";

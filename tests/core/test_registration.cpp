@@ -515,18 +515,6 @@ TEST_CASE("registration: withdraw (撤回修改) and resubmit with changes", "[r
   }
 }
 
-TEST_CASE("registration: a step dated before the registration's last change is refused",
-          "[registration]") {
-  RegFixture f;
-  auto r = f.submit(f.paper());
-  auto earlier = f.actor;
-  earlier.now.seconds -= 1;
-  refused(f, ErrorCode::InvalidTransition, "cannot be dated before",
-          [&] { ncss::approve_registration(f.store, r.id, {}, earlier); });
-  CHECK(ncss::get_registration(f.store, r.id).state == S::Pending);
-  CHECK(ncss::approve_registration(f.store, r.id, {}, f.actor).state == S::Approved);
-}
-
 TEST_CASE("registration: a destination resubmitted with another code drops fields it does not take",
           "[registration]") {
   RegFixture f;

@@ -142,20 +142,6 @@ TEST_CASE("termination: refusals", "[termination]") {
   CHECK(ncss::get_invitation(f.store, 1).state == ncss::SigningState::Signed);
 }
 
-TEST_CASE("termination: a step dated before the termination's last change is refused",
-          "[termination]") {
-  SignedFixture f;
-  auto t = f.request("graduate");
-  auto earlier = f.actor;
-  earlier.now.seconds -= 60;
-  CHECK(code_of([&] { ncss::respond_termination(f.store, t.id, "employer", true, earlier); }) ==
-        ncss::ErrorCode::InvalidTransition);
-  CHECK(ncss::get_termination(f.store, t.id).phase == "awaiting_party");
-  CHECK(f.text("SELECT count(*) FROM events WHERE action LIKE 'termination.%'") == "1");
-  CHECK(ncss::respond_termination(f.store, t.id, "employer", true, f.actor).phase ==
-        "awaiting_review");
-}
-
 TEST_CASE("termination: void a signed agreement", "[termination]") {
   SignedFixture f;
   CHECK(code_of([&] { ncss::void_signing(f.store, 1, " ", f.actor); }) ==
