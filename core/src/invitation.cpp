@@ -453,9 +453,21 @@ InvitationRow require_invitation(SQLite::Database& db, std::int64_t id) {
   return *inv;
 }
 
-// The deadline counts at `now`, whether or not a sweep has run: past it, an invitation awaiting
-// the graduate is expired, and neither party can act on it any more.
+// An invitation awaiting the graduate can be answered or withdrawn only between its issue and its
+// deadline.
+// - Before the issue: only a backdated --now gets there. Whoever acts found the invitation after
+//   its issue was committed, and the issue took its time before that, so commands waiting on one
+//   another for the write lock never do (unlike a rule against any step before a record's last
+//   change: an approval that waited for the lock may be dated before an acceptance it then sees).
+// - The deadline counts at `now`, whether or not a sweep has run: past it, an invitation awaiting
+//   the graduate is expired, and neither party can act on it any more.
 void refuse_if_expired(const InvitationRow& inv, const Actor& actor, const char* verb) {
+  auto issued = parse_time(inv.issued_at);
+  if (issued && actor.now < *issued) {
+    throw Error::invalid_transition("invitation " + std::to_string(inv.id) + " was issued at " +
+                                    format_cst(*issued) + "; it cannot be " + verb +
+                                    " at an earlier time (" + format_cst(actor.now) + ")");
+  }
   auto deadline = parse_time(inv.deadline);
   if (deadline && actor.now > *deadline) {
     throw Error::invalid_transition("invitation " + std::to_string(inv.id) +

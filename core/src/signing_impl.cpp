@@ -35,11 +35,12 @@ Recipients recipients_of(SigningEvent e) {
 }  // namespace
 
 std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(db,
-                      "SELECT i.id, i.employer_code, i.graduate_id, i.state, "
-                      "coalesce(i.fail_reason, 'none'), i.deadline, g.id_number, g.name, "
-                      "g.school_code, g.cohort FROM invitations i JOIN graduates g ON g.id = "
-                      "i.graduate_id WHERE i.id = :id");
+  SQLite::Statement q(
+      db,
+      "SELECT i.id, i.employer_code, i.graduate_id, i.state, "
+      "coalesce(i.fail_reason, 'none'), i.deadline, g.id_number, g.name, "
+      "g.school_code, g.cohort, i.issued_at FROM invitations i JOIN graduates g ON g.id = "
+      "i.graduate_id WHERE i.id = :id");
   q.bind(":id", static_cast<std::int64_t>(id));
   if (!q.executeStep()) return std::nullopt;
   InvitationRow r;
@@ -56,6 +57,7 @@ std::optional<InvitationRow> load_invitation(SQLite::Database& db, std::int64_t 
   r.graduate_name = q.getColumn(7).getString();
   r.school_code = q.getColumn(8).getString();
   r.cohort = q.getColumn(9).getInt();
+  r.issued_at = q.getColumn(10).getString();
   return r;
 }
 

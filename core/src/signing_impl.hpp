@@ -20,7 +20,8 @@ struct InvitationRow {
   std::int64_t graduate_id;
   SigningState state;
   FailReason reason;
-  std::string deadline;  // UTC, stored form
+  std::string issued_at;  // UTC, stored form
+  std::string deadline;   // UTC, stored form
   std::string id_number;
   std::string graduate_name;
   std::string school_code;

@@ -431,6 +431,18 @@ TEST_CASE("cli invite: past the deadline, accept is refused without a sweep", "[
   CHECK(w.run({"invite", "respond", "1", "--accept"}, "2026-05-27T09:00:00+08:00").exit_code == 0);
 }
 
+TEST_CASE("cli invite: an answer dated before the issue (--now) is refused", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);  // issued at 2026-05-20 09:00 +08:00
+  auto r = w.run({"invite", "respond", "1", "--accept"}, "2026-05-19T09:00:00+08:00");
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.err, "invitation 1 was issued at 2026-05-20 09:00:00 +08:00"));
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_graduate' AND "
+                "responded_at IS NULL") == 1);
+  CHECK(w.events() == 1);
+  CHECK(w.run({"invite", "respond", "1", "--accept"}, "2026-05-20T09:00:00+08:00").exit_code == 0);
+}
+
 TEST_CASE("cli invite: past the deadline, withdraw is refused without a sweep", "[cli][invite]") {
   World w;
   REQUIRE(w.issue(kV, kA).exit_code == 0);

@@ -156,6 +156,30 @@ TEST_CASE("invitation: past its deadline it cannot be accepted", "[invitation]")
   CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.accept'") == 0);
 }
 
+TEST_CASE("invitation: an answer or withdrawal dated before the issue is refused", "[invitation]") {
+  InviteFixture f;
+  f.issue();  // at 2026-05-20 09:00 +08:00
+  auto earlier = f.actor;
+  earlier.now.seconds -= 1;
+  try {
+    ncss::respond_invitation(f.store, 1, true, earlier);
+    FAIL("an answer dated before the issue was accepted");
+  } catch (const ncss::Error& e) {
+    CHECK(e.code() == ncss::ErrorCode::InvalidTransition);
+    CHECK(std::string(e.what()) ==
+          "invitation 1 was issued at 2026-05-20 09:00:00 +08:00; it cannot be accepted at an "
+          "earlier time (2026-05-20 08:59:59 +08:00)");
+  }
+  CHECK_THROWS_AS(ncss::respond_invitation(f.store, 1, false, earlier), ncss::Error);
+  CHECK_THROWS_AS(ncss::withdraw_invitation(f.store, 1, "01", "", earlier), ncss::Error);
+  CHECK(f.text("SELECT state || '|' || coalesce(responded_at, '') FROM invitations") ==
+        "awaiting_graduate|");
+  CHECK(f.count("SELECT count(*) FROM events WHERE action LIKE 'invitation.%'") == 1);
+  // The issue's own second is not before it.
+  CHECK(ncss::respond_invitation(f.store, 1, true, f.actor).state ==
+        ncss::SigningState::AwaitingReview);
+}
+
 TEST_CASE("invitation: --from-file reads an .xlsx list by its header", "[invitation][from_file]") {
   InviteFixture f;
   auto path = f.dir / "list.xlsx";
