@@ -461,7 +461,7 @@ InvitationRow require_invitation(SQLite::Database& db, std::int64_t id) {
 //   change: an approval that waited for the lock may be dated before an acceptance it then sees).
 // - The deadline counts at `now`, whether or not a sweep has run: past it, an invitation awaiting
 //   the graduate is expired, and neither party can act on it any more.
-void refuse_if_expired(const InvitationRow& inv, const Actor& actor, const char* verb) {
+void refuse_if_out_of_time(const InvitationRow& inv, const Actor& actor, const char* verb) {
   auto issued = parse_time(inv.issued_at);
   if (issued && actor.now < *issued) {
     throw Error::invalid_transition("invitation " + std::to_string(inv.id) + " was issued at " +
@@ -737,7 +737,7 @@ Invitation withdraw_invitation(Store& store, std::int64_t id, const std::string&
                                  " characters; at most 200");
     }
     auto inv = require_invitation(db, id);
-    if (inv.state == SigningState::AwaitingGraduate) refuse_if_expired(inv, actor, "withdrawn");
+    if (inv.state == SigningState::AwaitingGraduate) refuse_if_out_of_time(inv, actor, "withdrawn");
     AuditWriter audit(db, actor);
     apply_signing_event(db, audit, inv, SigningEvent::Withdraw, code, n);
     auto out = get_in(db, id);
@@ -753,7 +753,7 @@ Invitation respond_invitation(Store& store, std::int64_t id, bool accept, const 
     auto inv = require_invitation(db, id);
     SigningEvent event = accept ? SigningEvent::Accept : SigningEvent::Reject;
     if (inv.state == SigningState::AwaitingGraduate) {
-      refuse_if_expired(inv, actor, accept ? "accepted" : "rejected");
+      refuse_if_out_of_time(inv, actor, accept ? "accepted" : "rejected");
       // One live destination at a time: with another (a signing, a paper agreement, an
       // approved registration) this invitation is view-only.
       if (auto live = live_destination(db, inv.graduate_id, inv.id)) {
