@@ -186,6 +186,8 @@ step "The agreements of the signed records as PDF files (电子就业协议书; 
 first_pdf=$(find "$out/agreements" -name '*.pdf' | sort | head -1)
 step "Verify an agreement PDF: its text read back and its code checked (valid, exit 0)" \
   agreement verify "$first_pdf" --format table
+step "Agreement 2's fields for scripts (field, value; the ID number in full)" \
+  agreement show 2 --format csv
 step "The paper agreement for offline signing (线下签约) of 冯毅: his and the school's parts filled in" \
   agreement pdf --blank 140105199806190712 -o "$out/线下签约" --format table
 step "The nightly export for the office's report (.xlsx, ID numbers masked; cron: --quiet)" \
