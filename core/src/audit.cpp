@@ -59,6 +59,23 @@ std::int64_t record_event(Store& store, const Actor& actor, const std::string& a
   });
 }
 
+std::vector<EventRecord> read_events(SQLite::Statement& q) {
+  std::vector<EventRecord> out;
+  while (q.executeStep()) {
+    EventRecord e;
+    e.id = q.getColumn(0).getInt64();
+    e.at = q.getColumn(1).getString();
+    e.actor = q.getColumn(2).getString();
+    e.action = q.getColumn(3).getString();
+    e.subject_type = q.getColumn(4).getString();
+    e.subject_id = q.getColumn(5).getString();
+    e.reason = q.getColumn(6).getString();
+    e.details = nlohmann::json::parse(q.getColumn(7).getString());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 std::vector<EventRecord> list_events(Store& store, const std::string& subject_type,
                                      const std::string& subject_id) {
   return with_storage_errors([&] {
@@ -69,20 +86,7 @@ std::vector<EventRecord> list_events(Store& store, const std::string& subject_ty
                         "subject_id = :id) ORDER BY id");
     q.bind(":type", subject_type);
     q.bind(":id", subject_id);
-    std::vector<EventRecord> out;
-    while (q.executeStep()) {
-      EventRecord e;
-      e.id = q.getColumn(0).getInt64();
-      e.at = q.getColumn(1).getString();
-      e.actor = q.getColumn(2).getString();
-      e.action = q.getColumn(3).getString();
-      e.subject_type = q.getColumn(4).getString();
-      e.subject_id = q.getColumn(5).getString();
-      e.reason = q.getColumn(6).getString();
-      e.details = nlohmann::json::parse(q.getColumn(7).getString());
-      out.push_back(std::move(e));
-    }
-    return out;
+    return read_events(q);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ncss/audit.hpp"
 
@@ -27,5 +28,9 @@ class AuditWriter {
   SQLite::Statement insert_event_;
   SQLite::Statement insert_outbox_;
 };
+
+// The events a statement selects, with the columns id, at, actor, action, subject_type,
+// subject_id, reason ('' for none) and details, in that order.
+std::vector<EventRecord> read_events(SQLite::Statement& q);
 
 }  // namespace ncss

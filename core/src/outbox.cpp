@@ -27,23 +27,6 @@ OutboxMessage read_message(SQLite::Statement& q) {
   return m;
 }
 
-std::vector<EventRecord> read_events(SQLite::Statement& q) {
-  std::vector<EventRecord> out;
-  while (q.executeStep()) {
-    EventRecord e;
-    e.id = q.getColumn(0).getInt64();
-    e.at = q.getColumn(1).getString();
-    e.actor = q.getColumn(2).getString();
-    e.action = q.getColumn(3).getString();
-    e.subject_type = q.getColumn(4).getString();
-    e.subject_id = q.getColumn(5).getString();
-    e.reason = q.getColumn(6).getString();
-    e.details = nlohmann::json::parse(q.getColumn(7).getString());
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 constexpr const char* kEventColumns =
     "SELECT id, at, actor, action, subject_type, subject_id, coalesce(reason, ''), details "
     "FROM events ";
