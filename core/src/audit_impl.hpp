@@ -20,6 +20,8 @@ class AuditWriter {
                      const std::string& subject_id, const std::string& reason = "",
                      const nlohmann::json& details = nlohmann::json::object());
   void notify(std::int64_t event_id, const Notification& n);
+  // The events' time, in the stored form (format_utc of the actor's now).
+  const std::string& at() const { return at_; }
 
  private:
   SQLite::Database& db_;

@@ -200,6 +200,13 @@ InvalidationCount invalidate_graduate(SQLite::Database& db, AuditWriter& audit,
   for (std::int64_t id : open) {
     auto inv = load_invitation(db, id);
     if (!inv || !is_open(inv->state)) continue;
+    // The deadline is a fact of time (DOMAIN.md): an unanswered invitation past it had already
+    // failed when the record changed, whether or not a sweep has run. Recorded as the sweep would
+    // record it, not as invalid.
+    if (inv->state == SigningState::AwaitingGraduate && inv->deadline < audit.at()) {
+      apply_signing_event(db, audit, *inv, SigningEvent::Expire, kDeadlinePassedReason, "");
+      continue;
+    }
     apply_signing_event(db, audit, *inv, SigningEvent::Invalidate, cause, "");
     ++count.invitations;
   }

@@ -48,7 +48,9 @@ SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const
 // valid favourite of the graduate, every invitation still open (awaiting the graduate or the
 // review) and every unfinished registration (pending, returned, awaiting its scan, in scan
 // review) becomes invalid, each with its own event and notifications. `cause` says why (it is the
-// events' reason). Runs inside the caller's transaction.
+// events' reason). An invitation awaiting the graduate past its deadline had already failed: it is
+// recorded as expired, as the sweep would record it, and not counted. Runs inside the caller's
+// transaction.
 struct InvalidationCount {
   int favorites = 0;
   int invitations = 0;

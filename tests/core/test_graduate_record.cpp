@@ -10,6 +10,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
 #include "ncss/roster.hpp"
+#include "ncss/sweep.hpp"
 
 namespace {
 
@@ -72,6 +73,28 @@ TEST_CASE("graduate record: a corrected name records old and new and invalidates
   // The invitation's event carries the cause.
   CHECK(f.text("SELECT reason FROM events WHERE action = 'invitation.invalidate'") ==
         "毕业生信息已更正 (record corrected): 姓名录入错误");
+}
+
+TEST_CASE("graduate record: an unanswered invitation past its deadline is recorded expired",
+          "[graduate_record][invalid]") {
+  RecordFixture f;
+  // The invitation was issued with the default 7 days; the correction comes a day after that,
+  // before any sweep. The deadline is a fact of time: it had already failed, not become invalid.
+  auto later = f.actor;
+  later.now.seconds += 8 * 86400;
+  ncss::GraduateCorrection c;
+  c.name = "张叁";
+  auto r = ncss::correct_graduate(f.store, kA, 0, c, "姓名录入错误", later);
+  CHECK(r.invalidated.favorites == 1);
+  CHECK(r.invalidated.invitations == 0);
+  CHECK(f.text("SELECT state || '/' || fail_reason FROM invitations") == "failed/expired");
+  CHECK(f.count("SELECT count(*) FROM events WHERE action = 'invitation.invalidate'") == 0);
+  CHECK(f.text("SELECT reason FROM events WHERE action = 'invitation.expire'") ==
+        "应约截止时间已过 (deadline passed)");
+  // Both parties are told, as the sweep would tell them.
+  CHECK(f.count("SELECT count(*) FROM outbox WHERE template = 'invitation_expire'") == 2);
+  // A sweep afterwards finds nothing left to expire.
+  CHECK(ncss::sweep_expired(f.store, later, false, {}).expired == 0);
 }
 
 TEST_CASE("graduate record: 院系, 专业, 学历层次, phone and email do not invalidate",
