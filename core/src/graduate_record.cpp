@@ -206,6 +206,22 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
       });
 }
 
+namespace {
+
+// DOMAIN.md "Notifications": a record changed by the school is messaged to the graduate; taking
+// the record off the roster, or putting it back, is such a change.
+void notify_status(AuditWriter& audit, std::int64_t event_id, const Stored& s,
+                   const std::string& template_name, const std::string& reason) {
+  Notification n;
+  n.recipient_type = "graduate";
+  n.recipient_id = s.id_number;
+  n.template_name = template_name;
+  n.payload = {{"cohort", s.cohort}, {"reason", reason}};
+  audit.notify(event_id, n);
+}
+
+}  // namespace
+
 CorrectionResult remove_graduate(Store& store, const std::string& id_number, int cohort,
                                  const std::string& reason_raw, const Actor& actor) {
   const std::string reason = require_reason(reason_raw);
@@ -221,8 +237,10 @@ CorrectionResult remove_graduate(Store& store, const std::string& id_number, int
         u.bind(":now", format_utc(actor.now));
         u.bind(":gid", static_cast<std::int64_t>(s.id));
         u.exec();
-        audit.event("graduate.remove", "graduate", s.id_number, reason,
-                    {{"cohort", s.cohort}, {"from", "valid"}, {"to", "invalid"}});
+        std::int64_t event_id =
+            audit.event("graduate.remove", "graduate", s.id_number, reason,
+                        {{"cohort", s.cohort}, {"from", "valid"}, {"to", "invalid"}});
+        notify_status(audit, event_id, s, "graduate_record_removed", reason);
         auto count =
             invalidate_graduate(db, audit, s.id, "毕业生信息已删除 (record removed): " + reason);
         result.changed = true;
@@ -246,8 +264,10 @@ CorrectionResult restore_graduate(Store& store, const std::string& id_number, in
         u.bind(":now", format_utc(actor.now));
         u.bind(":gid", static_cast<std::int64_t>(s.id));
         u.exec();
-        audit.event("graduate.restore", "graduate", s.id_number, reason,
-                    {{"cohort", s.cohort}, {"from", "invalid"}, {"to", "valid"}});
+        std::int64_t event_id =
+            audit.event("graduate.restore", "graduate", s.id_number, reason,
+                        {{"cohort", s.cohort}, {"from", "invalid"}, {"to", "valid"}});
+        notify_status(audit, event_id, s, "graduate_record_restored", reason);
         result.changed = true;
         return s.id_number;
       });

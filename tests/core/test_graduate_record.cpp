@@ -179,4 +179,11 @@ TEST_CASE("graduate record: remove and restore", "[graduate_record][invalid]") {
   CHECK(f.text("SELECT status FROM favorites") == "invalid");
   CHECK(f.count("SELECT count(*) FROM events WHERE action IN ('graduate.remove', "
                 "'graduate.restore')") == 2);
+  // The graduate is told of both (DOMAIN.md: a record changed by the school), with the reason.
+  CHECK(f.text("SELECT group_concat(template || ' ' || recipient_id || ' ' || payload, ';') FROM "
+               "(SELECT * FROM outbox WHERE template LIKE 'graduate_record_%' ORDER BY id)") ==
+        "graduate_record_removed " + kA + R"( {"cohort":2026,"reason":"重复录入"};)" +
+            "graduate_record_restored " + kA + R"( {"cohort":2026,"reason":"误删"})");
+  // A refused removal (already removed) tells nobody.
+  CHECK(f.count("SELECT count(*) FROM outbox WHERE template = 'graduate_record_removed'") == 1);
 }
