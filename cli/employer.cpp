@@ -36,6 +36,7 @@ struct EmployerOptions {
   std::int64_t user_id = 0;
   Optional real_name, gender, department, position, email, work_phone, fax, mobile;
   bool unmask = false;
+  bool set_private = false, set_not_private = false;  // employer edit
 };
 
 const char* verification_word(const std::string& state) {
@@ -58,14 +59,20 @@ const std::vector<Column> kEmployerColumns = {{"credit_code", "统一社会信�
                                               {"city", "城市"},
                                               {"street", "详细地址"},
                                               {"website", "公司网址"},
-                                              {"verification", "认证状态"}};
+                                              {"verification", "认证状态"},
+                                              {"private", "民营企业", true}};
 
 std::vector<std::string> employer_row(const ncss::Employer& e, bool human) {
   std::string state = e.verification;
   if (human) state = std::string(verification_word(state)) + " " + state;
-  return {e.credit_code,   e.name,     e.short_name, e.nature_code, e.nature,
-          e.industry_code, e.industry, e.size,       e.province,    e.city,
-          e.street,        e.website,  state};
+  return {
+      e.credit_code, e.name,
+      e.short_name,  e.nature_code,
+      e.nature,      e.industry_code,
+      e.industry,    e.size,
+      e.province,    e.city,
+      e.street,      e.website,
+      state,         human ? (e.private_company ? "是" : "否") : (e.private_company ? "1" : "0")};
 }
 
 const std::vector<Column> kUserColumns = {{"id", "编号", true},
@@ -104,9 +111,12 @@ void note_changes(Context& ctx, const std::string& what, const ncss::ChangeSet& 
     return;
   }
   ctx.note(what + ": " + std::to_string(cs.changes.size()) + " field(s) changed");
+  // Text values quoted, others (the private flag: true, false) as JSON writes them.
+  auto text = [](const nlohmann::json& v) {
+    return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump();
+  };
   for (const auto& [field, change] : cs.changes.items()) {
-    ctx.note("  " + field + ": '" + change["old"].get<std::string>() + "' -> '" +
-             change["new"].get<std::string>() + "'");
+    ctx.note("  " + field + ": " + text(change["old"]) + " -> " + text(change["new"]));
   }
 }
 
@@ -161,6 +171,8 @@ void run_edit(Context& ctx, const EmployerOptions& o) {
   o.city.into(edit.city);
   o.street.into(edit.street);
   o.website.into(edit.website);
+  if (o.set_private) edit.private_company = true;
+  if (o.set_not_private) edit.private_company = false;
   auto cs = ncss::edit_employer(ctx.store(), o.credit_code, edit, ctx.actor());
   note_changes(ctx, "employer " + o.credit_code, cs);
 }
@@ -324,6 +336,12 @@ void register_employer(CLI::App& app, Context& ctx) {
   add_optional(edit, o->city, "--city", "公司地址: 城市");
   add_optional(edit, o->street, "--street", "公司地址: 详细地址");
   add_optional(edit, o->website, "--website", "公司网址 (http:// or https://; empty to clear)");
+  auto* set_private = edit->add_flag(
+      "--private", o->set_private,
+      "it is a private company (民营企业): its 单位性质 must be 39 其他企业, now and after");
+  edit->add_flag("--not-private", o->set_not_private,
+                 "it is no longer a private company (the nature may then change)")
+      ->excludes(set_private);
   edit->callback([&ctx, o] { run_edit(ctx, *o); });
 
   auto* correct = employer->add_subcommand(

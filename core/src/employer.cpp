@@ -26,7 +26,7 @@ constexpr const char* kNaturePrivate = "39";  // 其他企业: what a private co
 constexpr const char* kEmployerColumns =
     "e.credit_code, e.name, e.short_name, e.nature_code, n.name, e.industry_code, i.name, "
     "e.size_code, s.name, e.province, e.city, e.street, e.website, e.verification, "
-    "coalesce(e.verified_at, ''), e.created_at, e.updated_at FROM employers e "
+    "coalesce(e.verified_at, ''), e.created_at, e.updated_at, e.private FROM employers e "
     "JOIN employer_natures n ON n.code = e.nature_code "
     "JOIN industries i ON i.code = e.industry_code "
     "JOIN company_sizes s ON s.code = e.size_code";
@@ -50,6 +50,7 @@ Employer read_employer(SQLite::Statement& q) {
   e.verified_at = q.getColumn(14).getString();
   e.created_at = q.getColumn(15).getString();
   e.updated_at = q.getColumn(16).getString();
+  e.private_company = q.getColumn(17).getInt() != 0;
   return e;
 }
 
@@ -287,6 +288,7 @@ Employer register_employer(Store& store, const EmployerRegistration& reg, const 
         "39 其他企业, not " +
         nature.code + " " + nature.name);
   }
+  e.private_company = reg.private_company;
   require_field(e.province, "省份 (--province)");
   require_field(e.city, "城市 (--city)");
   require_field(e.street, "详细地址 (--street)");
@@ -306,9 +308,9 @@ Employer register_employer(Store& store, const EmployerRegistration& reg, const 
     SQLite::Statement ins(
         db,
         "INSERT INTO employers (credit_code, name, short_name, nature_code, industry_code, "
-        "size_code, province, city, street, website, created_at, updated_at) VALUES (:code, "
-        ":name, :short, :nature, :industry, :size, :province, :city, :street, :website, :now, "
-        ":now)");
+        "size_code, province, city, street, website, private, created_at, updated_at) VALUES "
+        "(:code, :name, :short, :nature, :industry, :size, :province, :city, :street, :website, "
+        ":private, :now, :now)");
     ins.bind(":code", e.credit_code);
     ins.bind(":name", e.name);
     ins.bind(":short", e.short_name);
@@ -319,6 +321,7 @@ Employer register_employer(Store& store, const EmployerRegistration& reg, const 
     ins.bind(":city", e.city);
     ins.bind(":street", e.street);
     ins.bind(":website", e.website);
+    ins.bind(":private", e.private_company ? 1 : 0);
     ins.bind(":now", e.created_at);
     ins.exec();
     AuditWriter audit(db, actor);
@@ -383,9 +386,12 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
                         const Actor& actor) {
   std::string code = normalize_credit_code(credit_code);
   std::optional<std::string> nature, industry, size;
+  std::string nature_name;
   if (edit.nature) {
-    nature =
-        resolve_code(store, "employer_nature", "单位性质", "--nature", trim(*edit.nature)).code;
+    auto resolved =
+        resolve_code(store, "employer_nature", "单位性质", "--nature", trim(*edit.nature));
+    nature = resolved.code;
+    nature_name = resolved.name;
   }
   if (edit.industry) {
     industry =
@@ -411,12 +417,28 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
     apply(cs, "city", e.city, edit.city);
     apply(cs, "street", e.street, edit.street);
     apply(cs, "website", e.website, edit.website);
+    if (edit.private_company && *edit.private_company != e.private_company) {
+      cs.changes["private"] = {{"old", e.private_company}, {"new", *edit.private_company}};
+      e.private_company = *edit.private_company;
+    }
+    // DOMAIN.md: a private company (民营企业) is 39 其他企业, before and after any edit.
+    if (e.private_company && e.nature_code != kNaturePrivate) {
+      const std::string nature_text =
+          e.nature_code + " " + (nature_name.empty() ? e.nature : nature_name);
+      throw Error::invalid_input(
+          edit.private_company
+              ? "a private company (民营企业, --private) must be 单位性质 39 其他企业, not " +
+                    nature_text + "; give --nature 39 as well"
+              : "employer " + e.credit_code + " is a private company (民营企业): its 单位性质 " +
+                    "stays 39 其他企业, not " + nature_text +
+                    " (if it is no longer private, give --not-private as well)");
+    }
     if (cs.empty()) return cs;
     SQLite::Statement up(db,
                          "UPDATE employers SET nature_code = :nature, "
                          "industry_code = :industry, size_code = :size, province = :province, "
-                         "city = :city, street = :street, website = :website, updated_at = :now "
-                         "WHERE credit_code = :code");
+                         "city = :city, street = :street, website = :website, private = :private, "
+                         "updated_at = :now WHERE credit_code = :code");
     up.bind(":nature", e.nature_code);
     up.bind(":industry", e.industry_code);
     up.bind(":size", e.size_code);
@@ -424,6 +446,7 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
     up.bind(":city", e.city);
     up.bind(":street", e.street);
     up.bind(":website", e.website);
+    up.bind(":private", e.private_company ? 1 : 0);
     up.bind(":now", format_utc(actor.now));
     up.bind(":code", e.credit_code);
     up.exec();

@@ -88,6 +88,7 @@ TEST_CASE("cli employer: register, show and list", "[cli][employer]") {
   CHECK(j[0]["credit_code"] == kCode);
   CHECK(j[0]["nature"] == "其他企业");
   CHECK(j[0]["verification"] == "unverified");
+  CHECK(j[0]["private"] == 0);
 
   REQUIRE(
       o.run(with(registration(kCode2, "青岛示例制造有限公司"), "--nature", "国有企业")).exit_code ==
@@ -96,7 +97,7 @@ TEST_CASE("cli employer: register, show and list", "[cli][employer]") {
   CHECK(r.exit_code == 0);
   CHECK(contains(r.out,
                  "credit_code,name,short_name,nature_code,nature,industry_code,industry,size,"
-                 "province,city,street,website,verification\n"));
+                 "province,city,street,website,verification,private\n"));
   CHECK(contains(r.out, kCode));
   CHECK(contains(r.out, kCode2));
   r = o.run({"employer", "list", "--nature", "31", "--format", "jsonl"});
@@ -151,6 +152,39 @@ TEST_CASE("cli employer: a registered credit code or name is a conflict (exit 6)
   CHECK(r.exit_code == 6);
   CHECK(contains(r.err, "单位名称 '北京示例科技有限公司' is already registered"));
   CHECK(o.count("SELECT count(*) FROM employers") == 1);
+}
+
+TEST_CASE("cli employer: a private company's nature stays 39 (exit 3) until --not-private",
+          "[cli][employer]") {
+  Office o;
+  auto priv = registration();
+  priv.push_back("--private");
+  REQUIRE(o.run(priv).exit_code == 0);
+  auto r = o.run({"employer", "show", kCode, "--format", "table"});
+  CHECK(contains(r.out, "民营企业 private"));
+  CHECK(contains(r.out, "是"));
+
+  r = o.run({"employer", "edit", kCode, "--nature", "国有企业"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err,
+                 "is a private company (民营企业): its 单位性质 stays 39 其他企业, not 31 "
+                 "国有企业 (if it is no longer private, give --not-private as well)"));
+  CHECK(o.count("SELECT count(*) FROM employers WHERE nature_code = '39' AND private = 1") == 1);
+  r = o.run({"employer", "edit", kCode, "--private", "--not-private"});
+  CHECK(r.exit_code == 2);
+
+  r = o.run({"employer", "edit", kCode, "--nature", "31", "--not-private"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "  private: true -> false\n"));
+  CHECK(contains(r.err, "  nature_code: '39' -> '31'\n"));
+  r = o.run({"employer", "show", kCode, "--format", "csv"});
+  CHECK(contains(r.out, ",31,国有企业,"));
+  CHECK(contains(r.out, ",unverified,0,"));
+  r = o.run({"employer", "edit", kCode, "--private"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "must be 单位性质 39 其他企业, not 31 国有企业; give --nature 39 as well"));
+  CHECK(o.run({"employer", "edit", kCode, "--private", "--nature", "39"}).exit_code == 0);
+  CHECK(o.count("SELECT count(*) FROM employers WHERE nature_code = '39' AND private = 1") == 1);
 }
 
 TEST_CASE("cli employer: edit records old and new, and cannot change name or code",

@@ -149,6 +149,50 @@ TEST_CASE("employer: a private company registered as 39 is accepted", "[employer
   r.private_company = true;
   ncss::register_employer(f.store, r, f.actor);
   CHECK(ncss::list_events(f.store, "employer", kCode)[0].details["private"] == true);
+  CHECK(ncss::get_employer(f.store, kCode).private_company);
+  CHECK_FALSE(ncss::register_employer(f.store, sample(kCode2, "青岛示例制造有限公司"), f.actor)
+                  .private_company);
+}
+
+TEST_CASE("employer: a private company stays 39 其他企业 through edits", "[employer]") {
+  testkit::StoreFixture f;
+  auto r = sample();
+  r.private_company = true;
+  ncss::register_employer(f.store, r, f.actor);
+  ncss::EmployerEdit edit;
+  edit.nature = "31";
+  auto [code, msg] = refusal([&] { ncss::edit_employer(f.store, kCode, edit, f.actor); });
+  CHECK(code == ncss::ErrorCode::InvalidInput);
+  CHECK(contains(msg,
+                 "is a private company (民营企业): its 单位性质 stays 39 其他企业, not 31 "
+                 "国有企业 (if it is no longer private, give --not-private as well)"));
+  CHECK(ncss::get_employer(f.store, kCode).nature_code == "39");
+  CHECK(ncss::list_events(f.store, "employer", kCode).size() == 1);
+
+  // No longer private: the flag and the nature change together, in one event.
+  edit.private_company = false;
+  auto cs = ncss::edit_employer(f.store, kCode, edit, f.actor);
+  CHECK(cs.changes["private"] == nlohmann::json({{"old", true}, {"new", false}}));
+  CHECK(cs.changes["nature_code"] == nlohmann::json({{"old", "39"}, {"new", "31"}}));
+  auto e = ncss::get_employer(f.store, kCode);
+  CHECK_FALSE(e.private_company);
+  CHECK(e.nature_code == "31");
+
+  // Marking a 国有企业 private without the nature is refused; with --nature 39 it is taken.
+  ncss::EmployerEdit mark;
+  mark.private_company = true;
+  std::tie(code, msg) = refusal([&] { ncss::edit_employer(f.store, kCode, mark, f.actor); });
+  CHECK(code == ncss::ErrorCode::InvalidInput);
+  CHECK(contains(msg, "must be 单位性质 39 其他企业, not 31 国有企业; give --nature 39 as well"));
+  CHECK_FALSE(ncss::get_employer(f.store, kCode).private_company);
+  mark.nature = "其他企业";
+  ncss::edit_employer(f.store, kCode, mark, f.actor);
+  CHECK(ncss::get_employer(f.store, kCode).private_company);
+
+  // The table holds the rule too, whatever writes to it.
+  SQLite::Database raw(f.path.string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS(raw.exec("UPDATE employers SET nature_code = '31'"));
+  CHECK_THROWS(raw.exec("UPDATE employers SET private = 2"));
 }
 
 TEST_CASE("employer: an already registered credit code or name is a conflict", "[employer]") {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "fixtures.hpp"
 #include "migrations.hpp"
@@ -101,16 +102,51 @@ TEST_CASE("store: schema 9 drops the unused graduates_import index", "[store]") 
     Store::init(path, {}, outcome);
   }
   CHECK(index_count() == 0);  // a new database never has it
+  std::filesystem::remove(path);
   {
-    // As schema 8 left a database: the index there, version 8.
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-    db.exec("CREATE INDEX graduates_import ON graduates(import_id); PRAGMA user_version = 8");
+    // As schema 8 left a database: the index there (schema 3 made it), version 8.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& m : ncss::detail::migrations()) {
+      if (m.version <= 8) db.exec(m.sql);
+    }
+    db.exec("PRAGMA user_version = 8");
   }
   REQUIRE(index_count() == 1);
   auto store = Store::open_for_migration(path);
   CHECK(store.migrate() == ncss::latest_schema_version() - 8);
   CHECK(index_count() == 0);
   CHECK(store.check().ok());
+}
+
+TEST_CASE("store: schema 10 keeps the private-company flag, taken from registrations", "[store]") {
+  TempDir dir;
+  auto path = dir / "v9.db";
+  {
+    // As schema 9 left a database: three employers, two registered with --private, one of those
+    // edited to 31 国有企业 since (schema 9 let that through).
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& m : ncss::detail::migrations()) {
+      if (m.version <= 9) db.exec(m.sql);
+    }
+    db.exec("PRAGMA user_version = 9");
+    for (auto [code, nature, is_private] : {std::tuple{"91110108749352307A", "39", true},
+                                            std::tuple{"91370200163562681G", "31", true},
+                                            std::tuple{"91310115MA1K3BTP2B", "39", false}}) {
+      db.exec(std::string("INSERT INTO employers (credit_code, name, nature_code, industry_code, "
+                          "size_code, province, city, street, created_at, updated_at) VALUES ('") +
+              code + "', '" + code + "', '" + nature + "', 'I', '1', 'p', 'c', 's', 'x', 'x')");
+      db.exec(std::string("INSERT INTO events (at, actor, action, subject_type, subject_id, "
+                          "details) VALUES ('x', 'a', 'employer.register', 'employer', '") +
+              code + "', json_object('private', json('" + (is_private ? "true" : "false") + "')))");
+    }
+  }
+  auto store = Store::open_for_migration(path);
+  CHECK(store.migrate() == ncss::latest_schema_version() - 9);
+  CHECK(store.check().ok());
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT group_concat(credit_code || ':' || private, ' ') FROM (SELECT * "
+                      "FROM employers ORDER BY credit_code)")
+            .getString() == "91110108749352307A:1 91310115MA1K3BTP2B:0 91370200163562681G:0");
 }
 
 TEST_CASE("store: a newer schema is refused with both versions, never downgraded", "[store]") {

@@ -26,6 +26,7 @@ struct Employer {
   std::string city;
   std::string street;
   std::string website;                      // 公司网址, empty or http(s)://...
+  bool private_company = false;             // 民营企业: its nature is 39 其他企业
   std::string verification = "unverified";  // unverified, pending, verified, rejected
   std::string verified_at;
   std::string created_at;
@@ -57,6 +58,7 @@ struct EmployerEdit {
   std::optional<std::string> city;
   std::optional<std::string> street;
   std::optional<std::string> website;
+  std::optional<bool> private_company;  // 民营企业 or not; a private company stays 39 其他企业
 };
 
 // Staff correction of what the employer cannot change.
@@ -121,7 +123,8 @@ Employer register_employer(Store& store, const EmployerRegistration& reg, const 
 std::optional<Employer> find_employer(Store& store, const std::string& credit_code);
 Employer get_employer(Store& store, const std::string& credit_code);  // NotFound
 std::vector<Employer> list_employers(Store& store, const EmployerFilter& filter = {});
-// Records employer.edit with the changes; no change: nothing written, empty ChangeSet.
+// Records employer.edit with the changes; no change: nothing written, empty ChangeSet. Refuses
+// (InvalidInput) a nature other than 39 for a private company (民营企业), the flag given or stored.
 ChangeSet edit_employer(Store& store, const std::string& credit_code, const EmployerEdit& edit,
                         const Actor& actor);
 // Staff only. A new credit code is validated like a registration's and moved through every
