@@ -338,8 +338,8 @@ TEST_CASE("agreement: upgrading to schema 7 gives earlier agreements their codes
   // Back to schema 6, as a database approved before verification existed.
   f.exec(
       "DROP INDEX invitations_awaiting_review; DROP INDEX invitations_verification_code; ALTER "
-      "TABLE invitations DROP COLUMN verification_code; DROP TABLE secrets; PRAGMA user_version "
-      "= 6");
+      "TABLE invitations DROP COLUMN verification_code; DROP TABLE secrets; ALTER TABLE "
+      "employers DROP COLUMN private; PRAGMA user_version = 6");
   {
     auto upgraded = ncss::Store::open_for_migration(f.path);
     CHECK(upgraded.migrate() == ncss::latest_schema_version() - 6);  // 7 and every later one
