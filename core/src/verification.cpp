@@ -443,6 +443,17 @@ VerificationAttempt confirm_remittance(Store& store, const std::string& credit_c
 
 VerificationAttempt submit_materials(Store& store, const MaterialsRequest& request,
                                      const Actor& actor) {
+  // DOMAIN.md: materials verification is the licence and the signed authorisation; extras
+  // cannot stand in for either.
+  if (request.licence.empty()) {
+    throw Error::invalid_input(
+        "上传材料认证 needs the 营业执照 or 统一社会信用代码证书 scan (--licence)");
+  }
+  if (request.authorisation.empty()) {
+    throw Error::invalid_input(
+        "上传材料认证 needs the 网签授权书 with the company seal "
+        "(--authorisation)");
+  }
   return with_storage_errors([&] {
     auto& db = database(store);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);

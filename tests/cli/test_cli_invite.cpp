@@ -301,6 +301,31 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
   CHECK(w.invitations() == 1);
 }
 
+TEST_CASE("cli invite: --all-favorites invites one cohort's favourites and needs --cohort",
+          "[cli][invite]") {
+  World w;
+  auto all = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--format",   "csv",        "invite",         "issue",
+                                     "--employer", kV,           "--job-category", "13",
+                                     "--position", "研发工程师", "--all-favorites"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return w.run(args);
+  };
+  // DOMAIN.md: favourites belong to a cohort, so "all of them" names one.
+  auto r = all({});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--all-favorites needs --cohort"));
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+
+  r = all({"--cohort", "2026"});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);  // 王五 is 定向: refused, the rest issued
+  CHECK(contains(r.out, kA + ",张三,issued,1,,"));
+  CHECK(contains(r.out, kD + ",王五,refused,,"));
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE employer_code = '" + kV + "'") == 1);
+}
+
 TEST_CASE("cli invite: typed archive and hukou info, the first typed becomes the default",
           "[cli][invite][template]") {
   World w;

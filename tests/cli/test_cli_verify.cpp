@@ -190,6 +190,15 @@ TEST_CASE("cli verify: a file over 10 MiB and a missing file are refused", "[cli
              "--authorisation", sample("authorisation.png")});
   CHECK(r.exit_code == 8);
   CHECK(contains(r.err, "none.png"));
+  // Both documents are required; an --extra does not stand in for either (exit 2: usage).
+  r = o.run({"employer", "verify", "materials", kCode, "--licence", sample("licence.png"),
+             "--extra", sample("authorisation.png")});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--authorisation is required"));
+  r = o.run({"employer", "verify", "materials", kCode, "--authorisation",
+             sample("authorisation.png"), "--extra", sample("licence.png")});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--licence is required"));
   CHECK(o.count("SELECT count(*) FROM files") == 0);
   CHECK(o.count("SELECT count(*) FROM verifications") == 0);
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixtures.hpp"
+#include "ncss/employer.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/review.hpp"
@@ -121,6 +122,27 @@ TEST_CASE("review: approve assigns sequential numbers and freezes a snapshot", "
     CHECK(snap["reviewed_by"] == "tester");
     CHECK(snap["agreement_no"] == "20261000131000001");
     CHECK(f.text("SELECT state FROM invitations WHERE id = " + std::to_string(a)) == "signed");
+  }
+  SECTION("an employer's own edit reaches the unfinished signing, not the signed one") {
+    // DOMAIN.md: employer info edits flow into unfinished signings; a signed agreement keeps the
+    // snapshot it was signed with. Through employer edit itself, not raw SQL.
+    ncss::EmployerEdit edit;
+    edit.street = "望京";
+    edit.nature = "32";
+    REQUIRE_FALSE(ncss::edit_employer(f.store, kEmployer, edit, f.actor).empty());
+    ncss::approve_invitations(f.store, {a}, f.actor);
+    auto snap = nlohmann::json::parse(
+        f.text("SELECT snapshot FROM invitations WHERE id = " + std::to_string(a)));
+    CHECK(snap["employer"]["address"] == "北京市北京市望京");
+    CHECK(snap["employer"]["nature_code"] == "32");
+    edit = {};
+    edit.street = "亦庄";
+    edit.nature = "31";
+    REQUIRE_FALSE(ncss::edit_employer(f.store, kEmployer, edit, f.actor).empty());
+    snap = nlohmann::json::parse(
+        f.text("SELECT snapshot FROM invitations WHERE id = " + std::to_string(a)));
+    CHECK(snap["employer"]["address"] == "北京市北京市望京");
+    CHECK(snap["employer"]["nature_code"] == "32");
   }
   SECTION("batch approve: dry run writes nothing, then all of the school") {
     ncss::ReviewFilter filter;

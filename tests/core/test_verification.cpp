@@ -242,6 +242,23 @@ TEST_CASE("verification: materials are approved or rejected and resubmitted", "[
             ncss::ErrorCode::InvalidTransition);
     CHECK(f.verification() == "pending");
   }
+  SECTION("the licence and the authorisation are both needed; extras do not stand in") {
+    auto m = refusal(
+        [&] {
+          ncss::submit_materials(f.store, {kCode, {}, f.jpg, {f.png}}, f.actor);
+        },
+        ncss::ErrorCode::InvalidInput);
+    CHECK(contains(m, "(--licence)"));
+    m = refusal(
+        [&] {
+          ncss::submit_materials(f.store, {kCode, f.png, {}, {f.jpg}}, f.actor);
+        },
+        ncss::ErrorCode::InvalidInput);
+    CHECK(contains(m, "网签授权书"));
+    CHECK(f.count("SELECT count(*) FROM verifications") == 0);
+    CHECK(f.count("SELECT count(*) FROM files") == 0);
+    CHECK(f.verification() == "unverified");
+  }
   SECTION("reject needs a reason") {
     f.materials();
     refusal([&] { ncss::reject_materials(f.store, kCode, "  ", f.actor); },
