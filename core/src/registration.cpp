@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "audit_impl.hpp"
 #include "destination_impl.hpp"
@@ -253,6 +252,23 @@ std::string field_text(RegistrationKind kind, const std::string& key) {
   return label + " (" + std::string(f->option) + ")";
 }
 
+struct Destination {
+  std::string code, name, subtype;
+  std::vector<std::string> required_fields;  // destination_codes.required_fields (schema 11)
+};
+
+std::vector<std::string> split_fields(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) out.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 // The fields a kind (and, for other destinations, its code) takes.
 struct FieldRule {
   std::vector<std::string> required;
@@ -264,15 +280,10 @@ struct FieldRule {
   }
 };
 
-bool employment_code(const std::string& code) {
-  static const std::set<std::string> kCodes = {"10", "11", "12", "27", "46", "50", "51"};
-  return kCodes.count(code) > 0;
-}
-
 // Decision: proof (证明材料) is required where the destination names a unit, a school or a
 // company, which a document proves (contract, admission letter, licence); 自由职业 and the
 // three 未就业 codes (70, 71, 72) have nothing to prove, so it is optional there and for 定向/委培.
-FieldRule rule_for(RegistrationKind kind, const std::string& destination) {
+FieldRule rule_for(RegistrationKind kind, const Destination& destination) {
   FieldRule r;
   switch (kind) {
     case K::Paper:
@@ -285,15 +296,7 @@ FieldRule rule_for(RegistrationKind kind, const std::string& destination) {
       r.optional = {"note"};
       break;
     case K::Destination:
-      if (employment_code(destination)) {
-        r.required = {"unit"};
-      } else if (destination == "80") {
-        r.required = {"study_school"};
-      } else if (destination == "85") {
-        r.required = {"country", "study_school"};
-      } else if (destination == "75") {
-        r.required = {"company"};
-      }
+      r.required = destination.required_fields;
       r.optional = {"note"};
       r.proof_required = !r.required.empty();
       break;
@@ -392,10 +395,6 @@ void require_fields(RegistrationKind kind, const FieldRule& rule, const std::str
 
 // ----- Destination codes
 
-struct Destination {
-  std::string code, name, subtype;
-};
-
 // "80 境内升学 (考研)"
 std::string destination_text(const Destination& d) {
   return d.code + " " + d.name + (d.subtype.empty() ? "" : " (" + d.subtype + ")");
@@ -403,10 +402,10 @@ std::string destination_text(const Destination& d) {
 
 Destination load_destination(SQLite::Database& db, const std::string& code,
                              const std::string& subtype) {
-  SQLite::Statement q(db, "SELECT name FROM destination_codes WHERE code = :c");
+  SQLite::Statement q(db, "SELECT name, required_fields FROM destination_codes WHERE code = :c");
   q.bind(":c", code);
   if (!q.executeStep()) throw Error::internal("destination code " + code + " is unknown");
-  return {code, q.getColumn(0).getString(), subtype};
+  return {code, q.getColumn(0).getString(), subtype, split_fields(q.getColumn(1).getString())};
 }
 
 // A 毕业去向 code, its name, or a sub-type name. 10 by itself is the paper and online agreements'.
@@ -419,17 +418,20 @@ Destination resolve_destination(SQLite::Database& db, const std::string& raw) {
   Destination d;
   {
     SQLite::Statement q(db,
-                        "SELECT code, name FROM destination_codes WHERE code = :v OR name = :v");
+                        "SELECT code, name, required_fields FROM destination_codes WHERE code = "
+                        ":v OR name = :v");
     q.bind(":v", v);
     if (q.executeStep()) {
       d.code = q.getColumn(0).getString();
       d.name = q.getColumn(1).getString();
+      d.required_fields = split_fields(q.getColumn(2).getString());
     }
   }
   if (d.code.empty()) {
     SQLite::Statement q(db,
-                        "SELECT s.code, c.name, s.name FROM destination_subtypes s JOIN "
-                        "destination_codes c ON c.code = s.code WHERE s.name = :v");
+                        "SELECT s.code, c.name, s.name, c.required_fields FROM "
+                        "destination_subtypes s JOIN destination_codes c ON c.code = s.code WHERE "
+                        "s.name = :v");
     q.bind(":v", v);
     if (!q.executeStep()) {
       throw Error::invalid_input("毕业去向 '" + v +
@@ -439,6 +441,7 @@ Destination resolve_destination(SQLite::Database& db, const std::string& raw) {
     d.code = q.getColumn(0).getString();
     d.name = q.getColumn(1).getString();
     d.subtype = q.getColumn(2).getString();
+    d.required_fields = split_fields(q.getColumn(3).getString());
   }
   if (d.code == "10" && d.subtype.empty()) {
     std::string subtypes;
@@ -865,7 +868,7 @@ FieldRule change_content(SQLite::Database& db, Loaded& r, const RegistrationChan
     }
     after = resolve_destination(db, change.code);
   }
-  FieldRule rule = rule_for(r.kind, after.code);
+  FieldRule rule = rule_for(r.kind, after);
   const std::string what = r.kind == K::Destination ? "毕业去向 " + destination_text(after)
                                                     : registration_kind_text(r.kind);
   nlohmann::json changes = apply_fields(db, r.kind, rule, what, r.fields, change.fields);
@@ -904,7 +907,7 @@ Registration submit_registration(Store& store, const RegistrationRequest& req, c
       throw Error::invalid_input("the 毕业去向 (--code) of " + registration_kind_text(req.kind) +
                                  " is fixed: 10 签就业协议形式就业");
     }
-    FieldRule rule = rule_for(req.kind, d.code);
+    FieldRule rule = rule_for(req.kind, d);
     const std::string what = req.kind == K::Destination ? "毕业去向 " + destination_text(d)
                                                         : registration_kind_text(req.kind);
     nlohmann::json fields = nlohmann::json::object();
