@@ -63,6 +63,8 @@ step "An account for the first employer" employer user add 91110108749352307A \
   --real-name 王芳 --gender 女 --department 人力资源部 --position 招聘主管 \
   --email hr@example.com --work-phone 010-62751234 --mobile 13812345678
 step "The employer edits its own information" employer edit 91110108749352307A --size 4
+step_expect 3 "A private company stays 39 其他企业" employer edit 91110108749352307A \
+  --nature 国有企业
 step "Staff correct the second employer's name" --actor staff-li employer correct \
   91370214MA3D2M2T5C --name 青岛示例智能制造有限公司 --reason 营业执照名称变更
 step_expect 5 "An unverified employer cannot add favourites" favorite add \
