@@ -10,6 +10,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
+#include "ncss/invite_template.hpp"
 #include "ncss/text.hpp"
 #include "ncss/time.hpp"
 #include "options.hpp"
@@ -158,8 +159,15 @@ void run_show(Context& ctx, const InviteOptions& o) {
   row("work_location 工作地点", v.work_location);
   row("contact 签约联系人", v.contact);
   row("contact_phone 联系电话", mask ? ncss::mask_phone(v.contact_phone) : v.contact_phone);
-  row("archive 档案接收", v.archive);
-  row("hukou 户口迁移", v.hukou);
+  // A table says the archive and hukou blocks in words (codes named, phones masked); scripts
+  // get the stored JSON.
+  auto block = [&](const std::string& kind, const std::string& json) {
+    if (!human) return json;
+    return ncss::describe_template_fields(ctx.store(), kind, ncss::template_fields_from_json(json),
+                                          !mask);
+  };
+  row("archive 档案接收", block("archive", v.archive));
+  row("hukou 户口迁移", block("hukou", v.hukou));
   row("terms 补充条款", v.terms);
   if (!v.withdraw_reason.empty()) row("withdraw_reason 撤回原因", v.withdraw_reason);
   if (!v.review_reason.empty()) row("review_reason 审核意见", v.review_reason);

@@ -6,6 +6,7 @@
 
 #include "context.hpp"
 #include "ncss/error.hpp"
+#include "ncss/identity.hpp"
 #include "ncss/invite_template.hpp"
 
 namespace cli {
@@ -51,6 +52,7 @@ struct TemplateOptions {
   std::string kind;
   std::string name;
   bool make_default = false;
+  bool unmask = false;
   std::map<std::string, std::string> values;
   std::vector<std::pair<std::string, CLI::Option*>> given;  // of the running subcommand
 };
@@ -63,13 +65,27 @@ ncss::TemplateFields given_fields(const TemplateOptions& o) {
   return f;
 }
 
-std::string fields_text(const ncss::TemplateFields& f) {
+// The fields column: key=value pairs for scripts; in a table the fields in words, codes with
+// their names and phone numbers masked unless --unmask (ncss::describe_template_fields).
+std::string fields_text(Context& ctx, const std::string& kind, const ncss::TemplateFields& f,
+                        bool mask) {
+  if (ctx.format() == Format::Table) {
+    return ncss::describe_template_fields(ctx.store(), kind, f, !mask);
+  }
   std::string s;
   for (const auto& [k, v] : f) s += (s.empty() ? "" : "; ") + k + "=" + v;
   return s;
 }
 
-void show(Context& ctx, const ncss::InviteTemplate& t) {
+bool mask_phones(Context& ctx, const TemplateOptions& o, const std::string& command) {
+  return ctx.mask_personal_data(o.unmask, "employer", o.employer, command);
+}
+
+void add_unmask(CLI::App* cmd, TemplateOptions& o) {
+  cmd->add_flag("--unmask", o.unmask, "show phone numbers in full in a table (recorded)");
+}
+
+void show(Context& ctx, const ncss::InviteTemplate& t, bool mask) {
   std::vector<std::pair<std::string, std::string>> rows = {
       {"kind", t.kind},
       {"name", t.name},
@@ -77,7 +93,9 @@ void show(Context& ctx, const ncss::InviteTemplate& t) {
       {"version", std::to_string(t.version)},
       {"updated_at", listed_time(ctx.format() == Format::Table, t.updated_at)}};
   for (const auto& key : ncss::template_field_keys(t.kind)) {
-    rows.emplace_back(key, t.fields.count(key) ? t.fields.at(key) : "");
+    std::string v = t.fields.count(key) ? t.fields.at(key) : "";
+    if (mask && (key == "phone" || key == "contact_phone")) v = ncss::mask_phone(v);
+    rows.emplace_back(key, v);
   }
   if (ctx.format() == Format::Table) {
     RowWriter w(ctx.out(), Format::Table, {{"field", "字段"}, {"value", "值"}});
@@ -139,8 +157,9 @@ void register_template(CLI::App& app, Context& ctx) {
                                 o->make_default, ctx.actor());
     ctx.note("added the " + t.kind + " template '" + t.name + "'" +
              (t.is_default ? " (default)" : ""));
-    show(ctx, t);
+    show(ctx, t, mask_phones(ctx, *o, "template add"));
   });
+  add_unmask(add, *o);
 
   auto* list = tmpl->add_subcommand("list", "list the employer's templates");
   list->add_option("--employer", o->employer, "the employer's 统一社会信用代码")->required();
@@ -154,15 +173,21 @@ void register_template(CLI::App& app, Context& ctx) {
                  {"version", "版本", true},
                  {"fields", "内容"},
                  {"updated_at", "更新时间"}});
+    const bool mask = mask_phones(ctx, *o, "template list");
     for (const auto& t : ncss::list_templates(ctx.store(), o->employer, o->kind)) {
       w.row({t.kind, t.name, t.is_default ? "yes" : "no", std::to_string(t.version),
-             fields_text(t.fields), listed_time(ctx.format() == Format::Table, t.updated_at)});
+             fields_text(ctx, t.kind, t.fields, mask),
+             listed_time(ctx.format() == Format::Table, t.updated_at)});
     }
   });
+  add_unmask(list, *o);
 
   auto* show_cmd = add_kind_command(tmpl, "show", "show one template", *o, true);
-  show_cmd->callback(
-      [&ctx, o] { show(ctx, ncss::get_template(ctx.store(), o->employer, o->kind, o->name)); });
+  show_cmd->callback([&ctx, o] {
+    show(ctx, ncss::get_template(ctx.store(), o->employer, o->kind, o->name),
+         mask_phones(ctx, *o, "template show"));
+  });
+  add_unmask(show_cmd, *o);
 
   auto* edit =
       add_kind_command(tmpl, "edit",
@@ -177,8 +202,9 @@ void register_template(CLI::App& app, Context& ctx) {
     ctx.note(t.version == before.version
                  ? "nothing changed"
                  : "saved version " + std::to_string(t.version) + " of '" + t.name + "'");
-    show(ctx, t);
+    show(ctx, t, mask_phones(ctx, *o, "template edit"));
   });
+  add_unmask(edit, *o);
 
   auto* remove =
       add_kind_command(tmpl, "remove", "remove a template (its history stays)", *o, true);
@@ -197,12 +223,14 @@ void register_template(CLI::App& app, Context& ctx) {
                  {"at", "时间"},
                  {"is_default", "默认"},
                  {"fields", "内容"}});
+    const bool mask = mask_phones(ctx, *o, "template history");
     for (const auto& v : ncss::template_history(ctx.store(), o->employer, o->kind, o->name)) {
       w.row({std::to_string(v.version), v.action, v.actor,
              listed_time(ctx.format() == Format::Table, v.at), v.is_default ? "yes" : "no",
-             fields_text(v.fields)});
+             fields_text(ctx, o->kind, v.fields, mask)});
     }
   });
+  add_unmask(history, *o);
 }
 
 }  // namespace cli

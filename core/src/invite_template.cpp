@@ -236,6 +236,31 @@ InviteTemplate add_in(SQLite::Database& db, const std::string& credit_code, cons
 
 }  // namespace
 
+std::string describe_template_fields(Store& store, const std::string& kind,
+                                     const TemplateFields& fields, bool unmask) {
+  // Which fields hold a code (and of which table) and which a phone number.
+  static const std::map<std::string, std::string> kCodeTables = {
+      {"job_category", "job_category"}, {"receipt_type", "archive_receipt"}};
+  std::string out;
+  for (const auto& r : rules(kind)) {
+    auto it = fields.find(r.key);
+    if (it == fields.end() || it->second.empty()) continue;
+    std::string value = it->second;
+    if (auto table = kCodeTables.find(r.key); table != kCodeTables.end()) {
+      if (auto c = find_code(store, table->second, value)) value = c->code + " " + c->name;
+    } else if (!unmask && (r.key == "phone" || r.key == "contact_phone")) {
+      value = mask_phone(value);
+    }
+    out += (out.empty() ? "" : "; ") + r.label + " " + value;
+  }
+  return out;
+}
+
+TemplateFields template_fields_from_json(const std::string& json) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  return j.is_object() ? from_json(j) : TemplateFields{};
+}
+
 const std::vector<std::string>& template_field_keys(const std::string& kind) {
   static const auto keys = [] {
     std::map<std::string, std::vector<std::string>> m;

@@ -101,6 +101,43 @@ TEST_CASE("cli invite: issue, list, show, respond", "[cli][invite]") {
   for (const auto& f : fields) CHECK(f.find(' ') == std::string::npos);
 }
 
+TEST_CASE("cli invite show: the archive and hukou blocks in words, the archive phone masked",
+          "[cli][invite]") {
+  World w;
+  REQUIRE(w.run({"invite",
+                 "issue",
+                 "--employer",
+                 kV,
+                 "--to",
+                 kA,
+                 "--job-category",
+                 "13",
+                 "--position",
+                 "研发工程师",
+                 "--archive-receipt-type",
+                 "转寄其他单位",
+                 "--archive-forward-unit",
+                 "海淀人才中心",
+                 "--archive-address",
+                 "北京市海淀区",
+                 "--archive-phone",
+                 "13812345678",
+                 "--hukou-address",
+                 "北京市海淀区集体户"})
+              .exit_code == 0);
+  auto table = w.run({"--format", "table", "invite", "show", "1"});
+  CHECK(contains(table.out,
+                 "档案接收类型 2 转寄其他单位; 转寄单位名称 海淀人才中心; 地址 "
+                 "北京市海淀区; 电话 138****5678"));
+  CHECK(contains(table.out, "户口迁移地址 北京市海淀区集体户"));
+  CHECK_FALSE(contains(table.out, "13812345678"));
+  CHECK(contains(w.run({"--format", "table", "invite", "show", "1", "--unmask"}).out,
+                 "电话 13812345678"));
+  auto csv = w.run({"--format", "csv", "invite", "show", "1"}).out;
+  CHECK(contains(csv, R"("{""address"":""北京市海淀区"",)"));
+  CHECK(contains(csv, "13812345678"));
+}
+
 TEST_CASE("cli invite show: the contact's phone is masked in a table", "[cli][invite]") {
   World w;
   REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",

@@ -55,6 +55,42 @@ TEST_CASE("cli template: add, edit, show, history, remove", "[cli][template]") {
   CHECK_FALSE(contains(r.out, "研发岗"));
 }
 
+TEST_CASE("cli template: tables say the fields in words and mask phones unless --unmask",
+          "[cli][template]") {
+  Employers e;
+  REQUIRE(e.run({"template", "add", "archive", "--employer", kA, "--name", "转寄", "--receipt-type",
+                 "2", "--forward-unit", "海淀人才中心", "--address", "北京市海淀区", "--phone",
+                 "13800001111"})
+              .exit_code == 0);
+  for (const char* command : {"list", "history", "show"}) {
+    INFO(command);
+    std::vector<std::string> args = {"template", command};
+    if (std::string(command) != "list") args.insert(args.end(), {"archive", "转寄"});
+    args.insert(args.end(), {"--employer", kA, "--format", "table"});
+    auto r = e.run(args);
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "138****1111"));
+    CHECK_FALSE(contains(r.out, "13800001111"));
+    if (std::string(command) != "show") {
+      CHECK(contains(r.out,
+                     "档案接收类型 2 转寄其他单位; 转寄单位名称 海淀人才中心; 地址 北京市海淀区; "
+                     "电话 138****1111"));
+    }
+    args.push_back("--unmask");
+    CHECK(contains(e.run(args).out, "13800001111"));
+    // Scripts get the stored values.
+    args.pop_back();
+    args.back() = "csv";
+    CHECK(contains(e.run(args).out, "13800001111"));
+  }
+  // Each --unmask is recorded.
+  SQLite::Database raw(e.db, SQLite::OPEN_READONLY);
+  CHECK(
+      raw.execAndGet("SELECT count(*) FROM events WHERE action = 'pii.unmask' AND subject_id = '" +
+                     kA + "'")
+          .getInt() == 3);
+}
+
 TEST_CASE("cli template: an edit by another employer is NotFound and changes nothing",
           "[cli][template]") {
   Employers e;

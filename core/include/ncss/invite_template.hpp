@@ -43,6 +43,14 @@ struct TemplateVersion {
 // The field keys of a kind, in form order (InvalidInput for an unknown kind).
 const std::vector<std::string>& template_field_keys(const std::string& kind);
 
+// The fields in words for a table, in form order: each label and value, a code with its name,
+// "; " between ("档案接收类型 2 转寄其他单位; 转寄单位名称 北京市人才服务中心; 电话 010*****1234").
+// Phone numbers are masked unless `unmask`. Keys the kind does not have are left out.
+std::string describe_template_fields(Store& store, const std::string& kind,
+                                     const TemplateFields& fields, bool unmask);
+// The fields of an invitation's archive or hukou column (a JSON object of strings).
+TemplateFields template_fields_from_json(const std::string& json);
+
 // Adds a template. Throws NotFound for an unknown employer, Conflict for a name in use (for the
 // kind), InvalidInput for a field that is missing, unknown to the kind or malformed. A code field
 // may be given by code or name; it is stored as the code. `make_default` unmarks the previous
