@@ -70,16 +70,10 @@ void run_import(Context& ctx, FavoriteOptions& o) {
   for (const auto& file : o.files) {
     run.file(file, [&](const ncss::ProblemSink& sink) {
       auto r = ncss::import_favorites(ctx.store(), o.employer, file, o.import, actor, sink);
-      return ImportRun::Outcome{
-          {std::to_string(r.added), std::to_string(r.rejected), std::to_string(r.blank)},
+      return ImportRun::Outcome::of(
+          r, {std::to_string(r.added), std::to_string(r.rejected), std::to_string(r.blank)},
           std::to_string(r.added) + " added, " + std::to_string(r.rejected) + " rejected, " +
-              std::to_string(r.blank) + " blank",
-          r.rejected,
-          r.written,
-          r.header_row,
-          r.encoding,
-          r.sheet,
-          r.warnings};
+              std::to_string(r.blank) + " blank");
     });
   }
   run.finish();

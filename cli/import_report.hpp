@@ -34,6 +34,15 @@ class ImportRun {
     std::string encoding;
     std::string sheet;
     std::vector<std::string> warnings;
+
+    // The outcome of one file's import: the command's own counts, the rest from the report.
+    static Outcome of(const ncss::ImportReport& r, std::vector<std::string> counts,
+                      std::string counts_text) {
+      return {std::move(counts), std::move(counts_text),
+              r.rejected,        r.written,
+              r.header_row,      r.encoding,
+              r.sheet,           r.warnings};
+    }
   };
 
   // `inputs`: the files to import, which the report must not overwrite. A dry run holds one

@@ -111,18 +111,13 @@ void run_import(Context& ctx, const StudentOptions& o) {
     run.file(file, [&](const ncss::ProblemSink& sink) {
       TerminalProgress progress(ctx, file, progress_on);
       auto r = ncss::import_roster(ctx.store(), file, o.import, actor, &progress, sink);
-      return ImportRun::Outcome{
+      return ImportRun::Outcome::of(
+          r,
           {std::to_string(r.added), std::to_string(r.updated), std::to_string(r.unchanged),
            std::to_string(r.rejected), std::to_string(r.blank),
            std::to_string(r.invalidated_favorites), std::to_string(r.invalidated_invitations),
            std::to_string(r.invalidated_registrations)},
-          summary_text(r),
-          r.rejected,
-          r.written,
-          r.header_row,
-          r.encoding,
-          r.sheet,
-          r.warnings};
+          summary_text(r));
     });
   }
   run.finish();

@@ -212,13 +212,7 @@ class FavoriteImport {
       : db_(db), credit_code_(credit_code), file_(file), o_(o), actor_(actor), sink_(sink) {}
 
   ImportReport run() {
-    SheetOptions sheet_options;
-    sheet_options.sheet_name = o_.sheet;
-    auto reader = open_sheet(file_, sheet_options);
-    report_.file = file_.string();
-    report_.format = reader->format();
-    report_.encoding = reader->encoding();
-    report_.sheet = reader->sheet_name();
+    auto reader = open_import_sheet(file_, o_.sheet, report_);
     SheetRow row;
     header_ = find_header_row(*reader, row, favorite_fields(), {kName, kIdNumber, kSchool}, file_);
     report_.header_row = header_.number;

@@ -688,13 +688,7 @@ bool RosterImport::write(const RowValues& r, std::size_t row) {
 
 ImportReport RosterImport::run() {
   check_cohort_option(options_.cohort);
-  SheetOptions sheet_options;
-  sheet_options.sheet_name = options_.sheet;
-  auto reader = open_sheet(file_, sheet_options);
-  report_.file = file_.string();
-  report_.format = reader->format();
-  report_.encoding = reader->encoding();
-  report_.sheet = reader->sheet_name();
+  auto reader = open_import_sheet(file_, options_.sheet, report_);
 
   SheetRow row;
   std::vector<std::size_t> required = {kName, kIdNumber};

@@ -135,6 +135,18 @@ RowProblem HeaderRow::problem(std::size_t row, std::size_t field,
   return p;
 }
 
+std::unique_ptr<SheetReader> open_import_sheet(const std::filesystem::path& file,
+                                               const std::string& sheet, ImportReport& report) {
+  SheetOptions options;
+  options.sheet_name = sheet;
+  auto reader = open_sheet(file, options);
+  report.file = file.string();
+  report.format = reader->format();
+  report.encoding = reader->encoding();
+  report.sheet = reader->sheet_name();
+  return reader;
+}
+
 HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
                           const std::vector<RosterField>& fields,
                           const std::vector<std::size_t>& required,

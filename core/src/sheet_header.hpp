@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,11 @@ constexpr std::size_t kHeaderSearchRows = 20;
 // merged title, are skipped. Refuses (InvalidInput, naming the file) a header named twice and a
 // file without such a row: the message lists the expected headers and the first row's text, and
 // hints at the encoding when the text looks garbled.
+// Opens an import's file (the named sheet of an .xlsx, or its first when `sheet` is empty) and
+// fills the report's file, format, encoding and sheet.
+std::unique_ptr<SheetReader> open_import_sheet(const std::filesystem::path& file,
+                                               const std::string& sheet, ImportReport& report);
+
 HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
                           const std::vector<RosterField>& fields,
                           const std::vector<std::size_t>& required,
