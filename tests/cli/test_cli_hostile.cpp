@@ -181,3 +181,51 @@ TEST_CASE("hostile at scale: 10 MB lines and fields in a CSV", "[cli][hostile]")
   refused_within_limits(dir / "late-field.csv",
                         "record 5002 (line 5002): field 1 is longer than the limit");
 }
+
+TEST_CASE("streaming: favourites import holds the ID numbers it has seen outside memory",
+          "[cli][hostile][favorite]") {
+  // Every row a different valid ID number that no roster holds: each is remembered (for
+  // duplicate_in_file) and refused as graduate_not_found. Ten times the rows must not take
+  // noticeably more memory (a map of the IDs grew by some 27 MiB from 30,000 to 300,000).
+  Database db;
+  REQUIRE(testkit::run_ncssctl({"--db",          db.path,
+                                "employer",      "register",
+                                "--name",        "甲公司",
+                                "--short-name",  "甲",
+                                "--credit-code", "91110108749352307A",
+                                "--nature",      "39",
+                                "--industry",    "I",
+                                "--size",        "1",
+                                "--province",    "北京市",
+                                "--city",        "北京市",
+                                "--street",      "中关村"})
+              .exit_code == 0);
+  {
+    SQLite::Database raw(db.path, SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE employers SET verification = 'verified'");
+  }
+  auto write_list = [&](const std::string& name, int rows) {
+    std::ofstream out(db.dir / name, std::ios::binary);
+    out << "学生姓名,身份证号,毕业院校\n";
+    for (int i = 0; i < rows; ++i) {
+      char first17[18];  // birth dates over 1990-2009, then a sequence number: all different
+      std::snprintf(first17, sizeof first17, "110105%04d%02d%02d%03d", 1990 + i / 20000 % 20,
+                    1 + i / 1000 % 12, 1 + i / 36 % 28, i % 1000);
+      out << "学生," << testkit::resident_id(first17) << ",北京大学\n";
+    }
+    return (db.dir / name).string();
+  };
+  auto import = [&](const std::string& file) {
+    auto m = measure({"--db", db.path, "favorite", "import", "--employer", "91110108749352307A",
+                      file, "--quiet"},
+                     db.dir / "err.txt");
+    CHECK(m.exit_code == 4);
+    return m;
+  };
+  auto small = import(write_list("small.csv", 30'000));
+  auto large = import(write_list("large.csv", 300'000));
+  WARN("favourites import: 30,000 rows peak " << small.max_rss_kib / 1024 << " MiB, 300,000 rows "
+                                              << large.max_rss_kib / 1024 << " MiB");
+  CHECK(large.max_rss_kib - small.max_rss_kib <= 8 * 1024);
+  CHECK(db.count("favorites") == 0);
+}
