@@ -13,6 +13,7 @@
 #include "ncss/identity.hpp"
 #include "ncss/sheet.hpp"
 #include "partial_file.hpp"
+#include "seen_keys.hpp"
 #include "sheet_header.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
@@ -204,31 +205,6 @@ Favorite add_favorite(Store& store, const std::string& credit_code_raw,
 
 namespace {
 
-// The valid ID numbers met so far in one file, each with the row that first held it. A temporary
-// table rather than a map in memory: SQLite pages it out, so a file of any length stays within
-// bounded memory (the roster import keeps its repeats the same way).
-class SeenIds {
- public:
-  explicit SeenIds(SQLite::Database& db)
-      : insert_(db,
-                "INSERT INTO temp.favorite_import_seen (id_number, row) VALUES (:id, :row) ON "
-                "CONFLICT DO NOTHING"),
-        select_(db, "SELECT row FROM temp.favorite_import_seen WHERE id_number = :id") {}
-  // 0 when `id` is new (it is recorded with `row`), else the row that first held it.
-  std::size_t first_row(const std::string& id, std::size_t row) {
-    insert_.reset();
-    insert_.bind(":id", id);
-    insert_.bind(":row", static_cast<std::int64_t>(row));
-    if (insert_.exec() == 1) return 0;
-    select_.reset();
-    select_.bind(":id", id);
-    return select_.executeStep() ? static_cast<std::size_t>(select_.getColumn(0).getInt64()) : 0;
-  }
-
- private:
-  SQLite::Statement insert_, select_;
-};
-
 class FavoriteImport {
  public:
   FavoriteImport(SQLite::Database& db, const std::string& credit_code,
@@ -244,15 +220,11 @@ class FavoriteImport {
     report_.warnings = header_.warnings;
     schools_ = load_school_names(db_);
 
-    db_.exec(
-        "CREATE TEMP TABLE IF NOT EXISTS favorite_import_seen (id_number TEXT PRIMARY KEY, row "
-        "INTEGER NOT NULL) WITHOUT ROWID");
     ImportTransaction tx(db_, o_.dry_run);
-    db_.exec("DELETE FROM temp.favorite_import_seen");
     AuditWriter audit(db_, actor_);
     Matcher matcher(db_);
     FavoriteWriter writer(db_, audit, actor_, credit_code_);
-    SeenIds seen(db_);
+    SeenKeys seen(db_);
     while (reader->next(row)) process(row, matcher, writer, seen);
     audit.event("favorite.import", "employer", credit_code_, "",
                 {{"file", file_.string()},
@@ -277,7 +249,7 @@ class FavoriteImport {
 
   const Cell* cell(const SheetRow& row, Field f) const { return header_.cell(row, f); }
 
-  void process(const SheetRow& row, Matcher& matcher, FavoriteWriter& writer, SeenIds& seen) {
+  void process(const SheetRow& row, Matcher& matcher, FavoriteWriter& writer, SeenKeys& seen) {
     rejected_ = false;
     const std::size_t n = row.number;
     std::array<std::string, kFieldCount> v;

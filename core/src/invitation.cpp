@@ -16,6 +16,7 @@
 #include "ncss/invite_template.hpp"
 #include "ncss/sheet.hpp"
 #include "ncss/text.hpp"
+#include "seen_keys.hpp"
 #include "sheet_header.hpp"
 #include "signing_impl.hpp"
 #include "store_impl.hpp"
@@ -312,82 +313,94 @@ const std::vector<RosterField>& file_fields() {
   return fields;
 }
 
-// Reads the graduates of --from-file, row by row, before the transaction starts. Blank rows are
-// skipped; an ID number on an earlier row is refused as duplicate_in_file.
-std::vector<Target> file_targets(const IssueRequest& r, std::vector<std::string>& warnings,
-                                 Timestamp now) {
-  SheetOptions options;
-  options.sheet_name = r.sheet;
-  const std::filesystem::path file(r.from_file);
-  auto reader = open_sheet(file, options);
-  SheetRow row;
-  HeaderRow header = find_header_row(*reader, row, file_fields(), {kFileId}, file);
-  warnings = header.warnings;
-  std::vector<Target> out;
-  std::unordered_map<std::string, std::size_t> seen;  // ID number → its first row
-  while (reader->next(row)) {
-    std::string v[3];
-    bool any = false;
-    for (std::size_t f = 0; f < 3; ++f) {
-      if (const Cell* c = header.cell(row, f)) v[f] = trim(c->text);
-      any |= !v[f].empty();
-    }
-    if (!any) continue;
-    Target t;
-    t.row = row.number;
-    t.name = v[kFileName];
-    t.cohort = r.cohort;
-    auto refuse = [&](std::size_t field, const std::string& code, const std::string& message) {
-      if (!t.code.empty()) return;  // the first defect of the row is its answer
-      RowProblem p = header.problem(row.number, field, file_fields(), code, message);
-      t.code = code;
-      t.message = file.filename().string() + " row " + std::to_string(p.row) + ", column " +
-                  p.column + " (" + p.header + "): " + message;
-    };
-    // What no field can take (an Excel error, a logical value, an invisible character) first.
-    for (std::size_t f = 0; f < 3; ++f) {
-      const Cell* c = header.cell(row, f);
-      if (!c || v[f].empty()) continue;
-      if (auto refusal = refuse_cell(*c, v[f], file_fields()[f].header)) {
-        refuse(f, refusal->code, refusal->message);
-      }
-    }
-    const Cell* id_cell = header.cell(row, kFileId);
-    if (id_cell && id_cell->kind == CellKind::Text) {
-      v[kFileId] = std::string(unwrap_text_marker(v[kFileId]));
-    }
-    if (!t.code.empty()) {
-      t.id = v[kFileId];
-    } else if (v[kFileId].empty()) {
-      refuse(kFileId, "id_missing", "身份证号 is empty");
-    } else if (auto refusal = refuse_id_number_kept_as_number(id_cell, v[kFileId])) {
-      t.id = v[kFileId];
-      refuse(kFileId, refusal->code, refusal->message);
-    } else {
-      t.id = normalize_resident_id(v[kFileId]);
-      for (const auto& d : id_refusals(t.id, now)) refuse(kFileId, d.code, d.message);
-    }
-    if (is_point_zero(v[kFileCohort])) v[kFileCohort].erase(v[kFileCohort].find('.'));  // 2026.0
-    if (!v[kFileCohort].empty()) {
-      if (v[kFileCohort].size() == 4 && all_ascii_digits(v[kFileCohort])) {
-        t.cohort = std::stoi(v[kFileCohort]);
-      } else {
-        refuse(kFileCohort, "cohort_invalid",
-               "届别 '" + v[kFileCohort] + "' is not a four-digit year");
-      }
-    }
-    if (t.code.empty()) {
-      auto [it, fresh] = seen.emplace(t.id + "/" + std::to_string(t.cohort), t.row);
-      if (!fresh) {
-        refuse(kFileId, "duplicate_in_file",
-               "the graduate is on row " + std::to_string(it->second) +
-                   " already (one invitation each)");
-      }
-    }
-    out.push_back(std::move(t));
+// The graduates of --from-file, row by row. The file is opened and its header row found before
+// the transaction starts (a file refused whole takes no lock); the rows are read inside it, one at
+// a time, so a list of any length is issued in bounded memory. Blank rows are skipped; an ID
+// number (and 届别) on an earlier row is refused as duplicate_in_file, found through `seen`.
+class FileTargets {
+ public:
+  FileTargets(const IssueRequest& r, Timestamp now)
+      : file_(r.from_file), cohort_(r.cohort), now_(now) {
+    SheetOptions options;
+    options.sheet_name = r.sheet;
+    reader_ = open_sheet(file_, options);
+    header_ = find_header_row(*reader_, row_, file_fields(), {kFileId}, file_);
   }
-  return out;
-}
+  const std::vector<std::string>& warnings() const { return header_.warnings; }
+
+  bool next(Target& out, SeenKeys& seen) {
+    while (reader_->next(row_)) {
+      std::string v[3];
+      bool any = false;
+      for (std::size_t f = 0; f < 3; ++f) {
+        if (const Cell* c = header_.cell(row_, f)) v[f] = trim(c->text);
+        any |= !v[f].empty();
+      }
+      if (!any) continue;
+      Target t;
+      t.row = row_.number;
+      t.name = v[kFileName];
+      t.cohort = cohort_;
+      auto refuse = [&](std::size_t field, const std::string& code, const std::string& message) {
+        if (!t.code.empty()) return;  // the first defect of the row is its answer
+        RowProblem p = header_.problem(row_.number, field, file_fields(), code, message);
+        t.code = code;
+        t.message = file_.filename().string() + " row " + std::to_string(p.row) + ", column " +
+                    p.column + " (" + p.header + "): " + message;
+      };
+      // What no field can take (an Excel error, a logical value, an invisible character) first.
+      for (std::size_t f = 0; f < 3; ++f) {
+        const Cell* c = header_.cell(row_, f);
+        if (!c || v[f].empty()) continue;
+        if (auto refusal = refuse_cell(*c, v[f], file_fields()[f].header)) {
+          refuse(f, refusal->code, refusal->message);
+        }
+      }
+      const Cell* id_cell = header_.cell(row_, kFileId);
+      if (id_cell && id_cell->kind == CellKind::Text) {
+        v[kFileId] = std::string(unwrap_text_marker(v[kFileId]));
+      }
+      if (!t.code.empty()) {
+        t.id = v[kFileId];
+      } else if (v[kFileId].empty()) {
+        refuse(kFileId, "id_missing", "身份证号 is empty");
+      } else if (auto refusal = refuse_id_number_kept_as_number(id_cell, v[kFileId])) {
+        t.id = v[kFileId];
+        refuse(kFileId, refusal->code, refusal->message);
+      } else {
+        t.id = normalize_resident_id(v[kFileId]);
+        for (const auto& d : id_refusals(t.id, now_)) refuse(kFileId, d.code, d.message);
+      }
+      if (is_point_zero(v[kFileCohort])) v[kFileCohort].erase(v[kFileCohort].find('.'));  // 2026.0
+      if (!v[kFileCohort].empty()) {
+        if (v[kFileCohort].size() == 4 && all_ascii_digits(v[kFileCohort])) {
+          t.cohort = std::stoi(v[kFileCohort]);
+        } else {
+          refuse(kFileCohort, "cohort_invalid",
+                 "届别 '" + v[kFileCohort] + "' is not a four-digit year");
+        }
+      }
+      if (t.code.empty()) {
+        if (std::size_t first = seen.first_row(t.id + "/" + std::to_string(t.cohort), t.row)) {
+          refuse(
+              kFileId, "duplicate_in_file",
+              "the graduate is on row " + std::to_string(first) + " already (one invitation each)");
+        }
+      }
+      out = std::move(t);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::filesystem::path file_;
+  int cohort_;
+  Timestamp now_;
+  std::unique_ptr<SheetReader> reader_;
+  SheetRow row_;
+  HeaderRow header_;
+};
 
 const char* kSelectInvitation =
     "SELECT i.id, i.employer_code, e.name, g.id_number, g.name, g.school_code, s.name, "
@@ -516,8 +529,12 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
     IssueReport report;
     std::optional<ResultLog> log;
     if (sink) log.emplace();
-    std::vector<Target> targets;
-    if (!r.from_file.empty()) targets = file_targets(r, report.warnings, actor.now);
+    std::vector<Target> targets;  // --to
+    std::optional<FileTargets> file;
+    if (!r.from_file.empty()) {
+      file.emplace(r, actor.now);
+      report.warnings = file->warnings();
+    }
     {  // the transaction, and every statement on it, ends with this block
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       require_verified_employer_in(db, code, "invite");
@@ -643,6 +660,10 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
           t.cohort = q.getColumn(1).getInt();
           issue_one(t);
         }
+      } else if (file) {
+        SeenKeys seen(db);
+        Target t;
+        while (file->next(t, seen)) issue_one(t);
       } else {
         for (const auto& t : targets) issue_one(t);
       }
