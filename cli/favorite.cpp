@@ -69,7 +69,9 @@ void run_import(Context& ctx, FavoriteOptions& o) {
   auto actor = ctx.actor();
   for (const auto& file : o.files) {
     run.file(file, [&](const ncss::ProblemSink& sink) {
-      auto r = ncss::import_favorites(ctx.store(), o.employer, file, o.import, actor, sink);
+      TerminalProgress progress(ctx, file);
+      auto r =
+          ncss::import_favorites(ctx.store(), o.employer, file, o.import, actor, sink, &progress);
       return ImportRun::Outcome::of(
           r, {std::to_string(r.added), std::to_string(r.rejected), std::to_string(r.blank)},
           std::to_string(r.added) + " added, " + std::to_string(r.rejected) + " rejected, " +

@@ -1,5 +1,9 @@
 #include "import_report.hpp"
 
+#include <unistd.h>
+
+#include <iostream>
+
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "format.hpp"
@@ -19,6 +23,30 @@ std::vector<Column> summary_columns(const std::vector<Column>& counts) {
 }
 
 }  // namespace
+
+TerminalProgress::TerminalProgress(Context& ctx, std::string label)
+    : ctx_(ctx),
+      label_(std::move(label)),
+      enabled_(!ctx.options.quiet && ::isatty(STDERR_FILENO)),
+      start_(std::chrono::steady_clock::now()) {}
+
+TerminalProgress::~TerminalProgress() {
+  if (ctx_.progress_line) std::cerr << "\r\033[K" << std::flush;
+  ctx_.progress_line = false;
+}
+
+void TerminalProgress::rows_done(std::size_t rows) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
+  last_ = now;
+  double secs = std::chrono::duration<double>(now - start_).count();
+  std::cerr << "\r\033[K" << label_ << ": " << rows << " rows";
+  if (secs > 0.2) std::cerr << ", " << static_cast<long>(rows / secs) << " rows/s";
+  std::cerr << std::flush;
+  shown_ = true;
+  ctx_.progress_line = true;
+}
 
 ImportRun::ImportRun(Context& ctx, const std::string& report_path,
                      const std::vector<std::string>& inputs,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +17,24 @@
 namespace cli {
 
 class Context;
+
+// Shows an import's rows done and their rate on stderr when it is a terminal (and not --quiet),
+// overwriting one line that is cleared before any note; silent otherwise.
+class TerminalProgress : public ncss::ImportProgress {
+ public:
+  TerminalProgress(Context& ctx, std::string label);
+  ~TerminalProgress() override;
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
+  void rows_done(std::size_t rows) override;
+
+ private:
+  Context& ctx_;
+  std::string label_;
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
 
 // One import command's run over its files (student import, favorite import):
 // - each problem on stderr as FILE:ROW: COLUMN HEADER: CODE: message and in the --report file;

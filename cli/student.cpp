@@ -1,11 +1,8 @@
 // ncssctl student import|template|list|show|correct|remove|restore: the graduate rosters.
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "context.hpp"
@@ -33,39 +30,6 @@ struct StudentOptions {
   bool unmask = false;
   ncss::GraduateCorrection correction;
   std::string reason;
-};
-
-// Shows rows done and the rate on a terminal, overwriting one line; silent otherwise.
-class TerminalProgress : public ncss::ImportProgress {
- public:
-  TerminalProgress(Context& ctx, std::string label, bool enabled)
-      : ctx_(ctx),
-        label_(std::move(label)),
-        enabled_(enabled),
-        start_(std::chrono::steady_clock::now()) {}
-  ~TerminalProgress() override {
-    if (ctx_.progress_line) std::cerr << "\r\033[K" << std::flush;
-    ctx_.progress_line = false;
-  }
-  void rows_done(std::size_t rows) override {
-    if (!enabled_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    double secs = std::chrono::duration<double>(now - start_).count();
-    std::cerr << "\r\033[K" << label_ << ": " << rows << " rows";
-    if (secs > 0.2) std::cerr << ", " << static_cast<long>(rows / secs) << " rows/s";
-    std::cerr << std::flush;
-    shown_ = true;
-    ctx_.progress_line = true;
-  }
-
- private:
-  Context& ctx_;
-  std::string label_;
-  bool enabled_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point start_, last_;
 };
 
 // "2 favourites and 1 invitation made invalid (失效)", or "2 favourites, 1 invitation and 2
@@ -105,11 +69,10 @@ void run_import(Context& ctx, const StudentOptions& o) {
                  {"invalidated_invitations", "失效邀请", true},
                  {"invalidated_registrations", "失效登记", true}},
                 o.import.dry_run, o.import.all_or_nothing);
-  const bool progress_on = !ctx.options.quiet && ::isatty(STDERR_FILENO);
   auto actor = ctx.actor();
   for (const auto& file : o.files) {
     run.file(file, [&](const ncss::ProblemSink& sink) {
-      TerminalProgress progress(ctx, file, progress_on);
+      TerminalProgress progress(ctx, file);
       auto r = ncss::import_roster(ctx.store(), file, o.import, actor, &progress, sink);
       return ImportRun::Outcome::of(
           r,

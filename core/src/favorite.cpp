@@ -209,8 +209,14 @@ class FavoriteImport {
  public:
   FavoriteImport(SQLite::Database& db, const std::string& credit_code,
                  const std::filesystem::path& file, const FavoriteImportOptions& o,
-                 const Actor& actor, const ProblemSink& sink)
-      : db_(db), credit_code_(credit_code), file_(file), o_(o), actor_(actor), sink_(sink) {}
+                 const Actor& actor, const ProblemSink& sink, ImportProgress* progress)
+      : db_(db),
+        credit_code_(credit_code),
+        file_(file),
+        o_(o),
+        actor_(actor),
+        sink_(sink),
+        progress_(progress) {}
 
   ImportReport run() {
     auto reader = open_import_sheet(file_, o_.sheet, report_);
@@ -225,7 +231,12 @@ class FavoriteImport {
     Matcher matcher(db_);
     FavoriteWriter writer(db_, audit, actor_, credit_code_);
     SeenKeys seen(db_);
-    while (reader->next(row)) process(row, matcher, writer, seen);
+    std::size_t done = 0;
+    while (reader->next(row)) {
+      process(row, matcher, writer, seen);
+      if (++done % kImportProgressEvery == 0 && progress_) progress_->rows_done(done);
+    }
+    if (progress_) progress_->rows_done(done);
     audit.event("favorite.import", "employer", credit_code_, "",
                 {{"file", file_.string()},
                  {"added", report_.added},
@@ -333,6 +344,7 @@ class FavoriteImport {
   const FavoriteImportOptions& o_;
   const Actor& actor_;
   const ProblemSink& sink_;
+  ImportProgress* progress_;
   ImportReport report_;
   HeaderRow header_;
   std::unordered_map<std::string, std::string> schools_;
@@ -344,12 +356,12 @@ class FavoriteImport {
 ImportReport import_favorites(Store& store, const std::string& credit_code,
                               const std::filesystem::path& file,
                               const FavoriteImportOptions& options, const Actor& actor,
-                              const ProblemSink& sink) {
+                              const ProblemSink& sink, ImportProgress* progress) {
   return with_storage_errors([&] {
     auto& db = database(store);
     std::string code = normalize_credit_code(credit_code);
     require_verified_employer_in(db, code, "add favourites");
-    FavoriteImport import(db, code, file, options, actor, sink);
+    FavoriteImport import(db, code, file, options, actor, sink, progress);
     return import.run();
   });
 }

@@ -44,8 +44,6 @@ enum Field : std::size_t {
   kFieldCount
 };
 
-constexpr std::size_t kProgressEvery = 4096;
-
 void check_cohort_option(const std::string& cohort) {
   if (!cohort.empty() && (cohort.size() != 4 || !all_ascii_digits(cohort))) {
     throw Error::usage("--cohort '" + cohort + "' must be a four-digit year");
@@ -792,7 +790,7 @@ ImportReport RosterImport::run() {
   std::size_t done = 0;
   while (rows.next(checked)) {
     process(checked);
-    if (++done % kProgressEvery == 0 && progress_) progress_->rows_done(done);
+    if (++done % kImportProgressEvery == 0 && progress_) progress_->rows_done(done);
   }
   if (progress_) progress_->rows_done(done);
   if (done == 0) {

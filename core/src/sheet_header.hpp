@@ -36,6 +36,8 @@ class HeaderRow {
 };
 
 constexpr std::size_t kHeaderSearchRows = 20;
+// How often an import tells its ImportProgress the rows done.
+constexpr std::size_t kImportProgressEvery = 4096;
 
 // Reads rows until the first, within the first kHeaderSearchRows, whose headers (or their
 // aliases, trimmed, in any order) include every field in `required`; rows above it, such as a

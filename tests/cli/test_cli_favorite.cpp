@@ -155,3 +155,24 @@ TEST_CASE("cli favorite: template writes the three-column workbook", "[cli][favo
   CHECK(contains(r.err, "cannot write " + nowhere + ": No such file or directory"));
   CHECK_FALSE(contains(r.err, "[ERROR]"));
 }
+
+TEST_CASE("cli favorite import: progress on a terminal only", "[cli][favorite]") {
+  Employer e;
+  // 5,000 rows (progress is drawn every 4,096): graduates no roster holds, each refused.
+  std::string text = "学生姓名,身份证号,毕业院校\n";
+  for (int i = 0; i < 5000; ++i)
+    text += "某," + id("110105200301" + std::to_string(10000 + i)) + ",北京大学\n";
+  auto path = e.file("big.csv", text);
+  auto piped = e.run({"favorite", "import", "--employer", kV, path, "--dry-run"});
+  CHECK(piped.exit_code == 4);
+  CHECK_FALSE(contains(piped.err, " rows"));
+  // script(1) gives it a pseudo-terminal.
+  auto tty = testkit::run_shell("TERM=xterm script -qec \"" + std::string(NCSSCTL_BINARY) +
+                                " --db " + e.db + " favorite import --employer " + kV + " " + path +
+                                " --dry-run\" /dev/null");
+  CHECK(contains(tty.text, path + ": 4096 rows"));
+  auto quiet = testkit::run_shell("TERM=xterm script -qec \"" + std::string(NCSSCTL_BINARY) +
+                                  " --db " + e.db + " --quiet favorite import --employer " + kV +
+                                  " " + path + " --dry-run\" /dev/null");
+  CHECK_FALSE(contains(quiet.text, " rows"));
+}

@@ -58,10 +58,11 @@ struct FavoriteImportOptions {
 // Imports the three-column template (.csv or .xlsx) with the roster import's reader, header
 // search and problem format. The employer must exist (NotFound) and be verified
 // (InvalidTransition); a file refused whole throws InvalidInput. `added` counts new favourites.
+// `progress`, when given, is told the rows done every few thousand rows.
 ImportReport import_favorites(Store& store, const std::string& credit_code,
                               const std::filesystem::path& file,
                               const FavoriteImportOptions& options, const Actor& actor,
-                              const ProblemSink& sink = {});
+                              const ProblemSink& sink = {}, ImportProgress* progress = nullptr);
 
 // Removes a favourite (NotFound when there is none).
 void remove_favorite(Store& store, const std::string& credit_code, const std::string& id_number,
