@@ -24,9 +24,10 @@ std::vector<Column> summary_columns(const std::vector<Column>& counts) {
 
 }  // namespace
 
-TerminalProgress::TerminalProgress(Context& ctx, std::string label)
+TerminalProgress::TerminalProgress(Context& ctx, std::string label, std::string unit)
     : ctx_(ctx),
       label_(std::move(label)),
+      unit_(std::move(unit)),
       enabled_(!ctx.options.quiet && ::isatty(STDERR_FILENO)),
       start_(std::chrono::steady_clock::now()) {}
 
@@ -41,8 +42,8 @@ void TerminalProgress::rows_done(std::size_t rows) {
   if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
   double secs = std::chrono::duration<double>(now - start_).count();
-  std::cerr << "\r\033[K" << label_ << ": " << rows << " rows";
-  if (secs > 0.2) std::cerr << ", " << static_cast<long>(rows / secs) << " rows/s";
+  std::cerr << "\r\033[K" << label_ << ": " << rows << " " << unit_;
+  if (secs > 0.2) std::cerr << ", " << static_cast<long>(rows / secs) << " " << unit_ << "/s";
   std::cerr << std::flush;
   shown_ = true;
   ctx_.progress_line = true;

@@ -22,7 +22,8 @@ class Context;
 // overwriting one line that is cleared before any note; silent otherwise.
 class TerminalProgress : public ncss::ImportProgress {
  public:
-  TerminalProgress(Context& ctx, std::string label);
+  // Draws "LABEL: N UNIT, R UNIT/s".
+  TerminalProgress(Context& ctx, std::string label, std::string unit = "rows");
   ~TerminalProgress() override;
   TerminalProgress(const TerminalProgress&) = delete;
   TerminalProgress& operator=(const TerminalProgress&) = delete;
@@ -31,6 +32,7 @@ class TerminalProgress : public ncss::ImportProgress {
  private:
   Context& ctx_;
   std::string label_;
+  std::string unit_;
   bool enabled_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_, last_;

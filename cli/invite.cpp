@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "context.hpp"
+#include "import_report.hpp"
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
@@ -67,15 +69,23 @@ void run_issue(Context& ctx, InviteOptions& o) {
                {"row", "文件行号", true}});
   // Streamed once the transaction has ended: a bulk issue of any size prints in bounded memory
   // (tables excepted: their column widths need every row).
-  auto report =
-      ncss::issue_invitations(ctx.store(), o.issue, ctx.actor(), [&](const ncss::IssueResult& r) {
+  std::optional<TerminalProgress> progress;
+  progress.emplace(ctx, "invite issue", "graduates");
+  auto report = ncss::issue_invitations(
+      ctx.store(), o.issue, ctx.actor(),
+      [&](const ncss::IssueResult& r) {
+        progress.reset();  // the outcomes are printed once the graduates are all decided
         std::string shown = mask ? ncss::mask_resident_id(r.id_number) : r.id_number;
         if (!r.issued)
           ctx.error(ncss::mask_resident_id(r.id_number) + ": " + r.code + ": " + r.message);
         w.row({shown, r.name, r.issued ? "issued" : "refused",
                r.invitation_id ? std::to_string(r.invitation_id) : "", r.code, r.message,
                r.row ? std::to_string(r.row) : ""});
+      },
+      [&](std::size_t done) {
+        if (progress) progress->rows_done(done);
       });
+  progress.reset();
   w.finish();
   for (const auto& warning : report.warnings) ctx.warn(o.issue.from_file + ": " + warning);
   std::string summary =

@@ -501,7 +501,7 @@ std::string invitation_state_text(const Invitation& inv) {
 }
 
 IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& actor,
-                              const IssueSink& sink) {
+                              const IssueSink& sink, const IssueProgress& progress) {
   return with_storage_errors([&] {
     auto& db = database(store);
     std::string code = normalize_credit_code(r.employer_code);
@@ -639,6 +639,8 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
         } else {
           ++report.refused;
         }
+        const auto decided = static_cast<std::size_t>(report.issued + report.refused);
+        if (progress && decided % kImportProgressEvery == 0) progress(decided);
         if (log) {
           log->write(res);
         } else {

@@ -794,3 +794,29 @@ TEST_CASE("cli invite: --from-file reads ID numbers kept as text and refuses unr
   CHECK(contains(r.err, "2 issued, 2 refused"));
   CHECK(w.invitations() == 2);
 }
+
+TEST_CASE("cli invite issue: progress on a terminal only", "[cli][invite]") {
+  World w;
+  // 5,000 favourites of one cohort (progress is drawn every 4,096 graduates decided).
+  std::string roster = "学生姓名,身份证号,毕业院校,届别\n";
+  for (int i = 0; i < 5000; ++i) {
+    roster += "某," + id("110105200301" + std::to_string(10000 + i)) + ",北京大学,2025\n";
+  }
+  auto path = w.dir / "big.csv";
+  testkit::write_file(path, roster);
+  REQUIRE(w.run({"student", "import", path.string()}).exit_code == 0);
+  REQUIRE(w.run({"favorite", "import", "--employer", kV, path.string()}).exit_code == 0);
+  const std::string issue = "invite issue --employer " + kV +
+                            " --all-favorites --cohort 2025 --job-category 13 --position 研发 "
+                            "--dry-run --format csv";
+  auto piped = w.run({"invite", "issue", "--employer", kV, "--all-favorites", "--cohort", "2025",
+                      "--job-category", "13", "--position", "研发", "--dry-run"});
+  CHECK(piped.exit_code == 0);
+  CHECK_FALSE(contains(piped.err, " graduates"));
+  // script(1) gives it a pseudo-terminal; the line is cleared before the outcomes are printed.
+  auto tty = testkit::run_shell("TERM=xterm script -qec \"" + std::string(NCSSCTL_BINARY) +
+                                " --db " + w.db + " --now " + kNow + " " + issue + "\" /dev/null");
+  CHECK(contains(tty.text, "invite issue: 4096 graduates"));
+  CHECK(contains(tty.text, "\r\033[Kid_number,name,result"));
+  CHECK(contains(tty.text, "5000 issued, 0 refused (dry run: nothing written)"));
+}

@@ -2,6 +2,7 @@
 // employer's withdrawal. Every state change goes through the pure table in signing_state.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -75,8 +76,11 @@ struct IssueReport {
 // is decided, and the sink gets them in order once the transaction has ended (committed or not),
 // so a bulk issue of any size runs in bounded memory.
 using IssueSink = std::function<void(const IssueResult&)>;
+// `progress`, when given, is told the graduates decided so far every few thousand, inside the
+// transaction (a bulk issue of 100,000 takes a while).
+using IssueProgress = std::function<void(std::size_t done)>;
 IssueReport issue_invitations(Store& store, const IssueRequest& request, const Actor& actor,
-                              const IssueSink& sink = {});
+                              const IssueSink& sink = {}, const IssueProgress& progress = {});
 
 struct Invitation {
   std::int64_t id = 0;
