@@ -149,16 +149,16 @@ void run_show(Context& ctx, const InviteOptions& o) {
   auto row = [&](const std::string& k, const std::string& val) {
     w.row({human ? k : k.substr(0, k.find(' ')), val});
   };
-  row("invitation_id", std::to_string(v.id));
-  row("employer", v.employer_code + " " + v.employer_name);
-  row("name", v.name);
-  row("id_number", mask ? ncss::mask_resident_id(v.id_number) : v.id_number);
-  row("school", v.school_name);
-  row("degree_level", v.degree_level);
-  row("major", v.major);
-  row("cohort", std::to_string(v.cohort));
-  row("state", std::string(ncss::signing_state_name(v.state)));
-  row("state_name", ncss::invitation_state_text(v));
+  row("invitation_id 邀请函编号", std::to_string(v.id));
+  row("employer 用人单位", v.employer_code + " " + v.employer_name);
+  row("name 学生姓名", v.name);
+  row("id_number 证件号码", mask ? ncss::mask_resident_id(v.id_number) : v.id_number);
+  row("school 毕业院校", v.school_name);
+  row("degree_level 学历层次", v.degree_level);
+  row("major 专业", v.major);
+  row("cohort 届别", std::to_string(v.cohort));
+  row("state 状态代码", std::string(ncss::signing_state_name(v.state)));
+  row("state_name 最新状态", ncss::invitation_state_text(v));
   row("step1 单位已发起邀请", listed_time(human, v.issued_at));
   row("step2 等待学生应约", wait_time);
   row("step3 学校（院系）审核", review_time);

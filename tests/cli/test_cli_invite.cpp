@@ -90,6 +90,10 @@ TEST_CASE("cli invite: issue, list, show, respond", "[cli][invite]") {
   auto show = w.run({"--format", "table", "invite", "show", "1"});
   REQUIRE(show.exit_code == 0);
   CHECK(contains(show.out, "step1 单位已发起邀请"));
+  // Every row of the table carries its Chinese label, the graduate's details too.
+  CHECK(contains(show.out, "invitation_id 邀请函编号"));
+  CHECK(contains(show.out, "id_number 证件号码"));
+  CHECK(contains(show.out, "state_name 最新状态"));
   CHECK(contains(show.out, "学生已应约提交审核中"));
   CHECK(contains(show.out, "2026-05-20 09:00:00 +08:00"));
   // Scripts get the stable keys alone.
