@@ -405,3 +405,28 @@ TEST_CASE("cli student: template writes an .xlsx the importer reads back", "[cli
   CHECK_FALSE(std::filesystem::exists(csv));
   CHECK(o.run({"student", "template", "-o", (o.dir / "T.XLSX").string()}).exit_code == 0);
 }
+
+TEST_CASE("cli student import: running out of room leaves the database as it was (exit 7)",
+          "[cli][student]") {
+  Office o;
+  // 20,000 rows need some 5 MB of WAL; the import may write files of 2 MB at most (ulimit -f,
+  // with SIGXFSZ ignored, so a write past it fails as on a full disk instead of killing).
+  std::string text = "学生姓名,身份证号,毕业院校,届别\n";
+  for (int i = 0; i < 20000; ++i) {
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
+                  i / 336);
+    text += "学生" + std::to_string(i) + "," + id(first17) + ",北京大学,2026\n";
+  }
+  auto path = o.file("big.csv", text);
+  auto full = testkit::run_shell("trap '' XFSZ; ulimit -f 2000; " + std::string(NCSSCTL_BINARY) +
+                                 " --db " + o.db + " student import " + path + " --quiet 2>&1");
+  CHECK(full.status == 7);
+  CHECK(contains(full.text, "cannot be read or written"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+  CHECK(o.count("SELECT count(*) FROM imports") == 0);
+  // The database is whole, and the same import with room succeeds.
+  CHECK(run_ncssctl({"--db", o.db, "db", "check"}).exit_code == 0);
+  CHECK(o.run({"student", "import", path, "--quiet"}).exit_code == 0);
+  CHECK(o.count("SELECT count(*) FROM graduates") == 20000);
+}
