@@ -36,7 +36,7 @@ step "A school by its former name" school show 武汉职业技术学院 --format
 step "Add a school missing from the list" school add --code 99001 --name 示例职业学院 \
   --level 专科 --province 北京市 --city 北京市 --authority 北京市教委
 step "The import template (下载批量导入模板)" student template -o "$out/毕业生导入模板.xlsx"
-step_expect 4 "Dry run of a roster with seven bad rows: nothing is written" \
+step_expect 4 "Dry run of a roster with eight bad rows: nothing is written" \
   student import "$top/samples/roster-2026.csv" --dry-run --format table
 step_expect 4 "Import it: the bad rows are reported, the rest imported" \
   student import "$top/samples/roster-2026.csv" --report "$out/导入报告.xlsx" --format table
@@ -49,6 +49,8 @@ step "Importing the same roster again changes nothing" \
 step "Graduates of one school (ID numbers and phones masked)" \
   student list --school 北京大学 --format table
 step "One graduate" student show 110108200311050362 --format table
+step "Row 45 came as 2026.0 and 13812345678.0 (a float column): stored as 2026 and 13812345678" \
+  student show 110108200406120538 --format csv
 step "Register an employer (a private company: 39 其他企业)" employer register \
   --name 北京示例科技有限公司 --short-name 示例科技 --credit-code 91110108749352307A --nature 39 \
   --private --industry I --size 3 --province 北京市 --city 北京市 --street 海淀区中关村大街1号 \
