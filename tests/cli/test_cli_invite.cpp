@@ -459,6 +459,41 @@ TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][inv
   CHECK(nlohmann::json::parse(real.out)[0]["invitation_id"] == 1);
 }
 
+TEST_CASE("cli invite: 应约有效期 outside 1 to 30 days is exit 3, nothing written",
+          "[cli][invite]") {
+  World w;
+  for (const char* days : {"0", "31", "-1"}) {
+    INFO(days);
+    auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
+                    "--position", "研发", "--valid-days", days});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err,
+                   "--valid-days (应约有效期) must be 1 to 30 days, not " + std::string(days)));
+  }
+  CHECK(w.invitations() == 0);
+  CHECK(w.events() == 0);
+  // The bounds themselves are taken (two employers: one open invitation each).
+  for (auto [employer, days] : {std::pair{kV, "1"}, std::pair{kW, "30"}}) {
+    CHECK(w.run({"invite", "issue", "--employer", employer, "--to", kA, "--job-category", "13",
+                 "--position", "研发", "--valid-days", days})
+              .exit_code == 0);
+  }
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE valid_days IN (1, 30)") == 2);
+}
+
+TEST_CASE("cli invite: abort only while awaiting review (exit 5 otherwise)", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);  // 1, awaiting the graduate
+  auto r = w.run({"invite", "abort", "1"});
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.err, "cannot be aborted"));
+  REQUIRE(w.run({"invite", "respond", "1", "--reject"}).exit_code == 0);  // failed: final
+  r = w.run({"invite", "abort", "1"});
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.err, "the state is final"));
+  CHECK(w.count("SELECT count(*) FROM events WHERE action = 'invitation.abort'") == 0);
+}
+
 TEST_CASE("cli invite: withdraw while awaiting review is exit 10", "[cli][invite]") {
   World w;
   REQUIRE(w.issue(kV, kA).exit_code == 0);
