@@ -79,7 +79,12 @@ TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys"
       {"template", "list", "--employer", employer},
       {"invite", "list"},
       {"review", "list"},
+      {"review", "queue"},
       {"history", "1"},
+      {"history", "--graduate", "110108200311050362"},
+      {"history", "--employer", employer},
+      {"register", "history", "2"},
+      {"template", "history", "job", "研发岗", "--employer", employer},
       {"outbox", "list", "--status", "all"},
       {"stats", "--cohort", "2026"},
       {"stats", "rate", "--cohort", "2026"},
@@ -92,6 +97,11 @@ TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys"
       {"terminate", "show", "1"},
       {"employer", "show", employer},
       {"employer", "verify", "show", employer},
+      {"school", "show", "10001"},
+      {"student", "show", "110108200311050362"},
+      {"template", "show", "job", "研发岗", "--employer", employer},
+      {"agreement", "show", "2"},
+      {"agreement", "verify", (dir / "demo/agreements/20261000131000002_李浩然.pdf").string()},
   };
   for (const auto& listing : listings) {
     std::string what;
