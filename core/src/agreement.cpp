@@ -112,6 +112,73 @@ std::string line_column(const std::string& text, std::size_t byte) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+// The 1-based line where each element of the top-level "sections" array starts (the last such
+// key, as the parser keeps), so that a section's error names its line: nlohmann::json keeps no
+// positions. `text` has parsed as JSON.
+std::vector<std::size_t> section_lines(const std::string& text) {
+  std::vector<std::size_t> lines, current;
+  std::size_t line = 1;
+  int depth = 0;
+  bool in_string = false, escape = false;
+  std::string string, key;  // the string being read; the top level's last key
+  bool in_sections = false, expect_element = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escape) {
+        escape = false;
+      } else if (c == '\\') {
+        escape = true;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 1) key = string;
+      } else {
+        string += c;
+      }
+      if (c == '\n') ++line;
+      continue;
+    }
+    if (c == '\n') {
+      ++line;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (in_sections && depth == 2 && expect_element && c != ']') {
+      current.push_back(line);
+      expect_element = false;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        string.clear();
+        break;
+      case '{':
+      case '[':
+        if (c == '[' && depth == 1 && key == "sections") {
+          in_sections = true;
+          expect_element = true;
+          current.clear();
+        }
+        ++depth;
+        break;
+      case '}':
+      case ']':
+        --depth;
+        if (in_sections && depth == 1) {
+          in_sections = false;
+          lines = current;
+        }
+        break;
+      case ',':
+        if (in_sections && depth == 2) expect_element = true;
+        if (depth == 1) key.clear();
+        break;
+      default:
+        break;
+    }
+  }
+  return lines;
+}
+
 [[noreturn]] void refuse(const std::string& source, const std::string& problem) {
   throw Error::invalid_input("agreement template " + source + ": " + problem);
 }
@@ -144,8 +211,11 @@ std::vector<std::string> clause_list(const json& item, const char* key, const st
   return out;
 }
 
-AgreementSection parse_section(const json& item, std::size_t index, const std::string& source) {
-  std::string where = "section " + std::to_string(index + 1);
+AgreementSection parse_section(const json& item, std::size_t index, std::size_t line,
+                               const std::string& source) {
+  const std::string number = "section " + std::to_string(index + 1);
+  const std::string at_line = line != 0 ? "line " + std::to_string(line) : "";
+  std::string where = number + (at_line.empty() ? "" : " (" + at_line + ")");
   if (!item.is_object()) refuse(source, where + " must be an object");
   AgreementSection s;
   s.name = string_member(item, "section", source, where, true);
@@ -153,7 +223,7 @@ AgreementSection parse_section(const json& item, std::size_t index, const std::s
   if (fields == nullptr) {
     refuse(source, where + ": unknown section \"" + s.name + "\" (known: " + section_names() + ")");
   }
-  where += " (" + s.name + ")";
+  where = number + " (" + s.name + (at_line.empty() ? "" : ", " + at_line) + ")";
   for (const auto& [key, value] : item.items()) {
     if (key != "section" && key != "heading" && key != "labels" &&
         !((key == "clauses" || key == "paper_clauses") && s.name == "clauses") &&
@@ -382,9 +452,14 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
     refuse(source, "\"sections\" must be a non-empty list");
   }
   std::set<std::string> seen;
+  const auto lines = section_lines(json_text);
   for (std::size_t i = 0; i < sections->size(); ++i) {
-    AgreementSection s = parse_section((*sections)[i], i, source);
-    if (!seen.insert(s.name).second) refuse(source, "section \"" + s.name + "\" appears twice");
+    const std::size_t line = i < lines.size() ? lines[i] : 0;
+    AgreementSection s = parse_section((*sections)[i], i, line, source);
+    if (!seen.insert(s.name).second) {
+      refuse(source, "section \"" + s.name + "\" appears twice" +
+                         (line != 0 ? " (again at line " + std::to_string(line) + ")" : ""));
+    }
     t.sections.push_back(std::move(s));
   }
   if (!seen.contains("verification")) {  // every agreement carries its code

@@ -1,5 +1,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -218,6 +219,23 @@ TEST_CASE("agreement: templates are validated, naming the file and the line", "[
                  "appears twice"));
   CHECK(contains(refusal(R"({"title":"x","sections":[],"extra":1})"), "unknown key \"extra\""));
   CHECK(ncss::default_agreement_template().sections.size() == 10);
+
+  // A section's error names its line too: JSON keeps no positions, so the sections' lines are
+  // found in the text. The built-in template with one section misspelt, after multi-line ones
+  // (the clauses, strings holding brackets, commas and escapes).
+  std::string text = testkit::read_file(testkit::source_dir() / "templates/agreement.json");
+  const std::string terms = R"("section": "terms")";
+  auto at = text.find(terms);
+  REQUIRE(at != std::string::npos);
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  text.replace(at, terms.size(), R"("section": "terms", "colour": "red")");
+  CHECK(contains(refusal(text), "(terms, line " + std::to_string(line) + "): unknown key"));
+  CHECK(contains(refusal("{\"title\": \"x\",\n\"sections\": [\n  {\"section\": \"job\"},\n\n  "
+                         "{\"section\": \"seal\"}\n]}"),
+                 "section 2 (line 5): unknown section \"seal\""));
+  CHECK(contains(refusal("{\"title\": \"x\",\n\"sections\": [\n  {\"section\": \"job\"},\n  "
+                         "{\"section\": \"job\"}\n]}"),
+                 "section \"job\" appears twice (again at line 4)"));
 }
 
 TEST_CASE("agreement: file names never leave the directory", "[agreement]") {
