@@ -1,6 +1,7 @@
 // The signing lifecycle as a property: random sequences of issue, respond, withdraw, abort, review
-// and sweep, and of the online termination (解约: request, the other party's answer, the school's
-// review) and void (作废) of signed agreements, at random times over a small population, with the
+// and sweep, of the online termination (解约: request, the other party's answer, the school's
+// review) and void (作废) of signed agreements, and of the school's name corrections (失效) and
+// favourites added again, at random times over a small population, with the
 // lifecycle's invariants checked on the database after every step. A model of the invitations and
 // terminations predicts which operations the rules allow; a refused operation must leave the
 // database exactly as it was.
@@ -27,6 +28,7 @@
 #include "fixtures.hpp"
 #include "ncss/error.hpp"
 #include "ncss/favorite.hpp"
+#include "ncss/graduate_record.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
 #include "ncss/review.hpp"
@@ -244,6 +246,9 @@ class LifecycleRun : public testkit::StoreFixture {
         {3, [](LifecycleRun& r) { r.reject_termination(); }},
         {1, [](LifecycleRun& r) { r.return_termination(); }},
         {4, [](LifecycleRun& r) { r.void_signing(); }},
+        {1, [](LifecycleRun& r) { r.sweep_at_a_deadline(); }},
+        {2, [](LifecycleRun& r) { r.correct_name(); }},
+        {4, [](LifecycleRun& r) { r.add_favorite(); }},
     };
     int total = 0;
     for (const auto& [weight, op] : kOps) total += weight;
@@ -297,8 +302,10 @@ class LifecycleRun : public testkit::StoreFixture {
     auto file = dir / "roster.csv";
     testkit::write_file(file, roster);
     REQUIRE(ncss::import_roster(store, file, {}, actor).added == kGraduateCount);
+    for (int g = 0; g < kGraduateCount; ++g) name_[g] = kGraduates[g].name;
     for (int e = 0; e < kEmployerCount; ++e) {
       for (int g = 0; g < kGraduateCount; ++g) {
+        favorite_[e][g] = is_favorite(e, g);
         if (!is_favorite(e, g)) continue;
         ncss::add_favorite(
             store, kEmployers[e].code,
@@ -472,7 +479,7 @@ class LifecycleRun : public testkit::StoreFixture {
           open = true;
         }
       }
-      if (!is_favorite(e, g)) {
+      if (!favorite_[e][g]) {
         codes.push_back("not_favorite");
       } else if (std::string(kGraduates[g].mode) != "非定向") {
         codes.push_back("training_mode");
@@ -1029,7 +1036,101 @@ class LifecycleRun : public testkit::StoreFixture {
     REQUIRE(text("SELECT void_reason FROM invitations WHERE id = " + std::to_string(id)) == reason);
   }
 
+  // ----- the school's correction of a name, and favourites added again (DOMAIN.md "Invalid")
+
+  // A new 学生姓名 makes the graduate's favourites and undecided invitations invalid (失效); one
+  // still awaiting the graduate past its deadline had already failed, and is recorded expired.
+  void correct_name() {
+    // Mostly a graduate with an invitation still undecided: what a correction makes invalid.
+    std::vector<int> undecided;
+    for (const auto& [id, m] : invs_) {
+      if (ncss::is_open(m.state)) undecided.push_back(m.graduate);
+    }
+    const int g =
+        !undecided.empty() && chance(70) ? pick(undecided) : uniform(0, kGraduateCount - 1);
+    const bool no_reason = chance(15);
+    const std::string name = name_[g] + "改";
+    describe("school corrects graduate " + std::to_string(g) + "'s name to " + name +
+             (no_reason ? ", with no reason" : ""));
+    INFO(last_);
+    Expectation expect = no_reason ? refused(ErrorCode::InvalidInput, "a correction needs a reason",
+                                             "correct: no reason")
+                                   : allowed("correct");
+    ncss::GraduateCorrection c;
+    c.name = name;
+    ncss::CorrectionResult out;
+    if (!run(expect, [&] {
+          out = ncss::correct_graduate(store, id_number(kGraduates[g].first17), 0, c,
+                                       no_reason ? "  " : "姓名录入错误", as("school"));
+        })) {
+      return;
+    }
+    name_[g] = name;
+    int favorites = 0, invalid = 0;
+    for (int e = 0; e < kEmployerCount; ++e) {
+      favorites += favorite_[e][g];
+      favorite_[e][g] = false;
+    }
+    for (auto& [id, m] : invs_) {
+      if (m.graduate != g || !ncss::is_open(m.state)) continue;
+      if (m.state == SigningState::AwaitingGraduate && m.deadline < now_.seconds) {
+        transition(id, SigningState::Failed, FailReason::Expired);
+        ++coverage_["correct: an overdue invitation expired, not invalid"];
+      } else {
+        transition(id, SigningState::Invalid, FailReason::None);
+        ++invalid;
+      }
+    }
+    REQUIRE(out.changed);
+    REQUIRE(out.invalidated.favorites == favorites);
+    REQUIRE(out.invalidated.invitations == invalid);
+    coverage_["correct: invitations made invalid"] += invalid;
+  }
+
+  // The employer adds a graduate (again): by the roster's name as it is now.
+  void add_favorite() {
+    const int e = chance(5) ? 3 : uniform(0, 2);
+    const int g = uniform(0, kGraduateCount - 1);
+    const bool old_name = name_[g] != kGraduates[g].name && chance(25);
+    const std::string name = old_name ? std::string(kGraduates[g].name) : name_[g];
+    describe("employer " + std::to_string(e) + " adds graduate " + std::to_string(g) + " as " +
+             name);
+    INFO(last_);
+    Expectation expect = allowed("favorite add");
+    if (!kEmployers[e].verified) {
+      expect = refused(ErrorCode::InvalidTransition, "only a verified employer adds favourites",
+                       "favorite add: unverified");
+    } else if (old_name) {
+      expect = refused(ErrorCode::NotFound, "the name must be the roster's as corrected",
+                       "favorite add: the name before the correction");
+    } else if (favorite_[e][g]) {
+      expect = refused(ErrorCode::Conflict, "already a favourite", "favorite add: already");
+    }
+    if (!run(expect, [&] {
+          ncss::add_favorite(store, kEmployers[e].code,
+                             {name, id_number(kGraduates[g].first17), kGraduates[g].school},
+                             as(kEmployers[e].code));
+        })) {
+      return;
+    }
+    favorite_[e][g] = true;
+  }
+
   // ----- the sweep
+
+  // The clock set to the very second of the next deadline ahead, then a sweep: the invitation is
+  // due but not past, and stays (advance_clock lands there too, but rarely).
+  void sweep_at_a_deadline() {
+    std::optional<std::int64_t> next;
+    for (const auto& [id, m] : invs_) {
+      if (m.state == SigningState::AwaitingGraduate && m.deadline >= now_.seconds &&
+          (!next || m.deadline < *next)) {
+        next = m.deadline;
+      }
+    }
+    if (next) now_.seconds = *next;
+    sweep();
+  }
 
   void sweep() {
     const bool dry = chance(20);
@@ -1417,6 +1518,8 @@ class LifecycleRun : public testkit::StoreFixture {
 
   std::mt19937 rng_;
   ncss::Timestamp now_;
+  bool favorite_[kEmployerCount][kGraduateCount] = {};  // a valid favourite of the employer
+  std::string name_[kGraduateCount];                    // the roster's 学生姓名 as it is now
   std::map<std::int64_t, ModelInvitation> invs_;
   std::map<std::int64_t, ModelTermination> terms_;
   std::map<std::string, std::int64_t> last_sequence_;  // cohort + school code: the last number
@@ -1499,7 +1602,11 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
           "termination respond: not awaiting the party", "approve termination",
           "approve termination: not awaiting review", "reject termination",
           "reject termination: no reason", "return termination: online", "void", "void: no reason",
-          "void: terminating", "void: not signed", "accept: free again after 解约 or 作废"}) {
+          "void: terminating", "void: not signed", "accept: free again after 解约 or 作废",
+          // corrections (失效) and favourites added again
+          "correct", "correct: invitations made invalid",
+          "correct: an overdue invitation expired, not invalid", "favorite add",
+          "favorite add: already"}) {
       INFO(tag);
       CHECK(coverage[tag] > 0);
     }
