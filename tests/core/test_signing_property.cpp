@@ -1,9 +1,10 @@
 // The signing lifecycle as a property: random sequences of issue, respond, withdraw, abort, review
 // and sweep, of the online termination (解约: request, the other party's answer, the school's
-// review) and void (作废) of signed agreements, and of the school's name corrections (失效) and
-// favourites added again, at random times over a small population, with the
-// lifecycle's invariants checked on the database after every step. A model of the invitations and
-// terminations predicts which operations the rules allow; a refused operation must leave the
+// review) and void (作废) of signed agreements, of other-destination registrations (filed,
+// approved, voided: one live destination across signings and registrations), and of the school's
+// name corrections (失效) and favourites added again, at random times over a small population, with
+// the lifecycle's invariants checked on the database after every step. A model of the invitations
+// and terminations predicts which operations the rules allow; a refused operation must leave the
 // database exactly as it was.
 //
 // Deterministic by default (fixed seeds). To replay a failure, run with the seed and step it
@@ -31,6 +32,7 @@
 #include "ncss/graduate_record.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invitation.hpp"
+#include "ncss/registration.hpp"
 #include "ncss/review.hpp"
 #include "ncss/roster.hpp"
 #include "ncss/signing_state.hpp"
@@ -247,7 +249,10 @@ class LifecycleRun : public testkit::StoreFixture {
         {1, [](LifecycleRun& r) { r.return_termination(); }},
         {4, [](LifecycleRun& r) { r.void_signing(); }},
         {1, [](LifecycleRun& r) { r.sweep_at_a_deadline(); }},
-        {2, [](LifecycleRun& r) { r.correct_name(); }},
+        {3, [](LifecycleRun& r) { r.correct_name(); }},
+        {2, [](LifecycleRun& r) { r.register_destination(); }},
+        {2, [](LifecycleRun& r) { r.approve_registration(); }},
+        {1, [](LifecycleRun& r) { r.void_registration(); }},
         {4, [](LifecycleRun& r) { r.add_favorite(); }},
     };
     int total = 0;
@@ -263,6 +268,7 @@ class LifecycleRun : public testkit::StoreFixture {
   std::vector<std::string> invariant_problems() {
     std::vector<std::string> problems;
     check_against_model(problems);
+    check_registrations_against_model(problems);
     check_one_live_signing(problems);
     check_event_history(problems);
     check_deadlines(problems);
@@ -350,6 +356,14 @@ class LifecycleRun : public testkit::StoreFixture {
   }
 
   // Another live signing (awaiting review, signed, terminating) of this graduate.
+  // A registration of the graduate under way or approved: a live destination too.
+  std::optional<std::int64_t> live_registration_of(int graduate) const {
+    for (const auto& [id, r] : regs_) {
+      if (r.graduate == graduate && (r.state == "pending" || r.state == "approved")) return id;
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::int64_t> live_of(int graduate, std::int64_t except) const {
     for (const auto& [id, m] : invs_) {
       if (id != except && m.graduate == graduate && ncss::is_live(m.state)) return id;
@@ -365,7 +379,9 @@ class LifecycleRun : public testkit::StoreFixture {
                         "coalesce(group_concat(school_code || cohort || ':' || last), '') "
                         "FROM agreement_sequences) || '/' || (SELECT "
                         "coalesce(group_concat(r, ';'), '') FROM (SELECT id || ':' || ") +
-            kRowText + " AS r FROM invitations ORDER BY id)) || '/' || " + terminations_text())
+            kRowText + " AS r FROM invitations ORDER BY id)) || '/' || " + terminations_text() +
+            " || '/' || (SELECT coalesce(group_concat(id || ':' || state || ':' || updated_at, "
+            "';'), '') FROM registrations)")
         .getString();
   }
 
@@ -546,6 +562,11 @@ class LifecycleRun : public testkit::StoreFixture {
                        "the graduate has a live signing (invitation " + std::to_string(*other) +
                            "): this one is view-only",
                        verb + ": view-only");
+    } else if (auto reg = live_registration_of(it->second.graduate)) {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "the graduate has a live registration (R" + std::to_string(*reg) +
+                           "): this one is view-only",
+                       verb + ": view-only (a registration)");
     } else if (now_.seconds == it->second.deadline) {
       expect.tag = verb + " at the deadline's very second";
     }
@@ -1046,6 +1067,9 @@ class LifecycleRun : public testkit::StoreFixture {
     for (const auto& [id, m] : invs_) {
       if (ncss::is_open(m.state)) undecided.push_back(m.graduate);
     }
+    for (const auto& [id, r] : regs_) {
+      if (r.state == "pending") undecided.push_back(r.graduate);
+    }
     const int g =
         !undecided.empty() && chance(70) ? pick(undecided) : uniform(0, kGraduateCount - 1);
     const bool no_reason = chance(15);
@@ -1081,9 +1105,18 @@ class LifecycleRun : public testkit::StoreFixture {
         ++invalid;
       }
     }
+    int registrations = 0;
+    for (auto& [id, r] : regs_) {
+      if (r.graduate == g && r.state == "pending") {
+        r.state = "invalid";
+        ++registrations;
+      }
+    }
     REQUIRE(out.changed);
     REQUIRE(out.invalidated.favorites == favorites);
     REQUIRE(out.invalidated.invitations == invalid);
+    REQUIRE(out.invalidated.registrations == registrations);
+    coverage_["correct: registrations made invalid"] += registrations;
     coverage_["correct: invitations made invalid"] += invalid;
   }
 
@@ -1114,6 +1147,84 @@ class LifecycleRun : public testkit::StoreFixture {
       return;
     }
     favorite_[e][g] = true;
+  }
+
+  // ----- other destinations (其他毕业去向登记, 70 待就业: no field, no proof): one live
+  // destination across signings and registrations
+
+  void register_destination() {
+    const int g = uniform(0, kGraduateCount - 1);
+    describe("graduate " + std::to_string(g) + " registers destination 70");
+    INFO(last_);
+    Expectation expect = allowed("register");
+    if (std::string(kGraduates[g].mode) != "非定向") {
+      expect = refused(ErrorCode::InvalidTransition, "定向/委培 graduates file only 定向/委培登记",
+                       "register: 定向");
+    } else if (auto other = live_of(g, 0)) {
+      expect =
+          refused(ErrorCode::InvalidTransition,
+                  "the graduate has a live signing (invitation " + std::to_string(*other) + ")",
+                  "register: a live signing");
+    } else if (auto reg = live_registration_of(g)) {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "the graduate has a live registration (R" + std::to_string(*reg) + ")",
+                       "register: a live registration");
+    }
+    ncss::RegistrationRequest req;
+    req.kind = ncss::RegistrationKind::Destination;
+    req.id_number = id_number(kGraduates[g].first17);
+    req.code = "70";
+    ncss::Registration out;
+    if (!run(expect, [&] { out = ncss::submit_registration(store, req, as("graduate")); })) return;
+    regs_[out.id] = {g, "pending"};
+    REQUIRE(out.state == ncss::RegistrationState::Pending);
+  }
+
+  std::int64_t pick_registration(const std::string& preferred) {
+    std::vector<std::int64_t> candidates, all;
+    for (const auto& [id, r] : regs_) {
+      all.push_back(id);
+      if (r.state == preferred) candidates.push_back(id);
+    }
+    if (all.empty() || chance(3)) return static_cast<std::int64_t>(regs_.size()) + uniform(1, 2);
+    return !candidates.empty() && chance(80) ? pick(candidates) : pick(all);
+  }
+
+  void approve_registration() {
+    const auto id = pick_registration("pending");
+    describe("school approves registration R" + std::to_string(id));
+    INFO(last_);
+    Expectation expect = allowed("approve registration");
+    auto it = regs_.find(id);
+    if (it == regs_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such registration",
+                       "approve registration: not found");
+    } else if (it->second.state != "pending") {
+      expect = refused(ErrorCode::InvalidTransition,
+                       "only a pending one is approved, not " + it->second.state,
+                       "approve registration: not pending");
+    }
+    if (!run(expect, [&] { ncss::approve_registration(store, id, {}, as("school")); })) return;
+    it->second.state = "approved";
+  }
+
+  void void_registration() {
+    const auto id = pick_registration("approved");
+    describe("graduate voids registration R" + std::to_string(id));
+    INFO(last_);
+    Expectation expect = allowed("void registration");
+    auto it = regs_.find(id);
+    if (it == regs_.end()) {
+      expect = refused(ErrorCode::NotFound, "there is no such registration",
+                       "void registration: not found");
+    } else if (it->second.state != "pending" && it->second.state != "approved") {
+      expect =
+          refused(ErrorCode::InvalidTransition, "a " + it->second.state + " registration is final",
+                  "void registration: final");
+    }
+    if (!run(expect, [&] { ncss::void_registration(store, id, "放弃", as("graduate")); })) return;
+    if (it->second.state == "approved") ++coverage_["void registration: an approved one"];
+    it->second.state = "voided";
   }
 
   // ----- the sweep
@@ -1226,6 +1337,16 @@ class LifecycleRun : public testkit::StoreFixture {
         problems.push_back(kind + " " + std::to_string(entry.first) + " vanished");
       }
     }
+  }
+
+  void check_registrations_against_model(std::vector<std::string>& problems) {
+    SQLite::Statement q(db(),
+                        "SELECT r.id, r.state, g.id_number FROM registrations r JOIN graduates g "
+                        "ON g.id = r.graduate_id ORDER BY r.id");
+    compare_rows(q, "registration", regs_, problems, [&](const auto& m, const auto& expect) {
+      expect(1, m.state, "state");
+      expect(2, id_number(kGraduates[m.graduate].first17), "graduate");
+    });
   }
 
   void check_against_model(std::vector<std::string>& problems) {
@@ -1518,6 +1639,11 @@ class LifecycleRun : public testkit::StoreFixture {
 
   std::mt19937 rng_;
   ncss::Timestamp now_;
+  struct ModelRegistration {
+    int graduate = 0;
+    std::string state = "pending";  // pending, approved, voided, invalid (其他毕业去向, code 70)
+  };
+  std::map<std::int64_t, ModelRegistration> regs_;
   bool favorite_[kEmployerCount][kGraduateCount] = {};  // a valid favourite of the employer
   std::string name_[kGraduateCount];                    // the roster's 学生姓名 as it is now
   std::map<std::int64_t, ModelInvitation> invs_;
@@ -1606,7 +1732,11 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
           // corrections (失效) and favourites added again
           "correct", "correct: invitations made invalid",
           "correct: an overdue invitation expired, not invalid", "favorite add",
-          "favorite add: already"}) {
+          "favorite add: already",
+          // other destinations: one live destination across signings and registrations
+          "register", "register: a live registration", "register: a live signing", "register: 定向",
+          "accept: view-only (a registration)", "approve registration",
+          "void registration: an approved one", "correct: registrations made invalid"}) {
       INFO(tag);
       CHECK(coverage[tag] > 0);
     }
