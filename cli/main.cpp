@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "format.hpp"
 #include "ncss/error.hpp"
+#include "ncss/pdf_writer.hpp"
 #include "ncss/text.hpp"
 #include "ncss/version.hpp"
 
@@ -22,7 +23,9 @@ constexpr const char* kEnvironmentHelp =
     "  NCSSCTL_DB            the database file (--db)\n"
     "  NCSSCTL_NOW           the time to act at (--now)\n"
     "  NCSSCTL_ACTOR         who acts (--actor)\n"
-    "  NCSSCTL_BUSY_TIMEOUT  milliseconds to wait for a writer (--busy-timeout)\n";
+    "  NCSSCTL_BUSY_TIMEOUT  milliseconds to wait for a writer (--busy-timeout)\n"
+    "  NCSSCTL_FONT          the TrueType CJK font of PDFs and charts, face 0 (default\n"
+    "                        /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc)\n";
 
 // Every argument and NCSSCTL_* variable is text ncssctl may store, print or put in JSON: bytes
 // that are not UTF-8 (a terminal in a GBK locale, a binary pasted in) are refused before anything
@@ -52,7 +55,8 @@ void require_utf8_arguments(int argc, char** argv) {
       refuse(what, *at, static_cast<unsigned char>(arg[*at]));
     }
   }
-  for (const char* name : {"NCSSCTL_DB", "NCSSCTL_NOW", "NCSSCTL_ACTOR", "NCSSCTL_BUSY_TIMEOUT"}) {
+  for (const char* name :
+       {"NCSSCTL_DB", "NCSSCTL_NOW", "NCSSCTL_ACTOR", "NCSSCTL_BUSY_TIMEOUT", "NCSSCTL_FONT"}) {
     const char* value = std::getenv(name);
     if (!value) continue;
     if (auto at = ncss::invalid_utf8_at(value)) {
@@ -125,6 +129,9 @@ int main(int argc, char** argv) {
   }
   try {
     require_utf8_arguments(argc, argv);
+    if (const char* font = std::getenv("NCSSCTL_FONT"); font && *font) {
+      ncss::CjkFont::use_standard_path(font);
+    }
     app.parse(argc, argv);
     ctx.record_unmasking();
     return ctx.exit_status;

@@ -310,8 +310,19 @@ CjkFont::CjkFont(const fs::path& path, unsigned face_index) : impl_(std::make_un
 
 CjkFont::~CjkFont() = default;
 
+namespace {
+
+fs::path& standard_font_path() {
+  static fs::path path = CjkFont::kDefaultPath;
+  return path;
+}
+
+}  // namespace
+
+void CjkFont::use_standard_path(const fs::path& path) { standard_font_path() = path; }
+
 const CjkFont& CjkFont::standard() {
-  static const CjkFont font;
+  static const CjkFont font(standard_font_path());
   return font;
 }
 

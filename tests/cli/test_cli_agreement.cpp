@@ -234,6 +234,30 @@ TEST_CASE("cli agreement pdf: readable, embedded subset font, deterministic", "[
   CHECK(testkit::read_file(file) == first);
 }
 
+TEST_CASE("cli agreement pdf: NCSSCTL_FONT names another font file", "[cli][agreement]") {
+  Signed w;
+  TempDir out;
+  auto pdf = [&](const std::string& font) {
+    return shell("NCSSCTL_FONT='" + font + "' '" + std::string(NCSSCTL_BINARY) + "' --db " + w.db +
+                 " agreement pdf 1 -o '" + out.path().string() + "'");
+  };
+  // A missing file is named, and nothing is written (exit 8, as for any unreadable input).
+  auto missing = pdf((out / "none.ttc").string());
+  CHECK(missing.status == 8);
+  CHECK(contains(missing.text, "the CJK font " + (out / "none.ttc").string() + " does not exist"));
+  CHECK(fs::is_empty(out.path()));
+  // Not a font at all.
+  testkit::write_file(out / "not-a-font.ttf", "not a font");
+  auto junk = pdf((out / "not-a-font.ttf").string());
+  CHECK(junk.status == 3);
+  CHECK(contains(junk.text, "not-a-font.ttf"));
+  // The font it names is used: here Debian's default, named explicitly.
+  auto good = pdf("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+  INFO(good.text);
+  CHECK(good.status == 0);
+  CHECK(contains(good.text, "1 written, 0 failed"));
+}
+
 TEST_CASE("cli agreement pdf: a failing record is reported and the batch goes on",
           "[cli][agreement]") {
   Signed w;

@@ -30,8 +30,12 @@ class CjkFont {
   CjkFont(const CjkFont&) = delete;
   CjkFont& operator=(const CjkFont&) = delete;
 
-  // The default font, loaded on first use and kept for the life of the process.
+  // The default font, loaded on first use and kept for the life of the process: kDefaultPath,
+  // face 0, unless use_standard_path named another file before that first use.
   static const CjkFont& standard();
+  // Another TrueType font (face 0) as the standard one, such as Debian's fonts-wqy-microhei
+  // (ncssctl's NCSSCTL_FONT). Only before the first standard(); afterwards it changes nothing.
+  static void use_standard_path(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const;
   unsigned face_index() const;
