@@ -87,8 +87,8 @@ void register_history(CLI::App& app, Context& ctx) {
       "--graduate", o->graduate,
       "a graduate's ID number: their record, invitations, registrations and terminations");
   cmd->add_option("--employer", o->employer,
-                  "an employer's credit code: its record, verification, favourites, templates, "
-                  "invitations and their terminations");
+                  "an employer's credit code: its record, verification, user accounts, "
+                  "favourites, templates, invitations and their terminations");
   cmd->add_flag("--unmask", o->unmask,
                 "show ID numbers and phones in full in the table (recorded)");
   cmd->callback([&ctx, o] { run_history(ctx, *o); });

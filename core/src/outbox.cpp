@@ -123,6 +123,8 @@ std::vector<EventRecord> history_of_employer(Store& store, const std::string& co
     SQLite::Statement q(
         db, std::string(kEventColumns) +
                 "WHERE (subject_type = 'employer' AND subject_id = :c) OR (subject_type = "
+                "'employer_user' AND subject_id IN (SELECT CAST(id AS TEXT) FROM employer_users "
+                "WHERE credit_code = :c)) OR (subject_type = "
                 "'invitation' AND subject_id IN (SELECT CAST(id AS TEXT) FROM invitations WHERE "
                 "employer_code = :c)) OR (subject_type = 'termination' AND subject_id IN (SELECT "
                 "CAST(t.id AS TEXT) FROM terminations t JOIN invitations i ON i.id = "

@@ -293,6 +293,14 @@ TEST_CASE("cli employer: user accounts add, list (masked), edit, disable", "[cli
   CHECK(o.count("SELECT count(*) FROM events WHERE action = 'employer.user.disable'") == 1);
   r = o.run({"employer", "user", "list", kCode, "--format", "json"});
   CHECK(nlohmann::json::parse(r.out)[0]["status"] == "disabled");
+  // The employer's history tells of its accounts too, and another employer's does not.
+  r = o.run({"history", "--employer", kCode, "--format", "csv"});
+  CHECK(contains(r.out, "employer.user.add"));
+  CHECK(contains(r.out, "employer.user.edit"));
+  CHECK(contains(r.out, "employer.user.disable"));
+  REQUIRE(o.run(registration(kCode2, "青岛示例制造有限公司")).exit_code == 0);
+  CHECK_FALSE(
+      contains(o.run({"history", "--employer", kCode2, "--format", "csv"}).out, "employer.user"));
 }
 
 TEST_CASE("cli employer: user account refusals", "[cli][employer]") {
