@@ -26,6 +26,8 @@ namespace sheet_detail {
 namespace {
 
 constexpr std::size_t kBlockBytes = 64 * 1024;
+// At most this many fields in a record: Excel's columns, A to XFD.
+constexpr std::size_t kMaxCsvFields = 16384;
 
 [[noreturn]] void throw_io(const std::filesystem::path& file, const char* action, int err) {
   throw Error::io(file.string() + ": cannot " + action + ": " + std::strerror(err), err);
@@ -442,6 +444,12 @@ bool CsvReader::read_record(SheetRow& row) {
   std::size_t cells = 0;
   bool started = false;
   auto begin_field = [&]() -> Cell& {
+    // As many columns as a spreadsheet has (XFD): a line of commas within the byte limits would
+    // otherwise hold a million empty cells, tens of bytes each, in every row read ahead.
+    if (cells == kMaxCsvFields) {
+      fail(record_label() + " has more than " + std::to_string(kMaxCsvFields) +
+           " fields (a spreadsheet's last column is XFD); it is not a roster");
+    }
     if (cells == row.cells.size()) row.cells.emplace_back();
     Cell& cell = row.cells[cells++];
     cell.text.clear();
@@ -573,7 +581,8 @@ std::unique_ptr<SheetReader> open_csv(const std::filesystem::path& file,
 }  // namespace sheet_detail
 
 std::size_t sheet_row_bytes(const SheetRow& row, bool capacity) {
-  std::size_t n = 0;
+  // Each cell's own bytes count too: a row of empty cells is not free.
+  std::size_t n = (capacity ? row.cells.capacity() : row.cells.size()) * sizeof(Cell);
   for (const auto& c : row.cells) n += capacity ? c.text.capacity() : c.text.size();
   return n;
 }

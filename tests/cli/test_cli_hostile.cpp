@@ -155,9 +155,19 @@ TEST_CASE("hostile at scale: 10 MB lines and fields in a CSV", "[cli][hostile]")
                         "record 2 (line 2): field 1 is longer than the limit");
   {
     std::ofstream out(dir / "long-line.csv", std::ios::binary);
-    for (int i = 0; i < 1'000'000; ++i) out << "abcdefghi,";  // 10 MB, no line break at all
+    // 10 MB, no line break at all; fields of 100 bytes, so the line's limit comes before the
+    // limit of fields in a record.
+    for (int i = 0; i < 100'000; ++i) out << std::string(99, 'x') << ",";
   }
   refused_within_limits(dir / "long-line.csv", "record 1 (line 1) is longer than the limit");
+  {
+    // Within the byte limits, a million fields: commas only. Every empty cell costs memory, so
+    // a record may hold as many fields as a spreadsheet has columns (16,384).
+    std::ofstream out(dir / "many-fields.csv", std::ios::binary);
+    out << header_row();
+    for (int i = 0; i < 50; ++i) out << std::string(1'040'000, ',') << "\n";
+  }
+  refused_within_limits(dir / "many-fields.csv", "record 2 (line 2) has more than 16384 fields");
   {
     // An open quote that never closes: the rest of the file would be one field.
     std::ofstream out(dir / "open-quote.csv", std::ios::binary);
@@ -234,6 +244,25 @@ struct EmployerDatabase : Database {
 };
 
 }  // namespace
+
+TEST_CASE("streaming: rows of empty cells are counted against the read-ahead's bytes",
+          "[cli][hostile][student]") {
+  // 2,000 rows of 16,000 empty fields each (the most a record may have is 16,384): blank rows,
+  // but each holds 16,000 cells. Read ahead a thousand at a time they took gigabytes; the
+  // read-ahead counts each cell's own bytes, so the import stays small.
+  Database db;
+  {
+    std::ofstream out(db.dir / "wide.csv", std::ios::binary);
+    out << header_row();
+    for (int i = 0; i < 2000; ++i) out << std::string(16'000, ',') << "\n";
+  }
+  auto m = measure({"--db", db.path, "student", "import", (db.dir / "wide.csv").string()},
+                   db.dir / "err.txt");
+  WARN("wide.csv: exit " << m.exit_code << ", peak " << m.max_rss_kib / 1024 << " MiB");
+  CHECK(m.exit_code == 0);
+  CHECK(contains(m.err, "2000 blank"));
+  CHECK(m.max_rss_kib <= 64 * 1024);
+}
 
 // Ten times the rows must not take noticeably more memory: a map of the ID numbers seen grew by
 // some 26 MiB from 30,000 rows to 300,000, the list of invitations to make as much again.
