@@ -188,14 +188,19 @@ bool all_ascii_digits(const std::string& s) {
 }
 
 bool is_scientific(const std::string& s) {
-  std::size_t e = s.find_first_of("eE");
-  if (e == std::string::npos || e == 0) return false;
-  for (std::size_t i = 0; i < e; ++i) {
-    if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) return false;
+  // One digit before the point, then the exponent with its sign: "1.10105E+17" as Excel, WPS and
+  // LibreOffice write it, "1.10105e+17" as a script's floats. A 学号 such as 19E0101 is text.
+  if (s.size() < 4 || s[0] < '1' || s[0] > '9') return false;
+  std::size_t i = 1;
+  if (s[i] == '.') {
+    ++i;
+    const std::size_t digits = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == digits) return false;
   }
-  std::size_t i = e + 1;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  return i < s.size() && all_ascii_digits(s.substr(i));
+  if (i + 2 >= s.size() || (s[i] != 'E' && s[i] != 'e')) return false;
+  if (s[i + 1] != '+' && s[i + 1] != '-') return false;
+  return all_ascii_digits(s.substr(i + 2));
 }
 
 bool is_point_zero(const std::string& s) {

@@ -42,7 +42,8 @@ std::string column_letter(std::size_t index);
 // A header cell as matched: trimmed, required-field asterisks dropped, ASCII lower-cased.
 std::string header_key(const std::string& text);
 bool all_ascii_digits(const std::string& s);
-// "1.10105E+17": how Excel writes a long number into a CSV (its last digits are lost).
+// "1.10105E+17": how Excel writes a long number into a CSV (its last digits are lost): one digit,
+// an optional fraction, E or e, a sign and the exponent. "19E0101" is not (a 学号 may read so).
 bool is_scientific(const std::string& s);
 // "13812345678.0": digits, a point and only zeros, as a number column leaves a whole number in a
 // CSV written by a program that keeps numbers as floating point (pandas, R, a "0.0" format).

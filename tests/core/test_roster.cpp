@@ -715,6 +715,10 @@ TEST_CASE("roster: whole numbers a program wrote with .0 lose it, an ID number w
   r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,2022.01,,,\n");
   CHECK(r.problems.empty());
   CHECK(ncss::get_graduate(f.store, a).student_no == "2022.01");
+  // A 学号 with an E in it is text too: a spreadsheet's exponent has one leading digit and a sign.
+  r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,19E0101,,,\n");
+  CHECK(r.problems.empty());
+  CHECK(ncss::get_graduate(f.store, a).student_no == "19E0101");
 }
 
 TEST_CASE("roster: a header without rows, --sheet on a CSV and an empty .xlsx are explained",

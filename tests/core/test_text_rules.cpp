@@ -55,3 +55,19 @@ TEST_CASE("find_hidden_character: the first one, counted in characters", "[text_
     CHECK(found->position == c.position);
   }
 }
+
+TEST_CASE("is_scientific: a spreadsheet's or a script's exponent form, not any text with an E",
+          "[text_rules]") {
+  using ncss::is_scientific;
+  for (const char* s :
+       {"1.10105E+17", "1.38123E+10", "1E+17", "2.5e-3", "1.10105e+17", "9.9E+307"}) {
+    INFO(s);
+    CHECK(is_scientific(s));
+  }
+  // A 学号 or other text with an E in it; the exponent needs its sign, one digit leads.
+  for (const char* s : {"19E0101", "2E10", "E+17", "1.E+17", "12.5E+3", "0.5E+3", "1.1E+",
+                        "1.1E+1a", "1.10105", "13812345678", ""}) {
+    INFO(s);
+    CHECK_FALSE(is_scientific(s));
+  }
+}
