@@ -338,7 +338,10 @@ void CsvReader::detect_encoding() {
             "looks like UTF-16 text without a byte order mark (Excel's \"Unicode Text\"); save "
             "it as \"CSV UTF-8\" instead");
       }
-      for (std::size_t i = start; i < n && b[i] != 0; ++i) {  // a NUL is reported below
+      // A binary file shows itself in its first bytes (a magic number, a header); the header
+      // line of a text file holds no control byte. A stray one further down is a bad cell of its
+      // row (hidden_character), wherever it is. (A NUL anywhere is reported below.)
+      for (std::size_t i = start; i < n && b[i] != 0 && b[i] != '\n'; ++i) {
         if (!is_binary_control(b[i])) continue;
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02x", b[i]);
@@ -470,6 +473,12 @@ bool CsvReader::read_record(SheetRow& row) {
       if (!started) return false;
       if (state == State::Quoted) {
         fail(record_label() + ": a quoted field is not closed before the end of the file");
+      }
+      // DOS's end-of-file mark (0x1A), which old tools still write as the file's last byte: the
+      // end, not text. Alone on the last line it is no record at all.
+      if (std::string& last = row.cells[cells - 1].text; !last.empty() && last.back() == '\x1A') {
+        last.pop_back();
+        if (cells == 1 && last.empty()) return false;
       }
       end_field();
       finish_record();

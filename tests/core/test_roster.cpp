@@ -757,3 +757,41 @@ TEST_CASE("roster: a repeated header row is one problem", "[roster]") {
   CHECK(r.problems[0].message.find("repeats the header row (row 1)") != std::string::npos);
   CHECK(r.added == 2);
 }
+
+TEST_CASE("roster: a stray control byte is its row's defect wherever it is; a DOS EOF mark ends",
+          "[roster]") {
+  RosterFixture f;
+  auto rows = [&](int n, int bad) {
+    std::string text = kHeader;
+    for (int i = 0; i < n; ++i) {
+      char first17[18];
+      std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
+                    i / 336);
+      text += std::string(i + 2 == bad ? "张\x01三" : "张三") + "," + id(first17) +
+              ",北京大学,,,,2026,,,,,\n";
+    }
+    return text;
+  };
+  // Row 3 (in the first block the encoding check reads) and row 3000: the same answer, the row
+  // refused as hidden_character and the rest imported. Only the header line of a text file is
+  // held to hold no control byte: a binary file shows itself there.
+  for (int bad : {3, 3000}) {
+    INFO("row " << bad);
+    auto r = f.import_csv(rows(3000, bad));
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].row == static_cast<std::size_t>(bad));
+    CHECK(r.problems[0].code == "hidden_character");
+    CHECK(r.added + r.unchanged == 2999);
+  }
+  // The DOS end-of-file mark, as old tools end a file: after the last line break, or right after
+  // the last value. Neither is a row or part of a value.
+  RosterFixture g;
+  const std::string a = id("11010520030115001");
+  auto r = g.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,,,,\r\n\x1a");
+  CHECK(r.problems.empty());
+  CHECK(r.added == 1);
+  CHECK(r.blank == 0);
+  r = g.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,,,13812345678,zs@pku.edu.cn\x1a");
+  CHECK(r.problems.empty());
+  CHECK(ncss::get_graduate(g.store, a).email == "zs@pku.edu.cn");
+}
