@@ -1100,6 +1100,7 @@ class XlsxReader final : public SheetReader {
                                         std::uint64_t max_bytes) const;
   void parse_whole(const std::string& part, std::uint64_t max_bytes, XmlHandler& handler) const;
   std::string find_workbook() const;
+  void refuse_declarations() const;
 
   std::string display_;
   SheetLimits limits_;
@@ -1137,6 +1138,7 @@ XlsxReader::XlsxReader(const std::filesystem::path& file, const SheetOptions& op
     fail("is not a readable Excel workbook: " + why);
   }
 
+  refuse_declarations();
   std::string workbook = find_workbook();
   WorkbookHandler workbook_handler(display_ + ": " + workbook);
   parse_whole(workbook, kMaxMetadataPartBytes, workbook_handler);
@@ -1222,6 +1224,68 @@ std::optional<zip_uint64_t> XlsxReader::locate(const std::string& part) const {
   if (index < 0) index = zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE);
   if (index < 0) return std::nullopt;
   return static_cast<zip_uint64_t>(index);
+}
+
+// No xlsx part has a DOCTYPE or entity declarations, and the parts the import reads are refused
+// for one as expat meets it. The others (an unselected sheet, [Content_Types].xml, themes, ...)
+// are never parsed, so nothing in them could be expanded; a workbook that carries one is refused
+// all the same, as the issue asks of hostile XML. A declaration can only stand in the prolog,
+// before the root element, so each XML part's first bytes are enough.
+void XlsxReader::refuse_declarations() const {
+  constexpr std::size_t kProlog = 4096;
+  constexpr zip_int64_t kMaxParts = 65536;
+  const zip_int64_t parts = zip_get_num_entries(zip_.get(), 0);
+  if (parts > kMaxParts) {
+    fail("has " + std::to_string(parts) + " parts, more than any workbook (" +
+         std::to_string(kMaxParts) + ")");
+  }
+  char buffer[kProlog];
+  for (zip_int64_t i = 0; i < parts; ++i) {
+    const char* raw = zip_get_name(zip_.get(), static_cast<zip_uint64_t>(i), 0);
+    if (!raw) continue;
+    std::string name = raw;
+    for (char& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!ends_with(name, ".xml") && !ends_with(name, ".rels") && !ends_with(name, ".vml")) {
+      continue;
+    }
+    auto stream = open_part(static_cast<zip_uint64_t>(i), raw, kMaxMetadataPartBytes);
+    std::size_t n = 0;
+    while (n < kProlog) {
+      std::size_t got = stream->read(buffer + n, kProlog - n);
+      if (got == 0) break;
+      n += got;
+    }
+    // Past the XML declaration, comments, processing instructions and blanks to the first
+    // markup that is none of them: a declaration, or the root element.
+    std::string_view text(buffer, n);
+    std::size_t at = 0;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") at = 3;
+    for (;;) {
+      at = text.find('<', at);
+      if (at == std::string_view::npos) break;
+      std::string_view rest = text.substr(at);
+      if (rest.substr(0, 4) == "<!--") {
+        at = text.find("-->", at + 4);
+        if (at == std::string_view::npos) break;
+        continue;
+      }
+      if (rest.substr(0, 2) == "<?") {
+        at = text.find("?>", at + 2);
+        if (at == std::string_view::npos) break;
+        continue;
+      }
+      if (rest.substr(0, 9) == "<!DOCTYPE" || rest.substr(0, 8) == "<!ENTITY") {
+        const auto line = 1 + std::count(text.begin(), text.begin() + at, '\n');
+        fail(std::string(raw) + " has a " +
+             (rest[2] == 'D' ? "DOCTYPE declaration" : "declaration of an XML entity") +
+             " at line " + std::to_string(line) +
+             ", which no xlsx part has; refused (it could expand entities without bound)");
+      }
+      break;  // the root element
+    }
+  }
 }
 
 std::unique_ptr<PartStream> XlsxReader::open_part(zip_uint64_t index, const std::string& part,

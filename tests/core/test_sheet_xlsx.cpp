@@ -333,6 +333,25 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
     check_refused([&] { read("xxe.xlsx"); }, ErrorCode::InvalidInput,
                   "xl/sharedStrings.xml has a DOCTYPE declaration");
   }
+  SECTION("a DOCTYPE in a part the import never reads is refused too") {
+    // The second sheet (not the one read) and the content types: never parsed, nothing could
+    // expand, but no workbook Excel writes has one, and the issue asks to refuse such XML.
+    const std::string doctype =
+        "<?xml version=\"1.0\"?>\n<!-- a comment -->\n<!DOCTYPE r [<!ENTITY a \"b\">]><worksheet/>";
+    write_zip(dir / "second.xlsx",
+              workbook_parts({{"Sheet1", worksheet("")}, {"Sheet2", doctype}}));
+    check_refused([&] { read("second.xlsx"); }, ErrorCode::InvalidInput,
+                  "second.xlsx: xl/worksheets/sheet2.xml has a DOCTYPE declaration at line 3");
+    auto parts = workbook_parts({{"Sheet1", worksheet("")}});
+    for (auto& part : parts) {
+      if (part.name == "[Content_Types].xml") {
+        part.bytes.insert(part.bytes.find("<Types"), "<!DOCTYPE Types [<!ENTITY t \"u\">]>");
+      }
+    }
+    write_zip(dir / "types.xlsx", parts);
+    check_refused([&] { read("types.xlsx"); }, ErrorCode::InvalidInput,
+                  "types.xlsx: [Content_Types].xml has a DOCTYPE declaration");
+  }
   SECTION("a truncated file") {
     write_roster_with_libxlsxwriter(dir / "whole.xlsx");
     std::string bytes = testkit::read_file(dir / "whole.xlsx");
