@@ -63,7 +63,19 @@ void ImportReportFile::problem(const std::vector<std::string>& cells) {
     return;
   }
   ++problems_;
-  summary(cells);
+  if (xlsx_) {
+    // The row number as a number, so that the report sorts by it (as text "10" comes before "9").
+    std::vector<ncss::XlsxCell> typed;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const std::string& c = cells[i];
+      const bool row_number = i == 2 && !c.empty() && c.size() < 16 &&
+                              c.find_first_not_of("0123456789") == std::string::npos;
+      typed.push_back(row_number ? ncss::XlsxCell::of_number(std::stod(c))
+                                 : ncss::XlsxCell::of_text(c));
+    }
+    xlsx_->typed_row(typed);
+  }
+  if (csv_) csv_->row(cells);
 }
 
 void ImportReportFile::summary(const std::vector<std::string>& cells) {

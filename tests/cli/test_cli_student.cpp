@@ -99,6 +99,8 @@ TEST_CASE("cli student: --report .xlsx is a real workbook with the problems", "[
   zip_close(z);
   CHECK(contains(all, "id_length"));
   CHECK(contains(all, "身份证号"));
+  // The row number is a number cell (C2: row 2 of bad.csv), so the report sorts by it.
+  CHECK(contains(all, "<c r=\"C2\"><v>2</v></c>"));
 }
 
 TEST_CASE("cli student: --sheet picks the sheet, and the report names it on every row",
