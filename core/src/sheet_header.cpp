@@ -1,9 +1,13 @@
 #include "sheet_header.hpp"
 
+#include <iconv.h>
+
+#include <optional>
 #include <unordered_map>
 
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
+#include "ncss/text.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -30,6 +34,25 @@ bool looks_like_mojibake(const std::string& s) {
   return latin1 >= 2;
 }
 
+// UTF-8 text once read as GBK and saved again as UTF-8 ("学生姓名" becomes "瀛︾敓濮撳悕"):
+// valid, Chinese-looking, and wrong. Encoding it back to GB18030 gives the original UTF-8 bytes;
+// the original when those bytes are valid UTF-8, else nothing.
+std::optional<std::string> undo_gbk_reading(const std::string& text) {
+  iconv_t cd = ::iconv_open("GB18030", "UTF-8");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(text.size() * 2 + 4, '\0');
+  char* in = const_cast<char*>(text.data());
+  std::size_t in_left = text.size();
+  char* to = out.data();
+  std::size_t to_left = out.size();
+  const bool ok = ::iconv(cd, &in, &in_left, &to, &to_left) != static_cast<std::size_t>(-1);
+  ::iconv_close(cd);
+  if (!ok || in_left != 0) return std::nullopt;
+  out.resize(out.size() - to_left);
+  if (out == text || invalid_utf8_at(out)) return std::nullopt;
+  return out;
+}
+
 [[noreturn]] void refuse_no_header(const std::vector<SheetRow>& seen,
                                    const std::vector<RosterField>& fields,
                                    const std::vector<std::size_t>& required,
@@ -38,12 +61,24 @@ bool looks_like_mojibake(const std::string& s) {
   for (auto f : required) expected += (expected.empty() ? "" : ", ") + fields[f].header;
   std::string first;
   bool mojibake = false;
+  std::string garbled_header,
+      header;             // a cell that reads as a header once its GBK reading is undone
   std::string separator;  // "tabs" or "semicolons" when the headers are there, wrongly separated
   for (const auto& r : seen) {
     std::string line;
     for (const auto& c : r.cells) {
       if (c.kind == CellKind::Empty) continue;
       if (looks_like_mojibake(c.text)) mojibake = true;
+      if (garbled_header.empty()) {
+        if (auto original = undo_gbk_reading(c.text)) {
+          for (const auto& f : fields) {
+            if (original->find(f.header) == std::string::npos) continue;
+            garbled_header = c.text;
+            header = *original;
+            break;
+          }
+        }
+      }
       line += (line.empty() ? "" : ", ") + c.text;
       for (auto f : required) {
         if (c.text.find(fields[f].header) == std::string::npos) continue;
@@ -60,7 +95,14 @@ bool looks_like_mojibake(const std::string& s) {
     msg += ". The columns are separated by " + separator +
            ", not commas: save the file as CSV (comma-separated) or as .xlsx";
   }
-  if (mojibake) {
+  if (!garbled_header.empty()) {
+    msg +=
+        ". The text is garbled (mojibake): UTF-8 text was once read as GBK and saved again, so "
+        "\"" +
+        garbled_header + "\" is \"" + header +
+        "\"; go back to the original file, or save it again as CSV UTF-8 from the program "
+        "that opened it correctly";
+  } else if (mojibake) {
     msg +=
         ". The text looks garbled (mojibake): the file is probably in another encoding; "
         "save it as CSV UTF-8 or as .xlsx";

@@ -290,6 +290,9 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   refuse("Ã¥Â­Â¦Ã§Â”ÂŸ,x\n1,2\n", "encoding");
   // GBK read as Latin-1 (学生姓名 -> Ñ§ÉúÐÕÃû): the same hint.
   refuse("Ñ§ÉúÐÕÃû,x\n1,2\n", "garbled");
+  // UTF-8 read as GBK and saved again: Chinese-looking, and the hint says what it was.
+  refuse("瀛︾敓濮撳悕,x\n1,2\n",
+         "UTF-8 text was once read as GBK and saved again, so \"瀛︾敓濮撳悕\" is \"学生姓名\"");
   // Tab- or semicolon-separated text saved under .csv: the hint names the separator.
   refuse("学生姓名\t身份证号\t毕业院校\t届别\n张三\t1\t北京大学\t2026\n", "separated by tabs");
   refuse("学生姓名;身份证号;毕业院校;届别\n", "separated by semicolons");
