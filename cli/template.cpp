@@ -94,7 +94,7 @@ void show(Context& ctx, const ncss::InviteTemplate& t, bool mask) {
       {"updated_at", listed_time(ctx.format() == Format::Table, t.updated_at)}};
   for (const auto& key : ncss::template_field_keys(t.kind)) {
     std::string v = t.fields.count(key) ? t.fields.at(key) : "";
-    if (mask && (key == "phone" || key == "contact_phone")) v = ncss::mask_phone(v);
+    if (mask && ncss::template_field_is_phone(t.kind, key)) v = ncss::mask_phone(v);
     rows.emplace_back(key, v);
   }
   if (ctx.format() == Format::Table) {

@@ -21,20 +21,24 @@ struct FieldRule {
   std::string key;
   std::string label;  // the form's words
   bool required = false;
+  const char* code_table = nullptr;  // a code of this table (given by code or name, stored as code)
+  bool phone = false;                // a mobile or landline number (checked; masked in tables)
 };
 
 const std::vector<FieldRule>& rules(const std::string& kind) {
-  static const std::vector<FieldRule> job = {{"job_category", "拟录用职位类别", true},
-                                             {"position", "拟录用岗位名称", true},
-                                             {"work_location", "工作地点", false},
-                                             {"contact", "签约联系人", false},
-                                             {"contact_phone", "联系电话", false}};
-  static const std::vector<FieldRule> archive = {{"receipt_type", "档案接收类型", true},
-                                                 {"forward_unit", "转寄单位名称", false},
-                                                 {"address", "地址", false},
-                                                 {"contact", "联系人", false},
-                                                 {"phone", "电话", false},
-                                                 {"postcode", "邮编", false}};
+  static const std::vector<FieldRule> job = {
+      {"job_category", "拟录用职位类别", true, "job_category"},
+      {"position", "拟录用岗位名称", true},
+      {"work_location", "工作地点", false},
+      {"contact", "签约联系人", false},
+      {"contact_phone", "联系电话", false, nullptr, true}};
+  static const std::vector<FieldRule> archive = {
+      {"receipt_type", "档案接收类型", true, "archive_receipt"},
+      {"forward_unit", "转寄单位名称", false},
+      {"address", "地址", false},
+      {"contact", "联系人", false},
+      {"phone", "电话", false, nullptr, true},
+      {"postcode", "邮编", false}};
   static const std::vector<FieldRule> hukou = {{"address", "户口迁移地址", true}};
   if (kind == "job") return job;
   if (kind == "archive") return archive;
@@ -68,33 +72,31 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
                                  " template");
     }
   }
-  auto code = [&](const std::string& key, const std::string& table, const std::string& label) {
-    if (!out.count(key)) return;
-    auto c = find_code(store, table, out[key]);
+  // Codes first (the archive's rule below reads the receipt type's code), then phone numbers.
+  for (const auto& r : rs) {
+    if (!r.code_table || !out.count(r.key)) continue;
+    auto c = find_code(store, r.code_table, out[r.key]);
     if (!c) {
-      throw Error::invalid_input(label + " '" + out[key] +
-                                 "' is not in the code table; see `ncssctl codes " + table + "`");
+      throw Error::invalid_input(r.label + " '" + out[r.key] +
+                                 "' is not in the code table; see `ncssctl codes " + r.code_table +
+                                 "`");
     }
-    out[key] = c->code;
-  };
-  auto phone = [&](const std::string& key, const std::string& label) {
-    if (out.count(key) && !valid_mobile(out[key]) && !valid_landline(out[key])) {
-      throw Error::invalid_input(label + " '" + mask_phone(out[key]) +
+    out[r.key] = c->code;
+  }
+  if (kind == "archive" && out["receipt_type"] == "2" &&
+      (!out.count("forward_unit") || !out.count("address"))) {
+    throw Error::invalid_input(
+        "档案接收类型 2 转寄其他单位 requires 转寄单位名称 (--forward-unit) and 地址 "
+        "(--address)");
+  }
+  for (const auto& r : rs) {
+    if (r.phone && out.count(r.key) && !valid_mobile(out[r.key]) && !valid_landline(out[r.key])) {
+      throw Error::invalid_input(r.label + " '" + mask_phone(out[r.key]) +
                                  "' must be a mobile number (11 digits from 1) or a landline "
                                  "such as 010-62751234");
     }
-  };
-  if (kind == "job") {
-    code("job_category", "job_category", "拟录用职位类别");
-    phone("contact_phone", "联系电话");
-  } else if (kind == "archive") {
-    code("receipt_type", "archive_receipt", "档案接收类型");
-    if (out["receipt_type"] == "2" && (!out.count("forward_unit") || !out.count("address"))) {
-      throw Error::invalid_input(
-          "档案接收类型 2 转寄其他单位 requires 转寄单位名称 (--forward-unit) and 地址 "
-          "(--address)");
-    }
-    phone("phone", "电话");
+  }
+  if (kind == "archive") {
     if (out.count("postcode") &&
         (out["postcode"].size() != 6 || !all_ascii_digits(out["postcode"]))) {
       throw Error::invalid_input("邮编 '" + out["postcode"] + "' must be 6 digits");
@@ -238,22 +240,25 @@ InviteTemplate add_in(SQLite::Database& db, const std::string& credit_code, cons
 
 std::string describe_template_fields(Store& store, const std::string& kind,
                                      const TemplateFields& fields, bool unmask) {
-  // Which fields hold a code (and of which table) and which a phone number.
-  static const std::map<std::string, std::string> kCodeTables = {
-      {"job_category", "job_category"}, {"receipt_type", "archive_receipt"}};
   std::string out;
   for (const auto& r : rules(kind)) {
     auto it = fields.find(r.key);
     if (it == fields.end() || it->second.empty()) continue;
     std::string value = it->second;
-    if (auto table = kCodeTables.find(r.key); table != kCodeTables.end()) {
-      if (auto c = find_code(store, table->second, value)) value = c->code + " " + c->name;
-    } else if (!unmask && (r.key == "phone" || r.key == "contact_phone")) {
+    if (r.code_table) {
+      if (auto c = find_code(store, r.code_table, value)) value = c->code + " " + c->name;
+    } else if (r.phone && !unmask) {
       value = mask_phone(value);
     }
     out += (out.empty() ? "" : "; ") + r.label + " " + value;
   }
   return out;
+}
+
+bool template_field_is_phone(const std::string& kind, const std::string& key) {
+  const auto& rs = rules(kind);
+  return std::any_of(rs.begin(), rs.end(),
+                     [&](const FieldRule& r) { return r.phone && r.key == key; });
 }
 
 TemplateFields template_fields_from_json(const std::string& json) {

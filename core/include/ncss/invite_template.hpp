@@ -48,6 +48,8 @@ const std::vector<std::string>& template_field_keys(const std::string& kind);
 // Phone numbers are masked unless `unmask`. Keys the kind does not have are left out.
 std::string describe_template_fields(Store& store, const std::string& kind,
                                      const TemplateFields& fields, bool unmask);
+// Whether the kind's field holds a phone number (masked in tables unless asked).
+bool template_field_is_phone(const std::string& kind, const std::string& key);
 // The fields of an invitation's archive or hukou column (a JSON object of strings).
 TemplateFields template_fields_from_json(const std::string& json);
 
