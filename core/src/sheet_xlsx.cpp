@@ -1243,13 +1243,12 @@ void XlsxReader::refuse_declarations() const {
   for (zip_int64_t i = 0; i < parts; ++i) {
     const char* raw = zip_get_name(zip_.get(), static_cast<zip_uint64_t>(i), 0);
     if (!raw) continue;
-    std::string name = raw;
-    for (char& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (!ends_with(name, ".xml") && !ends_with(name, ".rels") && !ends_with(name, ".vml")) {
-      continue;
-    }
+    const std::string_view name(raw);
+    auto has_extension = [&name](std::string_view ext) {
+      return name.size() >= ext.size() &&
+             equal_ignoring_ascii_case(name.substr(name.size() - ext.size()), ext);
+    };
+    if (!has_extension(".xml") && !has_extension(".rels") && !has_extension(".vml")) continue;
     auto stream = open_part(static_cast<zip_uint64_t>(i), raw, kMaxMetadataPartBytes);
     std::size_t n = 0;
     while (n < kProlog) {
