@@ -690,8 +690,12 @@ ImportReport RosterImport::run() {
 
   SheetRow row;
   std::vector<std::size_t> required = {kName, kIdNumber};
-  if (options_.school.empty()) required.push_back(kSchool);
-  header_ = find_header_row(*reader, row, roster_fields(), required, file_);
+  std::string_view hint;
+  if (options_.school.empty()) {
+    required.push_back(kSchool);
+    hint = "毕业院校 may be left out when --school names the school";
+  }
+  header_ = find_header_row(*reader, row, roster_fields(), required, file_, hint);
   report_.header_row = header_.number;
   report_.warnings = header_.warnings;
   if (!options_.sheet.empty() && report_.format == "csv") {

@@ -56,9 +56,10 @@ std::optional<std::string> undo_gbk_reading(const std::string& text) {
 [[noreturn]] void refuse_no_header(const std::vector<SheetRow>& seen,
                                    const std::vector<RosterField>& fields,
                                    const std::vector<std::size_t>& required,
-                                   const std::filesystem::path& file) {
+                                   const std::filesystem::path& file, std::string_view hint) {
   std::string expected;
   for (auto f : required) expected += (expected.empty() ? "" : ", ") + fields[f].header;
+  if (!hint.empty()) expected += " (" + std::string(hint) + ")";
   std::string first;
   bool mojibake = false;
   std::string garbled_header,
@@ -192,7 +193,7 @@ std::unique_ptr<SheetReader> open_import_sheet(const std::filesystem::path& file
 HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
                           const std::vector<RosterField>& fields,
                           const std::vector<std::size_t>& required,
-                          const std::filesystem::path& file) {
+                          const std::filesystem::path& file, std::string_view hint) {
   std::unordered_map<std::string, std::size_t> by_header;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     by_header.emplace(header_key(fields[i].header), i);
@@ -239,7 +240,7 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
     }
     seen.push_back(row);
   }
-  refuse_no_header(seen, fields, required, file);
+  refuse_no_header(seen, fields, required, file, hint);
 }
 
 }  // namespace ncss

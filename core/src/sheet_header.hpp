@@ -39,20 +39,20 @@ constexpr std::size_t kHeaderSearchRows = 20;
 // How often an import tells its ImportProgress the rows done.
 constexpr std::size_t kImportProgressEvery = 4096;
 
-// Reads rows until the first, within the first kHeaderSearchRows, whose headers (or their
-// aliases, trimmed, in any order) include every field in `required`; rows above it, such as a
-// merged title, are skipped. Refuses (InvalidInput, naming the file) a header named twice and a
-// file without such a row: the message lists the expected headers and the first row's text, and
-// hints at the encoding when the text looks garbled.
 // Opens an import's file (the named sheet of an .xlsx, or its first when `sheet` is empty) and
 // fills the report's file, format, encoding and sheet.
 std::unique_ptr<SheetReader> open_import_sheet(const std::filesystem::path& file,
                                                const std::string& sheet, ImportReport& report);
 
+// Reads rows until the first, within the first kHeaderSearchRows, whose headers (or their
+// aliases, trimmed, in any order) include every field in `required`; rows above it, such as a
+// merged title, are skipped. Refuses (InvalidInput, naming the file) a header named twice and a
+// file without such a row: the message lists the expected headers (with `hint`, if any, after them)
+// and the first row's text, and hints at the encoding when the text looks garbled.
 HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
                           const std::vector<RosterField>& fields,
                           const std::vector<std::size_t>& required,
-                          const std::filesystem::path& file);
+                          const std::filesystem::path& file, std::string_view hint = {});
 
 // Why no field of an import can take this cell, or nullopt: an .xlsx error value or logical
 // value ("cell_value"), or text holding a control or invisible character ("hidden_character").

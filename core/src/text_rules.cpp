@@ -173,6 +173,10 @@ std::string column_letter(std::size_t index) {
 
 std::string header_key(const std::string& text) {
   std::string t = trim(text);
+  // A byte order mark left before the first header: the file's own BOM is taken off by the
+  // reader, but a UTF-8 file with a BOM saved again by a tool that adds one starts with two.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  while (t.starts_with(kBom)) t.erase(0, kBom.size());
   // Templates often mark required columns with an asterisk.
   while (!t.empty() && t.back() == '*') t.pop_back();
   while (!t.empty() && t.front() == '*') t.erase(t.begin());

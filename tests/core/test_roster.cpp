@@ -284,7 +284,9 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
       CHECK(std::string(e.what()).find(phrase) != std::string::npos);
     }
   };
-  refuse("姓名,学号\n张三,1\n", "expected the columns 学生姓名, 身份证号, 毕业院校");
+  refuse("姓名,学号\n张三,1\n",
+         "expected the columns 学生姓名, 身份证号, 毕业院校 (毕业院校 may be left out when "
+         "--school names the school); the first row holds: 姓名, 学号");
   refuse(kHeader.substr(0, kHeader.size() - 1) + ",身份证号\n", "appears twice");
   // UTF-8 Chinese read as Latin-1 and saved again: the hint names the encoding.
   refuse("Ã¥Â­Â¦Ã§Â”ÂŸ,x\n1,2\n", "encoding");
@@ -303,6 +305,38 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   for (int i = 0; i < 25; ++i) deep += "title,,\n";
   refuse(deep + kHeader, "first 20 rows");
   CHECK(f.count("SELECT count(*) FROM imports") == 0);
+}
+
+TEST_CASE("roster: --school drops 毕业院校 from the expected headers, and its hint", "[roster]") {
+  RosterFixture f;
+  ImportOptions o;
+  o.school = "北京大学";
+  try {
+    f.import_csv("姓名,学号\n张三,1\n", o);
+    FAIL("a file without the headers was accepted");
+  } catch (const ncss::Error& e) {
+    std::string what = e.what();
+    CHECK(what.find("expected the columns 学生姓名, 身份证号; the first row") != std::string::npos);
+    CHECK(what.find("--school") == std::string::npos);
+  }
+}
+
+TEST_CASE("roster: a BOM repeated before the headers (a file saved again) is not a header",
+          "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  auto r =
+      f.import_csv("\xEF\xBB\xBF\xEF\xBB\xBF\xEF\xBB\xBF学生姓名,身份证号,毕业院校,届别\n张三," +
+                   a + ",北京大学,2026\n");
+  CHECK(r.encoding == "utf-8-bom");
+  CHECK(r.header_row == 1);
+  CHECK(r.added == 1);
+  CHECK(r.warnings.empty());
+  CHECK(ncss::get_graduate(f.store, a).name == "张三");
+  // Only at the start of a header: a BOM inside a value is still an invisible character.
+  r = f.import_csv("学生姓名,身份证号,毕业院校,届别\n\xEF\xBB\xBF李四," + id("11010520030115002") +
+                   ",北京大学,2026\n");
+  CHECK(f.codes(r) == std::vector<std::string>{"hidden_character"});
 }
 
 TEST_CASE("roster: right UTF-8 with a middle dot gets no encoding hint", "[roster]") {
