@@ -88,6 +88,33 @@ std::optional<std::string> unknown_command(const CLI::App& app) {
   return "'" + left.front() + "' is not a command of " + path + "; its commands: " + names;
 }
 
+// CLI11 says "Could not convert: --valid-days = abc" for a value of the wrong kind or too large
+// for its number type: say which, in the words of the option's type.
+std::optional<std::string> conversion_message(const CLI::App& app, const CLI::ParseError& e) {
+  constexpr std::string_view kPrefix = "Could not convert: ";
+  std::string what = e.what();
+  auto equals = what.find(" = ");
+  if (!dynamic_cast<const CLI::ConversionError*>(&e) || !what.starts_with(kPrefix) ||
+      equals == std::string::npos) {
+    return std::nullopt;
+  }
+  std::string name = what.substr(kPrefix.size(), equals - kPrefix.size());
+  std::string value = what.substr(equals + 3);
+  std::string type;
+  for (const CLI::App* at = &app; at;) {
+    if (const auto* option = at->get_option_no_throw(name)) type = option->get_type_name();
+    auto chosen = at->get_subcommands();
+    at = chosen.empty() ? nullptr : chosen.front();
+  }
+  const bool whole = type.starts_with("INT") || type.starts_with("UINT");
+  const bool digits =
+      !value.empty() && value.find_first_not_of("-+0123456789") == std::string::npos;
+  if (whole && digits) return name + ": " + value + " is out of range for a whole number";
+  if (whole) return name + ": '" + value + "' is not a whole number";
+  if (type.starts_with("FLOAT")) return name + ": '" + value + "' is not a number";
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,7 +167,9 @@ int main(int argc, char** argv) {
       app.exit(e);  // --help, --version
       return cli::kExitOk;
     }
-    std::cerr << "ncssctl: " << cli::printable(unknown_command(app).value_or(e.what()))
+    auto message = unknown_command(app);
+    if (!message) message = conversion_message(app, e);
+    std::cerr << "ncssctl: " << cli::printable(message.value_or(e.what()))
               << "\nRun 'ncssctl --help' for usage.\n";
     return cli::kExitUsage;
   } catch (const ncss::Error& e) {

@@ -176,6 +176,15 @@ TEST_CASE("cli: unknown code table, school and option give the usage status", "[
                  "signings, registrations, terminations"));
   r = run_ncssctl({"--db", db, "codes", "--format", "xml"});
   CHECK(r.exit_code == 2);
+  // A number option given a word, a fraction or a number too large for it: said in words.
+  r = run_ncssctl({"--db", db, "invite", "issue", "--valid-days", "abc"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "ncssctl: --valid-days: 'abc' is not a whole number\n"));
+  r = run_ncssctl({"--db", db, "invite", "issue", "--valid-days", "1.5"});
+  CHECK(contains(r.err, "--valid-days: '1.5' is not a whole number"));
+  r = run_ncssctl({"--db", db, "invite", "issue", "--valid-days", "99999999999999"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--valid-days: 99999999999999 is out of range for a whole number"));
   r = run_ncssctl({"--db", db, "--now", "next tuesday", "school", "add", "--code", "99002",
                    "--name", "x", "--level", "专科"});
   CHECK(r.exit_code == 2);
