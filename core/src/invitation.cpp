@@ -14,6 +14,7 @@
 #include "ncss/error.hpp"
 #include "ncss/identity.hpp"
 #include "ncss/invite_template.hpp"
+#include "ncss/roster.hpp"
 #include "ncss/sheet.hpp"
 #include "ncss/text.hpp"
 #include "seen_keys.hpp"
@@ -373,11 +374,12 @@ class FileTargets {
       }
       if (is_point_zero(v[kFileCohort])) v[kFileCohort].erase(v[kFileCohort].find('.'));  // 2026.0
       if (!v[kFileCohort].empty()) {
-        if (v[kFileCohort].size() == 4 && all_ascii_digits(v[kFileCohort])) {
-          t.cohort = std::stoi(v[kFileCohort]);
+        if (auto year = parse_cohort(v[kFileCohort])) {
+          t.cohort = *year;
         } else {
           refuse(kFileCohort, "cohort_invalid",
-                 "届别 '" + v[kFileCohort] + "' is not a four-digit year");
+                 "届别 '" + v[kFileCohort] + "' is not a four-digit year from " +
+                     std::to_string(kFirstCohort) + " to " + std::to_string(kLastCohort));
         }
       }
       if (t.code.empty()) {

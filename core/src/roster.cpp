@@ -44,9 +44,12 @@ enum Field : std::size_t {
   kFieldCount
 };
 
+const std::string kCohortRule =
+    "a four-digit year from " + std::to_string(kFirstCohort) + " to " + std::to_string(kLastCohort);
+
 void check_cohort_option(const std::string& cohort) {
-  if (!cohort.empty() && (cohort.size() != 4 || !all_ascii_digits(cohort))) {
-    throw Error::usage("--cohort '" + cohort + "' must be a four-digit year");
+  if (!cohort.empty() && !parse_cohort(cohort)) {
+    throw Error::usage("--cohort '" + cohort + "' must be " + kCohortRule);
   }
 }
 
@@ -453,11 +456,10 @@ void RosterImport::check_cells(CheckedRow& c) const {
     // reported above
   } else if (cohort.empty()) {
     found(c, kCohort, "cohort_missing", "届别 is empty and no --cohort was given");
-  } else if (cohort.size() != 4 || !all_ascii_digits(cohort) || cohort[0] < '1' ||
-             cohort[0] > '2') {
-    found(c, kCohort, "cohort_invalid", "届别 '" + cohort + "' must be a four-digit year");
+  } else if (auto year = parse_cohort(cohort)) {
+    r.cohort = *year;
   } else {
-    r.cohort = std::stoi(cohort);
+    found(c, kCohort, "cohort_invalid", "届别 '" + cohort + "' must be " + kCohortRule);
   }
 
   // 手机号码
@@ -857,6 +859,17 @@ const std::vector<RosterField>& roster_fields() {
       {"email", "电子邮箱", {"邮箱", "电子邮件", "e-mail", "mail"}, false},
   };
   return fields;
+}
+
+std::optional<int> parse_cohort(std::string_view text) {
+  if (text.size() != 4) return std::nullopt;
+  int year = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    year = year * 10 + (c - '0');
+  }
+  if (year < kFirstCohort || year > kLastCohort) return std::nullopt;
+  return year;
 }
 
 void check_import_options(Store& store, const ImportOptions& options) {

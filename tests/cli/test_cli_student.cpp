@@ -78,6 +78,20 @@ TEST_CASE("cli student: rejected rows give exit 4, name file, row and column", "
   CHECK(contains(text, "summary"));
 }
 
+TEST_CASE("cli student: a 届别 the database cannot hold is a rejected row; later files still run",
+          "[cli][student]") {
+  Office o;
+  auto first = o.file("a.csv", "学生姓名,身份证号,毕业院校,届别\n张三," + kA + ",北京大学,2026\n");
+  auto second = o.file("b.csv", "学生姓名,身份证号,毕业院校,届别\n李四," + kB + ",北京大学,1899\n");
+  auto third = o.file("c.csv", "学生姓名,身份证号,毕业院校,届别\n王五," + id("11010520030115011") +
+                                   ",北京大学,2026\n");
+  auto r = o.run({"student", "import", first, second, third});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, second + ":2: D 届别: cohort_invalid: 届别 '1899' must be a four-digit "
+                                 "year from 1900 to 2999"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 2);
+}
+
 TEST_CASE("cli student: --report .xlsx is a real workbook with the problems", "[cli][student]") {
   Office o;
   auto path = o.file("bad.csv", "学生姓名,身份证号,毕业院校,届别\n王五,123,北京大学,2026\n");

@@ -272,6 +272,30 @@ TEST_CASE("roster: --dry-run and --all-or-nothing write nothing", "[roster]") {
   CHECK(f.count("SELECT count(*) FROM graduates") == 1);
 }
 
+TEST_CASE("roster: a 届别 outside 1900 to 2999 is its row's cohort_invalid, not a storage error",
+          "[roster]") {
+  RosterFixture f;
+  std::string rows = kHeader;
+  int n = 0;
+  for (const char* year : {"1899", "1000", "3000", "0000", "1900", "2999"}) {
+    rows += "某," + id("110105200301150" + std::to_string(10 + n++)) + ",北京大学,,,," + year +
+            ",,,,,\n";
+  }
+  auto r = f.import_csv(rows);
+  CHECK(f.codes(r) == std::vector<std::string>(4, "cohort_invalid"));
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(r.problems[0].message == "届别 '1899' must be a four-digit year from 1900 to 2999");
+  CHECK(r.added == 2);
+  CHECK(f.count("SELECT count(*) FROM graduates WHERE cohort IN (1900, 2999)") == 2);
+  // --cohort holds to the same years.
+  ImportOptions o;
+  o.cohort = "1899";
+  CHECK_THROWS_AS(f.import_csv(kHeader, o), ncss::Error);
+  CHECK(ncss::parse_cohort("2026") == 2026);
+  CHECK_FALSE(ncss::parse_cohort("２０２６"));
+  CHECK_FALSE(ncss::parse_cohort("202"));
+}
+
 TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   RosterFixture f;
   auto refuse = [&](const std::string& text, const std::string& phrase) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ncss/audit.hpp"
@@ -24,6 +25,13 @@ struct RosterField {
 
 // In the order of the import template.
 const std::vector<RosterField>& roster_fields();
+
+// 届别: the years a graduate's record may hold (the graduates table's CHECK).
+inline constexpr int kFirstCohort = 1900;
+inline constexpr int kLastCohort = 2999;
+// The year a 届别 names ("2026"), or nullopt unless it is four ASCII digits from kFirstCohort to
+// kLastCohort.
+std::optional<int> parse_cohort(std::string_view text);
 
 struct ImportOptions {
   std::string cohort;    // fills an empty or missing 届别
@@ -70,8 +78,8 @@ class ImportProgress {
   virtual void rows_done(std::size_t rows) = 0;
 };
 
-// Checks the options that apply to every file before any is opened: a --cohort that is not a
-// four-digit year throws ncss::Error(Usage), a --school that names no known institution (code,
+// Checks the options that apply to every file before any is opened: a --cohort that parse_cohort
+// refuses throws ncss::Error(Usage), a --school that names no known institution (code,
 // name or former name) throws ncss::Error(NotFound).
 void check_import_options(Store& store, const ImportOptions& options);
 
