@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -555,13 +556,89 @@ class XmlHandler {
   XmlParser* parser_ = nullptr;
 };
 
+// What expat itself may hold for one part: its buffer, the open elements and every distinct
+// element and attribute name it has met. An ordinary sheet needs well under 1 MiB; a small part of
+// elements nested millions deep, or of millions of different names, would take gigabytes.
+constexpr std::size_t kMaxXmlParserBytes = std::size_t{16} << 20;
+// Elements open at once. A worksheet nests about six deep.
+constexpr std::size_t kMaxXmlDepth = 256;
+
+// Expat's allocations for one parser, counted against kMaxXmlParserBytes. Expat's allocator takes
+// no context, so a block records its budget in front of itself, and a new block is charged to
+// the budget of the parser whose call is running on this thread (XmlBudget::Charge).
+struct XmlBudget {
+  std::size_t used = 0;
+  bool exceeded = false;
+
+  class Charge {
+   public:
+    explicit Charge(XmlBudget& budget) : previous_(current) { current = &budget; }
+    ~Charge() { current = previous_; }
+    Charge(const Charge&) = delete;
+    Charge& operator=(const Charge&) = delete;
+
+   private:
+    XmlBudget* previous_;
+  };
+  static thread_local XmlBudget* current;
+
+  struct alignas(std::max_align_t) Header {
+    std::size_t size;
+    XmlBudget* budget;
+  };
+  bool take(std::size_t bytes) {
+    if (bytes > kMaxXmlParserBytes - used) {
+      exceeded = true;
+      return false;
+    }
+    used += bytes;
+    return true;
+  }
+  static void* XMLCALL allocate(std::size_t size) {
+    XmlBudget* budget = current;
+    if (!budget || !budget->take(size)) return nullptr;
+    auto* header = static_cast<Header*>(std::malloc(sizeof(Header) + size));
+    if (!header) {
+      budget->used -= size;
+      return nullptr;
+    }
+    *header = Header{size, budget};
+    return header + 1;
+  }
+  static void* XMLCALL reallocate(void* block, std::size_t size) {
+    if (!block) return allocate(size);
+    auto* header = static_cast<Header*>(block) - 1;
+    XmlBudget* budget = header->budget;
+    const std::size_t old = header->size;
+    if (size > old && !budget->take(size - old)) return nullptr;
+    auto* moved = static_cast<Header*>(std::realloc(header, sizeof(Header) + size));
+    if (!moved) {
+      if (size > old) budget->used -= size - old;
+      return nullptr;
+    }
+    if (size < old) budget->used -= old - size;
+    moved->size = size;
+    return moved + 1;
+  }
+  static void XMLCALL release(void* block) {
+    if (!block) return;
+    auto* header = static_cast<Header*>(block) - 1;
+    header->budget->used -= header->size;
+    std::free(header);
+  }
+};
+thread_local XmlBudget* XmlBudget::current = nullptr;
+
 class XmlParser {
  public:
   enum class Step { More, Suspended, Done };
 
   XmlParser(std::string context, XmlHandler& handler)
       : context_(std::move(context)), handler_(handler) {
-    parser_ = XML_ParserCreate(nullptr);
+    static const XML_Memory_Handling_Suite kMemory = {&XmlBudget::allocate, &XmlBudget::reallocate,
+                                                      &XmlBudget::release};
+    XmlBudget::Charge charge(budget_);
+    parser_ = XML_ParserCreate_MM(nullptr, &kMemory, nullptr);
     if (!parser_) throw Error::internal("cannot create an XML parser");
     handler_.parser_ = this;
     XML_SetUserData(parser_, this);
@@ -579,6 +656,7 @@ class XmlParser {
   // Parses the next block of `stream`, or resumes after a suspension.
   Step step(ByteSource& stream) {
     if (done_) return Step::Done;
+    XmlBudget::Charge charge(budget_);
     XML_Status status;
     if (suspended_) {
       suspend_requested_ = false;
@@ -628,6 +706,14 @@ class XmlParser {
  private:
   [[noreturn]] void throw_xml_error() {
     XML_Error code = XML_GetErrorCode(parser_);
+    if (code == XML_ERROR_NO_MEMORY && budget_.exceeded) {
+      throw Error::invalid_input(
+          context_ + " would take more than " + std::to_string(kMaxXmlParserBytes >> 20) +
+          " MiB to parse (elements nested very deep, or a great many different element or "
+          "attribute names, near line " +
+          std::to_string(XML_GetCurrentLineNumber(parser_)) +
+          "): no spreadsheet needs that; refused");
+    }
     if (code == XML_ERROR_NO_MEMORY) throw Error::internal(context_ + ": out of memory");
     throw Error::invalid_input(context_ + " is not well-formed XML: " + XML_ErrorString(code) +
                                " at line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
@@ -638,10 +724,16 @@ class XmlParser {
   static XmlParser& self(void* data) { return *static_cast<XmlParser*>(data); }
   static void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attrs) {
     XmlParser& p = self(data);
+    if (++p.depth_ > kMaxXmlDepth) {
+      p.fail(p.context_ + " has elements nested more than " + std::to_string(kMaxXmlDepth) +
+             " deep at line " + std::to_string(p.line()) +
+             " (a worksheet nests about six); refused");
+    }
     if (p.error_.empty()) p.handler_.start(local_name(name), attrs);
   }
   static void XMLCALL on_end(void* data, const XML_Char* name) {
     XmlParser& p = self(data);
+    --p.depth_;
     if (p.error_.empty()) p.handler_.end(local_name(name));
   }
   static void XMLCALL on_text(void* data, const XML_Char* text, int size) {
@@ -670,7 +762,9 @@ class XmlParser {
 
   std::string context_;
   XmlHandler& handler_;
+  XmlBudget budget_;  // before parser_, which it outlives
   XML_Parser parser_ = nullptr;
+  std::size_t depth_ = 0;
   std::string error_;
   std::uint64_t fed_ = 0;
   bool final_ = false;

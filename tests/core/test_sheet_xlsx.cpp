@@ -478,6 +478,34 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
     check_refused([&] { read("c.xlsx"); }, ErrorCode::InvalidInput,
                   "the cell reference \"1A\" is not valid");
   }
+  SECTION("elements nested deeper than any sheet: refused before expat's stack grows") {
+    // 5,000,000 levels in 0.2 MB of zip took 721 MB before the depth limit.
+    std::string deep = "<row r=\"1\"><c t=\"inlineStr\"><is><t>x</t></is></c></row>";
+    for (int i = 0; i < 300; ++i) deep += "<a>";
+    for (int i = 0; i < 300; ++i) deep += "</a>";
+    write_xlsx(dir / "deep.xlsx", deep);
+    check_refused([&] { read("deep.xlsx"); }, ErrorCode::InvalidInput,
+                  "deep.xlsx: xl/worksheets/sheet1.xml has elements nested more than 256 deep");
+    // 250 levels are only odd, not refused.
+    std::string nested;
+    for (int i = 0; i < 250; ++i) nested += "<a>";
+    for (int i = 0; i < 250; ++i) nested += "</a>";
+    write_xlsx(dir / "nested.xlsx", nested + "<row r=\"1\"><c><v>1</v></c></row>");
+    CHECK(read("nested.xlsx").size() == 1);
+  }
+  SECTION("a great many different element or attribute names: refused at expat's budget") {
+    // Expat keeps every distinct name it meets: 10,000,000 of them took 870 MB.
+    for (const std::string kind : {"element", "attribute"}) {
+      std::string many = "<row r=\"1\"><c><v>1</v></c></row>";
+      for (int i = 0; i < 1000000; ++i) {
+        many += kind == "element" ? "<e" + std::to_string(i) + "/>"
+                                  : "<a n" + std::to_string(i) + "=\"\"/>";
+      }
+      write_xlsx(dir / "names.xlsx", many);
+      check_refused([&] { read("names.xlsx"); }, ErrorCode::InvalidInput,
+                    "names.xlsx: xl/worksheets/sheet1.xml would take more than 16 MiB to parse");
+    }
+  }
   SECTION("an error is reported again on the next call") {
     write_xlsx(dir / "bad.xlsx", "<row><c><v>1</v></c></row><row></rowx>");
     auto reader = ncss::open_sheet(dir / "bad.xlsx");
