@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "context.hpp"
@@ -56,6 +57,9 @@ ImportRun::ImportRun(Context& ctx, const std::string& report_path,
       report_(report_path, inputs),
       summary_(ctx.out(), ctx.format(), summary_columns(count_columns)),
       count_columns_(count_columns.size()),
+      rejected_column_(std::find_if(count_columns.begin(), count_columns.end(),
+                                    [](const Column& c) { return c.key == "rejected"; }) -
+                       count_columns.begin()),
       dry_run_(dry_run),
       all_or_nothing_(all_or_nothing) {
   if (dry_run_) dry_run_session_.emplace(ctx.store());
@@ -63,7 +67,14 @@ ImportRun::ImportRun(Context& ctx, const std::string& report_path,
 
 void ImportRun::file(const std::string& path,
                      const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one) {
+  // Rows reported before a fault that refuses the file whole (problems come in row order).
+  std::size_t rejected_rows = 0;
+  std::size_t last_row = 0;
+  std::string sheet;
   auto sink = [&](const ncss::RowProblem& p) {
+    if (p.row != last_row) ++rejected_rows;
+    last_row = p.row;
+    sheet = p.sheet;
     std::string where = path + ":" + std::to_string(p.row) + ":";
     if (!p.column.empty() || !p.header.empty()) where += " " + p.column + " " + p.header + ":";
     ctx_.problem(where + " " + p.code + ": " + p.message);
@@ -97,14 +108,23 @@ void ImportRun::file(const std::string& path,
     report_.summary({path, r.sheet, "", "", "", "summary", r.counts_text + verdict});
   } catch (const ncss::Error& e) {
     if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
-    // This file is refused whole; the others still run.
-    ctx_.error(e.what());
+    // This file is refused whole; the others still run. Rows rejected before the fault was found
+    // have been listed: the summary counts them, and says that nothing was written.
     any_refused_ = true;
+    std::string message = e.what();
+    if (rejected_rows > 0) {
+      message += "; nothing from the file was written (the " + std::to_string(rejected_rows) +
+                 " rejected rows listed for it were read before this)";
+    }
+    ctx_.error(message);
     std::vector<std::string> row = {path, "refused"};
     row.insert(row.end(), count_columns_, "0");
-    row.insert(row.end(), {"", "", ""});
+    if (rejected_column_ < count_columns_) {
+      row[2 + rejected_column_] = std::to_string(rejected_rows);
+    }
+    row.insert(row.end(), {"", "", sheet});
     summary_.row(row);
-    report_.summary({path, "", "", "", "", "file_refused", e.what()});
+    report_.summary({path, sheet, "", "", "", "file_refused", message});
   }
 }
 

@@ -82,6 +82,7 @@ class ImportRun {
   ImportReportFile report_;
   RowWriter summary_;
   std::size_t count_columns_;
+  std::size_t rejected_column_;  // among the count columns; count_columns_ when none is
   bool dry_run_;
   bool all_or_nothing_;
   std::optional<ncss::DryRunSession> dry_run_session_;  // rolled back when the run ends

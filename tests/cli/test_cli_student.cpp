@@ -92,6 +92,30 @@ TEST_CASE("cli student: a 届别 the database cannot hold is a rejected row; lat
   CHECK(o.count("SELECT count(*) FROM graduates") == 2);
 }
 
+TEST_CASE("cli student: a file refused part way counts the rows it had already listed",
+          "[cli][student]") {
+  Office o;
+  // Row 2 is rejected, rows 3..3002 are fine, and a field past the length limit near the end
+  // refuses the whole file: the listed row stays listed, and the summary counts it.
+  std::string text = "学生姓名,身份证号,毕业院校,届别\n甲,110105200301150011,北京大学,2026\n";
+  for (int i = 0; i < 3000; ++i) text += "乙," + kA + ",北京大学,2026\n";
+  text += "丙," + std::string(200000, 'x') + ",北京大学,2026\n";
+  auto path = o.file("late.csv", text);
+  auto report = (o.dir / "report.csv").string();
+  auto r = o.run({"student", "import", path, "--report", report, "--format", "json"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, path + ":2: B 身份证号: id_checksum:"));
+  CHECK(contains(r.err,
+                 "nothing from the file was written (the 3000 rejected rows listed for it "
+                 "were read before this)"));
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j[0]["status"] == "refused");
+  CHECK(j[0]["rejected"] == 3000);  // row 2, and rows 4.. repeat row 3's ID
+  CHECK(j[0]["added"] == 0);
+  CHECK(contains(testkit::read_file(report), "were read before this)"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 0);
+}
+
 TEST_CASE("cli student: --report .xlsx is a real workbook with the problems", "[cli][student]") {
   Office o;
   auto path = o.file("bad.csv", "学生姓名,身份证号,毕业院校,届别\n王五,123,北京大学,2026\n");
