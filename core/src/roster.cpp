@@ -259,7 +259,8 @@ class RosterImport {
   std::size_t earlier_row(std::int64_t graduate, std::int64_t created_by, std::size_t row,
                           bool record);
   std::size_t refused_row(const std::string& id);
-  void duplicate(std::size_t row, const RowValues& r, std::size_t first);
+  // `first_rejected`: the first row was itself rejected, so nothing of it was kept.
+  void duplicate(std::size_t row, const RowValues& r, std::size_t first, bool first_rejected);
 
   SQLite::Database& db_;
   std::filesystem::path file_;
@@ -508,7 +509,7 @@ bool RosterImport::process(CheckedRow& c) {
         }
       }
       if (first != 0) {
-        duplicate(n, r, first);
+        duplicate(n, r, first, first == first_refused);
       } else {
         auto& ins = *refused_insert_;
         ins.reset();
@@ -522,7 +523,7 @@ bool RosterImport::process(CheckedRow& c) {
     return false;
   }
   if (first_refused != 0) {
-    duplicate(n, r, first_refused);
+    duplicate(n, r, first_refused, true);
     ++report_.rejected;
     return false;
   }
@@ -561,7 +562,16 @@ std::size_t RosterImport::refused_row(const std::string& id) {
   return sel.executeStep() ? static_cast<std::size_t>(sel.getColumn(0).getInt64()) : 0;
 }
 
-void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t first) {
+void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t first,
+                             bool first_rejected) {
+  if (first_rejected) {
+    problem(row, kIdNumber, "duplicate_in_file",
+            "身份证号 " + mask_resident_id(r.v[kIdNumber]) + " already appears on row " +
+                std::to_string(first) +
+                ", which was rejected: an ID number is taken from its first row only, so correct "
+                "that row rather than repeat it");
+    return;
+  }
   problem(row, kIdNumber, "duplicate_in_file",
           "身份证号 " + mask_resident_id(r.v[kIdNumber]) + " (届别 " + std::to_string(r.cohort) +
               ") already appears on row " + std::to_string(first) +
@@ -604,7 +614,7 @@ bool RosterImport::write(const RowValues& r, std::size_t row) {
   if (!sel.executeStep()) throw Error::internal("graduate vanished during import");
   const std::int64_t graduate_id = sel.getColumn(0).getInt64();
   if (std::size_t first = earlier_row(graduate_id, sel.getColumn(11).getInt64(), row, true)) {
-    duplicate(row, r, first);
+    duplicate(row, r, first, false);
     return false;
   }
   // Stored values; an empty cell never erases one.
