@@ -211,6 +211,7 @@ bool is_point_zero(const std::string& s) {
   if (s.empty() || s.back() != '0') return false;  // most text, cheaply
   std::size_t point = s.find('.');
   if (point == 0 || point == std::string::npos || point + 1 == s.size()) return false;
+  if (s[0] == '0' && point > 1) return false;  // "0012.0": a program writes no leading zeros
   return s.find_first_not_of("0123456789") == point &&
          s.find_first_not_of('0', point + 1) == std::string::npos;
 }

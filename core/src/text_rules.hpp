@@ -47,6 +47,7 @@ bool all_ascii_digits(const std::string& s);
 bool is_scientific(const std::string& s);
 // "13812345678.0": digits, a point and only zeros, as a number column leaves a whole number in a
 // CSV written by a program that keeps numbers as floating point (pandas, R, a "0.0" format).
+// Not with leading zeros ("0012.0"): no program writes a number so, so it was typed as text.
 bool is_point_zero(const std::string& s);
 // local@domain.tld
 bool valid_email(const std::string& s);

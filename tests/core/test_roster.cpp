@@ -781,6 +781,12 @@ TEST_CASE("roster: whole numbers a program wrote with .0 lose it, an ID number w
   r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,2022.01,,,\n");
   CHECK(r.problems.empty());
   CHECK(ncss::get_graduate(f.store, a).student_no == "2022.01");
+  // Leading zeros are typed, not a program's number: "0012.0" is kept, and "013812345678.0" is
+  // not a phone number with its zero and ".0" taken off.
+  r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,0012.0,,013812345678.0,\n");
+  CHECK(f.codes(r) == std::vector<std::string>{"phone_invalid"});
+  r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,0012.0,,,\n");
+  CHECK(ncss::get_graduate(f.store, a).student_no == "0012.0");
   // A 学号 with an E in it is text too: a spreadsheet's exponent has one leading digit and a sign.
   r = f.import_csv(kHeader + "张三," + a + ",北京大学,,,,2026,,19E0101,,,\n");
   CHECK(r.problems.empty());
