@@ -204,7 +204,8 @@ void add_filters(CLI::App* cmd, StudentOptions& o) {
   cmd->add_option("--school", o.filter.school, "only this school (name, former name or code)");
   cmd->add_option("--department", o.filter.department, "only this 院系");
   cmd->add_option("--cohort", o.filter.cohort, "only this 届别 (year)")->check(kCohortYear);
-  cmd->add_option("--level", o.filter.degree_level, "only this 学历层次 (博士, 硕士, 本科, 专科)");
+  cmd->add_option("--level", o.filter.degree_level,
+                  "only this 学历层次 (博士, 硕士, 本科, 专科, or its code: 01, 11, 31, 41)");
   cmd->add_option("--training-mode", o.filter.training_mode, "only this 培养方式")
       ->check(CLI::IsMember({"非定向", "定向", "委培"}));
 }

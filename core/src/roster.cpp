@@ -943,11 +943,13 @@ void for_each_graduate(Store& store, const GraduateFilter& filter,
       auto it = levels.find(filter.degree_level);
       if (it != levels.end()) {
         level = it->second;
-      } else if (filter.degree_level.size() == 2 && all_ascii_digits(filter.degree_level)) {
-        level = filter.degree_level;
+      } else if (std::any_of(levels.begin(), levels.end(),
+                             [&](const auto& l) { return l.second == filter.degree_level; })) {
+        level = filter.degree_level;  // a code: 31
       } else {
         throw Error::usage("--level '" + filter.degree_level +
-                           "' must be 博士, 硕士, 本科, 专科 or a code");
+                           "' must be 博士, 硕士, 本科, 专科 or a code of `ncssctl codes "
+                           "degree_level`");
       }
     }
     SQLite::Statement q(db, std::string("SELECT ") + kGraduateColumns +

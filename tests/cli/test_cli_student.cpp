@@ -393,6 +393,11 @@ TEST_CASE("cli student: list filters by department, cohort, level and training m
         Names{"李四"});
   CHECK(names({"--department", "外国语学院"}).empty());
   CHECK(o.run({"student", "list", "--training-mode", "自费"}).exit_code == 2);
+  // A level by its code, and a code that is none: a usage error, not an empty listing.
+  CHECK(names({"--level", "31"}) == Names{"张三", "王五"});
+  auto unknown = o.run({"student", "list", "--level", "99"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.err, "--level '99' must be 博士, 硕士, 本科, 专科 or a code"));
   // A cohort that is not a year is a usage error, not an empty listing.
   for (const char* bad : {"26", "20266", "二〇二六"}) {
     auto r = o.run({"student", "list", "--cohort", bad});
