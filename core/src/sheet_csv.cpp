@@ -276,8 +276,14 @@ class CsvReader final : public SheetReader {
     record_bytes_ += n;
     if (record_bytes_ > limits_.max_record_bytes) {
       fail(record_label() + " is longer than the limit of " +
-           std::to_string(limits_.max_record_bytes) + " bytes");
+           std::to_string(limits_.max_record_bytes) + " bytes" + open_quote_hint());
     }
+  }
+  // A record or field over its limit inside quotes is most often a quote never closed.
+  std::string open_quote_hint() const {
+    if (quote_line_ == 0) return "";
+    return "; it is inside a quoted field that opened on line " + std::to_string(quote_line_) +
+           ", whose closing quote (\") is probably missing";
   }
 
   std::string record_label() const {
@@ -304,6 +310,7 @@ class CsvReader final : public SheetReader {
   std::size_t record_ = 0;
   std::size_t record_line_ = 1;  // the line where record_ starts
   std::size_t line_ = 1;         // the line at pos_
+  std::size_t quote_line_ = 0;   // the line where the open quoted field began; 0: none is open
   std::size_t record_bytes_ = 0;
   std::exception_ptr error_;  // a failed read fails again rather than resuming mid-record
 };
@@ -437,7 +444,7 @@ void CsvReader::append(Cell& cell, const char* bytes, std::size_t size, std::siz
   cell.text.append(bytes, size);
   if (cell.text.size() > limits_.max_field_bytes) {
     fail(record_label() + ": field " + std::to_string(field) + " is longer than the limit of " +
-         std::to_string(limits_.max_field_bytes) + " bytes");
+         std::to_string(limits_.max_field_bytes) + " bytes" + open_quote_hint());
   }
 }
 
@@ -509,6 +516,7 @@ bool CsvReader::read_record(SheetRow& row) {
       case State::Unquoted: {
         if (state == State::FieldStart && c == '"') {
           state = State::Quoted;
+          quote_line_ = line_;
           ++pos_;
           break;
         }
@@ -547,6 +555,7 @@ bool CsvReader::read_record(SheetRow& row) {
       }
       case State::QuoteInQuoted:
         ++pos_;
+        if (c != '"') quote_line_ = 0;  // the quote closed
         if (c == '"') {
           append(cell, "\"", 1, field);
           state = State::Quoted;

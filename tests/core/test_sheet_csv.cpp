@@ -300,6 +300,25 @@ TEST_CASE("csv: limits and broken records name the record", "[csv]") {
     check_refused([&] { read_all(dir / "a.csv", options); }, ErrorCode::InvalidInput,
                   "a.csv: record 3 (line 4) is longer than the limit of 50 bytes");
   }
+  SECTION("a quote never closed runs into a limit: the message says where it opened") {
+    options.limits.max_field_bytes = 100;
+    std::string text = "a,b\nc,\"open\n";
+    for (int i = 0; i < 50; ++i) text += "x,y\n";
+    testkit::write_file(dir / "a.csv", text);
+    check_refused([&] { read_all(dir / "a.csv", options); }, ErrorCode::InvalidInput,
+                  "a.csv: record 2 (line 2): field 2 is longer than the limit of 100 bytes; it is "
+                  "inside a quoted field that opened on line 2, whose closing quote (\") is "
+                  "probably missing");
+    // A field too long after its quote closed says nothing of quotes.
+    testkit::write_file(dir / "b.csv", "a,b\n\"x\",\"y\"" + std::string(200, 'z') + "\n");
+    try {
+      read_all(dir / "b.csv", options);
+      FAIL("accepted");
+    } catch (const ncss::Error& e) {
+      CHECK(std::string(e.what()).find("longer than the limit") != std::string::npos);
+      CHECK(std::string(e.what()).find("quote") == std::string::npos);
+    }
+  }
   SECTION("an unterminated quoted field") {
     testkit::write_file(dir / "a.csv", "a,b\nc,\"open\nstill open,\n");
     check_refused([&] { read_all(dir / "a.csv"); }, ErrorCode::InvalidInput,
