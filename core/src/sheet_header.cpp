@@ -194,17 +194,23 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
                           const std::vector<RosterField>& fields,
                           const std::vector<std::size_t>& required,
                           const std::filesystem::path& file, std::string_view hint) {
-  std::unordered_map<std::string, std::size_t> by_header;
+  // A field's own header (or English key) is exact; another name for it is an alias.
+  struct Match {
+    std::size_t field;
+    bool exact;
+  };
+  std::unordered_map<std::string, Match> by_header;
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    by_header.emplace(header_key(fields[i].header), i);
-    by_header.emplace(header_key(fields[i].key), i);
-    for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), i);
+    by_header.emplace(header_key(fields[i].header), Match{i, true});
+    by_header.emplace(header_key(fields[i].key), Match{i, true});
+    for (const auto& a : fields[i].aliases) by_header.emplace(header_key(a), Match{i, false});
   }
   std::vector<SheetRow> seen;
   while (reader.next(row)) {
     if (row.number > kHeaderSearchRows) break;
     HeaderRow found;
     found.columns.resize(fields.size());
+    std::vector<bool> exact(fields.size(), false);
     std::string duplicate;
     std::size_t unknown = 0;
     for (std::size_t c = 0; c < row.cells.size(); ++c) {
@@ -217,19 +223,36 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
           found.warnings.push_back("unknown column " + column_letter(c) + " " +
                                    trim(row.cells[c].text) + " ignored");
         }
-      } else if (auto& column = found.columns[it->second]) {
-        duplicate = fields[it->second].header + " (columns " + column_letter(column->index) +
-                    " and " + column_letter(c) + ")";
+        continue;
+      }
+      const auto [f, is_exact] = it->second;
+      auto& column = found.columns[f];
+      FieldColumn here{c, trim(row.cells[c].text)};
+      if (!column) {
+        column = here;
+        exact[f] = is_exact;
+      } else if (is_exact != exact[f]) {
+        // The field's own header wins over another name for it (手机号码 over 联系电话).
+        const FieldColumn& alias = is_exact ? *column : here;
+        const FieldColumn& own = is_exact ? here : *column;
+        found.warnings.push_back("column " + column_letter(alias.index) + " " + alias.header +
+                                 " ignored: " + fields[f].header + " is read from column " +
+                                 column_letter(own.index) + " " + own.header);
+        if (is_exact) {
+          column = here;
+          exact[f] = true;
+        }
       } else {
-        column = FieldColumn{c, trim(row.cells[c].text)};
+        duplicate = "columns " + column_letter(column->index) + " " + column->header + " and " +
+                    column_letter(c) + " " + here.header + " both name " + fields[f].header;
       }
     }
     bool complete = true;
     for (auto f : required) complete = complete && found.columns[f].has_value();
     if (complete) {
       if (!duplicate.empty()) {
-        throw Error::invalid_input(file.string() + ": row " + std::to_string(row.number) +
-                                   ": the column " + duplicate + " appears twice");
+        throw Error::invalid_input(file.string() + ": row " + std::to_string(row.number) + ": " +
+                                   duplicate + "; keep one, or rename the other");
       }
       if (unknown > kUnknownColumnWarnings) {
         found.warnings.push_back("and " + std::to_string(unknown - kUnknownColumnWarnings) +

@@ -311,7 +311,11 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   refuse("姓名,学号\n张三,1\n",
          "expected the columns 学生姓名, 身份证号, 毕业院校 (毕业院校 may be left out when "
          "--school names the school); the first row holds: 姓名, 学号");
-  refuse(kHeader.substr(0, kHeader.size() - 1) + ",身份证号\n", "appears twice");
+  refuse(
+      kHeader.substr(0, kHeader.size() - 1) + ",身份证号\n",
+      "row 1: columns B 身份证号 and M 身份证号 both name 身份证号; keep one, or rename the other");
+  // Two other names for one field: which one is meant cannot be told either.
+  refuse("姓名,学生名称,身份证号,毕业院校\n", "columns A 姓名 and B 学生名称 both name 学生姓名");
   // UTF-8 Chinese read as Latin-1 and saved again: the hint names the encoding.
   refuse("Ã¥Â­Â¦Ã§Â”ÂŸ,x\n1,2\n", "encoding");
   // GBK read as Latin-1 (学生姓名 -> Ñ§ÉúÐÕÃû): the same hint.
@@ -329,6 +333,27 @@ TEST_CASE("roster: files refused whole write nothing", "[roster]") {
   for (int i = 0; i < 25; ++i) deep += "title,,\n";
   refuse(deep + kHeader, "first 20 rows");
   CHECK(f.count("SELECT count(*) FROM imports") == 0);
+}
+
+TEST_CASE("roster: a field's own header wins over another name for it, which is ignored",
+          "[roster]") {
+  RosterFixture f;
+  std::string a = id("11010520030115001");
+  // 联系电话 (another name for 手机号码) beside 手机号码, before or after it: a landline, say.
+  for (const std::string& header :
+       {std::string("学生姓名,身份证号,毕业院校,届别,联系电话,手机号码"),
+        std::string("学生姓名,身份证号,毕业院校,届别,手机号码,联系电话")}) {
+    const bool phone_first = header.ends_with("联系电话");
+    auto r = f.import_csv(header + "\n张三," + a + ",北京大学,2026," +
+                          (phone_first ? "13812345678,010-62751234" : "010-62751234,13812345678") +
+                          "\n");
+    CHECK(r.problems.empty());
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0] ==
+          (phone_first ? "column F 联系电话 ignored: 手机号码 is read from column E 手机号码"
+                       : "column E 联系电话 ignored: 手机号码 is read from column F 手机号码"));
+    CHECK(ncss::get_graduate(f.store, a).phone == "13812345678");
+  }
 }
 
 TEST_CASE("roster: --school drops 毕业院校 from the expected headers, and its hint", "[roster]") {
