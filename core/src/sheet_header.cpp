@@ -56,7 +56,8 @@ std::optional<std::string> undo_gbk_reading(const std::string& text) {
 [[noreturn]] void refuse_no_header(const std::vector<SheetRow>& seen,
                                    const std::vector<RosterField>& fields,
                                    const std::vector<std::size_t>& required,
-                                   const std::filesystem::path& file, std::string_view hint) {
+                                   const std::filesystem::path& file, std::string_view hint,
+                                   const std::string& sheet) {
   std::string expected;
   for (auto f : required) expected += (expected.empty() ? "" : ", ") + fields[f].header;
   if (!hint.empty()) expected += " (" + std::string(hint) + ")";
@@ -89,9 +90,11 @@ std::optional<std::string> undo_gbk_reading(const std::string& text) {
     }
     if (first.empty() && !line.empty()) first = line.substr(0, 200);
   }
-  std::string msg = file.string() + ": no header row in the first " +
-                    std::to_string(kHeaderSearchRows) + " rows; expected the columns " + expected;
+  std::string msg = file.string() + ": " + (sheet.empty() ? "" : "sheet \"" + sheet + "\" has ") +
+                    "no header row in the first " + std::to_string(kHeaderSearchRows) +
+                    " rows; expected the columns " + expected;
   if (!first.empty()) msg += "; the first row holds: " + first;
+  if (!sheet.empty()) msg += ". (--sheet NAME reads another sheet of the workbook.)";
   if (!separator.empty()) {
     msg += ". The columns are separated by " + separator +
            ", not commas: save the file as CSV (comma-separated) or as .xlsx";
@@ -263,7 +266,7 @@ HeaderRow find_header_row(SheetReader& reader, SheetRow& row,
     }
     seen.push_back(row);
   }
-  refuse_no_header(seen, fields, required, file, hint);
+  refuse_no_header(seen, fields, required, file, hint, reader.sheet_name());
 }
 
 }  // namespace ncss

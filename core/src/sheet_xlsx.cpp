@@ -816,6 +816,7 @@ class RelationshipsHandler : public XmlHandler {
 struct SheetEntry {
   std::string name;
   std::string rel_id;
+  bool hidden = false;  // state="hidden" or "veryHidden": no tab shows it
 };
 
 class WorkbookHandler : public XmlHandler {
@@ -841,7 +842,8 @@ class WorkbookHandler : public XmlHandler {
     if (sheets.size() == kMaxSheets) {
       return fail(context_ + " lists more than " + std::to_string(kMaxSheets) + " sheets");
     }
-    sheets.push_back({sheet_name, rel_id});
+    const XML_Char* state = find_attr(attrs, "state");
+    sheets.push_back({sheet_name, rel_id, state && std::strcmp(state, "visible") != 0});
   }
   void end(std::string_view name) override {
     if (name == "sheets") in_sheets_ = false;
@@ -1267,7 +1269,11 @@ XlsxReader::XlsxReader(const std::filesystem::path& file, const SheetOptions& op
       fail("has no sheet named \"" + options.sheet_name + "\"; its sheets are " + names);
     }
   } else {
-    auto it = std::find_if(sheets.begin(), sheets.end(), is_worksheet);
+    // The first worksheet whose tab shows: a hidden one in front (drop-down lists, say) is not
+    // what the user sees as the first sheet. If every one is hidden, the first.
+    auto it = std::find_if(sheets.begin(), sheets.end(),
+                           [&](const SheetEntry& s) { return is_worksheet(s) && !s.hidden; });
+    if (it == sheets.end()) it = std::find_if(sheets.begin(), sheets.end(), is_worksheet);
     if (it == sheets.end()) {
       for (const auto& s : sheets) {
         if (!rels.count(s.rel_id)) {

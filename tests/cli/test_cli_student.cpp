@@ -159,7 +159,8 @@ TEST_CASE("cli student: --sheet picks the sheet, and the report names it on ever
   // The first sheet holds no roster: refused whole, naming it.
   auto r = o.run({"student", "import", path});
   CHECK(r.exit_code == 3);
-  CHECK(contains(r.err, "no header row"));
+  CHECK(contains(r.err, "book.xlsx: sheet \"说明\" has no header row in the first 20 rows"));
+  CHECK(contains(r.err, "(--sheet NAME reads another sheet of the workbook.)"));
   CHECK(o.count("SELECT count(*) FROM graduates") == 0);
   r = o.run({"student", "import", path, "--sheet", "没有这张表"});
   CHECK(r.exit_code == 3);

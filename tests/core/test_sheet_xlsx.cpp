@@ -159,6 +159,39 @@ TEST_CASE("xlsx: choosing the sheet by name", "[xlsx]") {
     CHECK(reader->sheet_name() == "Roster");
     CHECK(read_all(*reader).size() == 1);
   }
+  SECTION("without --sheet, the first sheet whose tab shows; a hidden one only by name") {
+    auto one_cell = [](const std::string& text) {
+      return worksheet("<row><c t=\"inlineStr\"><is><t>" + text + "</t></is></c></row>");
+    };
+    auto hide = [](std::vector<Part> parts, const std::string& state) {
+      for (auto& part : parts) {
+        if (part.name != "xl/workbook.xml") continue;
+        auto at = part.bytes.find("<sheet name=\"下拉列表\"");
+        part.bytes.insert(at + 6, " state=\"" + state + "\"");
+      }
+      return parts;
+    };
+    for (const std::string state : {"hidden", "veryHidden"}) {
+      write_zip(
+          dir / "hidden.xlsx",
+          hide(workbook_parts({{"下拉列表", one_cell("本科")}, {"名单", one_cell("学生姓名")}}),
+               state));
+      auto reader = ncss::open_sheet(dir / "hidden.xlsx", options);
+      CHECK(reader->sheet_name() == "名单");
+      options.sheet_name = "下拉列表";
+      CHECK(ncss::open_sheet(dir / "hidden.xlsx", options)->sheet_name() == "下拉列表");
+      options.sheet_name.clear();
+    }
+    // Every sheet hidden (Excel does not allow it, a program may): the first.
+    auto parts = hide(workbook_parts({{"下拉列表", one_cell("本科")}}), "hidden");
+    write_zip(dir / "all.xlsx", parts);
+    CHECK(ncss::open_sheet(dir / "all.xlsx", options)->sheet_name() == "下拉列表");
+    // state="visible" is the default said aloud.
+    write_zip(
+        dir / "visible.xlsx",
+        hide(workbook_parts({{"下拉列表", one_cell("本科")}, {"名单", one_cell("x")}}), "visible"));
+    CHECK(ncss::open_sheet(dir / "visible.xlsx", options)->sheet_name() == "下拉列表");
+  }
   SECTION("an unknown name lists the sheets") {
     options.sheet_name = "Sheet9";
     check_refused([&] { ncss::open_sheet(dir / "roster.xlsx", options); }, ErrorCode::InvalidInput,
