@@ -94,7 +94,8 @@ class ImportRun {
 // --sheet, --dry-run, --all-or-nothing and --report. `Options` is the core's options struct.
 template <typename Options>
 void add_import_options(CLI::App* cmd, Options& import, std::string& report) {
-  cmd->add_option("--sheet", import.sheet, ".xlsx: the sheet to read (default the first that is not hidden)");
+  cmd->add_option("--sheet", import.sheet,
+                  ".xlsx: the sheet to read (default the first that is not hidden)");
   cmd->add_flag("--dry-run", import.dry_run,
                 "validate and report as the real run would (several files see each other; "
                 "with --all-or-nothing a file with a rejected row is dry_run_refused, exit 3); "

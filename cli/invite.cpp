@@ -216,7 +216,8 @@ void register_invite(CLI::App& app, Context& ctx) {
   to->excludes(all);
   from->excludes(to);
   from->excludes(all);
-  issue->add_option("--sheet", r.sheet, "--from-file .xlsx: the sheet to read (default the first)");
+  issue->add_option("--sheet", r.sheet,
+                    "--from-file .xlsx: the sheet to read (default the first that is not hidden)");
   issue->add_option("--cohort", r.cohort, "届别")->check(kCohortYear);
   auto* jt = issue->add_option("--job-template", r.job_template, "a saved job template");
   auto* jc = issue->add_option("--job-category", r.job_category, "拟录用职位类别, code or name");
