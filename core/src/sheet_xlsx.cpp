@@ -633,7 +633,9 @@ class XmlParser {
  public:
   enum class Step { More, Suspended, Done };
 
-  XmlParser(std::string context, XmlHandler& handler)
+  // `any_encoding`: read an encoding expat does not know as Latin-1 (for the prolog scan, which
+  // looks only for ASCII markup) instead of failing.
+  XmlParser(std::string context, XmlHandler& handler, bool any_encoding = false)
       : context_(std::move(context)), handler_(handler) {
     static const XML_Memory_Handling_Suite kMemory = {&XmlBudget::allocate, &XmlBudget::reallocate,
                                                       &XmlBudget::release};
@@ -648,6 +650,7 @@ class XmlParser {
     XML_SetStartDoctypeDeclHandler(parser_, &XmlParser::on_doctype);
     XML_SetEntityDeclHandler(parser_, &XmlParser::on_entity);
     XML_SetExternalEntityRefHandler(parser_, &XmlParser::on_external_entity);
+    if (any_encoding) XML_SetUnknownEncodingHandler(parser_, &XmlParser::as_latin1, nullptr);
   }
   ~XmlParser() { XML_ParserFree(parser_); }
   XmlParser(const XmlParser&) = delete;
@@ -669,7 +672,10 @@ class XmlParser {
       final_ = n == 0;
       status = XML_ParseBuffer(parser_, static_cast<int>(n), final_ ? XML_TRUE : XML_FALSE);
     }
-    if (!error_.empty()) throw Error::invalid_input(error_);
+    if (!error_.empty()) {
+      parse_failed_ = true;
+      throw Error::invalid_input(error_);
+    }
     if (status == XML_STATUS_ERROR) throw_xml_error();
     if (status == XML_STATUS_SUSPENDED) {
       suspended_ = true;
@@ -682,6 +688,7 @@ class XmlParser {
     }
     XML_Index parsed = XML_GetCurrentByteIndex(parser_);
     if (parsed >= 0 && fed_ - static_cast<std::uint64_t>(parsed) > kMaxXmlTokenBytes) {
+      parse_failed_ = true;
       throw Error::invalid_input(context_ + " has an XML tag or comment longer than " +
                                  std::to_string(kMaxXmlTokenBytes) + " bytes at line " +
                                  std::to_string(XML_GetCurrentLineNumber(parser_)));
@@ -702,9 +709,14 @@ class XmlParser {
 
   const std::string& context() const { return context_; }
   std::uint64_t line() const { return XML_GetCurrentLineNumber(parser_); }
+  // Whether step() threw for the XML itself (not for its stream), and whether for a DOCTYPE, an
+  // entity declaration or an external entity.
+  bool parse_failed() const { return parse_failed_; }
+  bool refused_declaration() const { return refused_declaration_; }
 
  private:
   [[noreturn]] void throw_xml_error() {
+    parse_failed_ = true;
     XML_Error code = XML_GetErrorCode(parser_);
     if (code == XML_ERROR_NO_MEMORY && budget_.exceeded) {
       throw Error::invalid_input(
@@ -722,6 +734,13 @@ class XmlParser {
   }
 
   static XmlParser& self(void* data) { return *static_cast<XmlParser*>(data); }
+  static int XMLCALL as_latin1(void*, const XML_Char*, XML_Encoding* info) {
+    for (int i = 0; i < 256; ++i) info->map[i] = i;
+    info->data = nullptr;
+    info->convert = nullptr;
+    info->release = nullptr;
+    return XML_STATUS_OK;
+  }
   static void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attrs) {
     XmlParser& p = self(data);
     if (++p.depth_ > kMaxXmlDepth) {
@@ -743,6 +762,7 @@ class XmlParser {
   static void XMLCALL on_doctype(void* data, const XML_Char*, const XML_Char*, const XML_Char*,
                                  int) {
     XmlParser& p = self(data);
+    p.refused_declaration_ = true;
     p.fail(p.context_ + " has a DOCTYPE declaration at line " + std::to_string(p.line()) +
            ", which no xlsx part has; refused (it could expand entities without bound)");
   }
@@ -750,12 +770,14 @@ class XmlParser {
                                 const XML_Char*, const XML_Char*, const XML_Char*,
                                 const XML_Char*) {
     XmlParser& p = self(data);
+    p.refused_declaration_ = true;
     p.fail(p.context_ + " declares the XML entity \"" + std::string(name) +
            "\", which no xlsx part does; refused");
   }
   static int XMLCALL on_external_entity(XML_Parser parser, const XML_Char*, const XML_Char*,
                                         const XML_Char*, const XML_Char*) {
     XmlParser& p = self(XML_GetUserData(parser));
+    p.refused_declaration_ = true;
     p.fail(p.context_ + " refers to an external XML entity; refused");
     return XML_STATUS_ERROR;
   }
@@ -765,6 +787,8 @@ class XmlParser {
   XmlBudget budget_;  // before parser_, which it outlives
   XML_Parser parser_ = nullptr;
   std::size_t depth_ = 0;
+  bool parse_failed_ = false;
+  bool refused_declaration_ = false;
   std::string error_;
   std::uint64_t fed_ = 0;
   bool final_ = false;
@@ -1328,18 +1352,28 @@ std::optional<zip_uint64_t> XlsxReader::locate(const std::string& part) const {
 
 // No xlsx part has a DOCTYPE or entity declarations, and the parts the import reads are refused
 // for one as expat meets it. The others (an unselected sheet, [Content_Types].xml, themes, ...)
-// are never parsed, so nothing in them could be expanded; a workbook that carries one is refused
-// all the same, as the issue asks of hostile XML. A declaration can only stand in the prolog,
-// before the root element, so each XML part's first bytes are enough.
+// are never parsed for their content, so nothing in them could be expanded; a workbook that
+// carries one is refused all the same, as the issue asks of hostile XML. A declaration can only
+// stand in the prolog, before the root element: expat reads each XML part that far, whatever its
+// encoding and however long its comments. A part that is not XML up to its root is left alone:
+// the import never reads it, and Excel repairs or drops such a part.
 void XlsxReader::refuse_declarations() const {
-  constexpr std::size_t kProlog = 4096;
+  // Stops the parse at the root element.
+  class PrologHandler : public XmlHandler {
+   public:
+    void start(std::string_view, const XML_Char**) override {
+      root = true;
+      suspend();
+    }
+    void end(std::string_view) override {}
+    bool root = false;
+  };
   constexpr zip_int64_t kMaxParts = 65536;
   const zip_int64_t parts = zip_get_num_entries(zip_.get(), 0);
   if (parts > kMaxParts) {
     fail("has " + std::to_string(parts) + " parts, more than any workbook (" +
          std::to_string(kMaxParts) + ")");
   }
-  char buffer[kProlog];
   for (zip_int64_t i = 0; i < parts; ++i) {
     const char* raw = zip_get_name(zip_.get(), static_cast<zip_uint64_t>(i), 0);
     if (!raw) continue;
@@ -1350,39 +1384,14 @@ void XlsxReader::refuse_declarations() const {
     };
     if (!has_extension(".xml") && !has_extension(".rels") && !has_extension(".vml")) continue;
     auto stream = open_part(static_cast<zip_uint64_t>(i), raw, kMaxMetadataPartBytes);
-    std::size_t n = 0;
-    while (n < kProlog) {
-      std::size_t got = stream->read(buffer + n, kProlog - n);
-      if (got == 0) break;
-      n += got;
-    }
-    // Past the XML declaration, comments, processing instructions and blanks to the first
-    // markup that is none of them: a declaration, or the root element.
-    std::string_view text(buffer, n);
-    std::size_t at = 0;
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") at = 3;
-    for (;;) {
-      at = text.find('<', at);
-      if (at == std::string_view::npos) break;
-      std::string_view rest = text.substr(at);
-      if (rest.substr(0, 4) == "<!--") {
-        at = text.find("-->", at + 4);
-        if (at == std::string_view::npos) break;
-        continue;
+    PrologHandler handler;
+    XmlParser parser(raw, handler, true);
+    try {
+      while (!handler.root && parser.step(*stream) != XmlParser::Step::Done) {
       }
-      if (rest.substr(0, 2) == "<?") {
-        at = text.find("?>", at + 2);
-        if (at == std::string_view::npos) break;
-        continue;
-      }
-      if (rest.substr(0, 9) == "<!DOCTYPE" || rest.substr(0, 8) == "<!ENTITY") {
-        const auto line = 1 + std::count(text.begin(), text.begin() + at, '\n');
-        fail(std::string(raw) + " has a " +
-             (rest[2] == 'D' ? "DOCTYPE declaration" : "declaration of an XML entity") +
-             " at line " + std::to_string(line) +
-             ", which no xlsx part has; refused (it could expand entities without bound)");
-      }
-      break;  // the root element
+    } catch (const Error& e) {
+      if (parser.refused_declaration()) fail(e.what());
+      if (!parser.parse_failed()) throw;  // the zip part itself: corrupt, a bomb, ...
     }
   }
 }

@@ -384,6 +384,41 @@ TEST_CASE("xlsx: hostile and broken files are refused whole", "[xlsx]") {
     write_zip(dir / "types.xlsx", parts);
     check_refused([&] { read("types.xlsx"); }, ErrorCode::InvalidInput,
                   "types.xlsx: [Content_Types].xml has a DOCTYPE declaration");
+    // However far into the part: after a long comment, or blanks past the first block.
+    auto with_extra = [&](const std::string& name, const std::string& bytes) {
+      auto extra = workbook_parts({{"Sheet1", worksheet("")}});
+      extra.push_back({name, bytes});
+      write_zip(dir / "extra.xlsx", extra);
+    };
+    with_extra("docProps/app.xml", "<?xml version=\"1.0\"?><!--" + std::string(100000, 'x') +
+                                       "-->" + std::string(70000, ' ') +
+                                       "<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>");
+    check_refused([&] { read("extra.xlsx"); }, ErrorCode::InvalidInput,
+                  "extra.xlsx: docProps/app.xml has a DOCTYPE declaration at line 1");
+    // In UTF-16, as a part may be written.
+    std::string utf16 = "\xFF\xFE";
+    for (char c : std::string("<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE x []><x/>")) {
+      utf16 += c;
+      utf16 += '\0';
+    }
+    with_extra("docProps/core.xml", utf16);
+    check_refused([&] { read("extra.xlsx"); }, ErrorCode::InvalidInput,
+                  "docProps/core.xml has a DOCTYPE declaration");
+    // In an encoding expat does not know.
+    with_extra("docProps/custom.xml",
+               "<?xml version=\"1.0\" encoding=\"windows-1252\"?><!DOCTYPE x []><x/>");
+    check_refused([&] { read("extra.xlsx"); }, ErrorCode::InvalidInput,
+                  "docProps/custom.xml has a DOCTYPE declaration");
+  }
+  SECTION("a part never read that is not XML, or in an unknown encoding, is left alone") {
+    for (const std::string& bytes :
+         {std::string("not xml at all <<<"), std::string("<?xml version=\"1.0\"?><a><b></a>"),
+          std::string("<?xml version=\"1.0\" encoding=\"windows-1252\"?><x>\xE9</x>")}) {
+      auto parts = workbook_parts({{"Sheet1", worksheet("<row><c><v>1</v></c></row>")}});
+      parts.push_back({"docProps/app.xml", bytes});
+      write_zip(dir / "odd.xlsx", parts);
+      CHECK(read("odd.xlsx").size() == 1);
+    }
   }
   SECTION("a truncated file") {
     write_roster_with_libxlsxwriter(dir / "whole.xlsx");
