@@ -123,6 +123,11 @@ std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
                                          ": the formula behind it failed; correct it or type "
                                          "the value"};
   }
+  if (cell.kind == CellKind::Date) {
+    return CellRefusal{"cell_value", header + " holds the date " + std::string(text) +
+                                         " (its cell is formatted as a date); type the " + header +
+                                         " again in a cell formatted as text"};
+  }
   if (cell.kind == CellKind::Boolean) {
     return CellRefusal{
         "cell_value", header + " holds the logical value " + std::string(text) + ", not " + header};

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -848,6 +850,11 @@ class WorkbookHandler : public XmlHandler {
   explicit WorkbookHandler(std::string context) : context_(std::move(context)) {}
 
   void start(std::string_view name, const XML_Char** attrs) override {
+    if (name == "workbookPr") {
+      const XML_Char* flag = find_attr(attrs, "date1904");
+      date1904 = flag && (names_equal(flag, "1") || names_equal(flag, "true"));
+      return;
+    }
     if (name == "sheets") {
       in_sheets_ = true;
       return;
@@ -874,6 +881,7 @@ class WorkbookHandler : public XmlHandler {
   }
 
   std::vector<SheetEntry> sheets;
+  bool date1904 = false;
 
  private:
   std::string context_;
@@ -932,10 +940,126 @@ class SharedStringsHandler : public XmlHandler {
 // ---------------------------------------------------------------------------------------------
 // The worksheet
 
+// Which cell formats (the index a cell's s attribute gives) show a number as a date or time, so
+// that a date typed where text or a number belongs can be told apart from the number it is.
+struct DateStyles {
+  std::vector<bool> is_date;  // by cellXfs index
+  bool date1904 = false;      // the workbook counts days from 1904-01-01 (old Mac Excel)
+  bool any() const { return std::find(is_date.begin(), is_date.end(), true) != is_date.end(); }
+  bool date(std::size_t style) const { return style < is_date.size() && is_date[style]; }
+};
+
+// Whether a number format code shows a date or time: a y, m, d, h or s outside quoted text,
+// escapes and [...] (a colour or locale; [h], [mm], [ss] are elapsed time), in its first section.
+bool is_date_format(std::string_view code) {
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    char c = code[i];
+    if (c == ';') return false;
+    if (c == '"') {
+      i = code.find('"', i + 1);
+      if (i == std::string_view::npos) return false;
+    } else if (c == '\\' || c == '_' || c == '*') {
+      ++i;
+    } else if (c == '[') {
+      std::size_t end = code.find(']', i);
+      if (end == std::string_view::npos) return false;
+      std::string_view inner = code.substr(i + 1, end - i - 1);
+      if (!inner.empty() && inner.find_first_not_of("hHmMsS") == std::string_view::npos) {
+        return true;
+      }
+      i = end;
+    } else if (std::strchr("yYmMdDhHsS", c) != nullptr) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Excel's built-in date and time formats, including the Chinese locale's 27-36 and 50-58.
+bool is_builtin_date_format(long id) {
+  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+         (id >= 50 && id <= 58);
+}
+
+class StylesHandler : public XmlHandler {
+ public:
+  explicit StylesHandler(std::string context, DateStyles& styles)
+      : context_(std::move(context)), styles_(styles) {}
+
+  void start(std::string_view name, const XML_Char** attrs) override {
+    if (is(name, "numFmt")) {
+      const XML_Char* id = find_attr(attrs, "numFmtId");
+      const XML_Char* code = find_attr(attrs, "formatCode");
+      if (id && code && is_date_format(code)) custom_dates_.push_back(std::atol(id));
+    } else if (is(name, "cellXfs")) {
+      in_cell_xfs_ = true;
+    } else if (is(name, "xf") && in_cell_xfs_) {
+      if (styles_.is_date.size() == kMaxCellFormats) {
+        return fail(context_ + " has more than " + std::to_string(kMaxCellFormats) +
+                    " cell formats");
+      }
+      const XML_Char* id = find_attr(attrs, "numFmtId");
+      const long format = id ? std::atol(id) : 0;
+      styles_.is_date.push_back(is_builtin_date_format(format) ||
+                                std::find(custom_dates_.begin(), custom_dates_.end(), format) !=
+                                    custom_dates_.end());
+    }
+  }
+  void end(std::string_view name) override {
+    if (is(name, "cellXfs")) in_cell_xfs_ = false;
+  }
+
+ private:
+  static constexpr std::size_t kMaxCellFormats = 65536;  // Excel's limit is 64,000
+  std::string context_;
+  DateStyles& styles_;
+  std::vector<long> custom_dates_;
+  bool in_cell_xfs_ = false;
+};
+
+// A date cell's serial number as the date (and time) it shows, "2026-06-30" or
+// "2026-06-30 09:30:00", or nullopt for a number no date format can show (below 1, or past
+// 9999-12-31).
+std::optional<std::string> serial_date(std::string_view value, bool date1904) {
+  double serial = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), serial);
+  if (ec != std::errc() || end != value.data() + value.size() || !(serial >= 1) ||
+      serial >= 2958466) {
+    return std::nullopt;
+  }
+  long days = static_cast<long>(serial);
+  long seconds = std::lround((serial - static_cast<double>(days)) * 86400);
+  if (seconds == 86400) ++days, seconds = 0;
+  // Days since 1970-01-01. Excel's 1900 system counts a 29 February 1900 that never was (day
+  // 60), as Lotus 1-2-3 did: days after it are one fewer.
+  long z = date1904 ? days - 24107 : days - (days > 60 ? 25569 : 25568);
+  if (!date1904 && days == 60) return std::string("1900-02-29");
+  // Howard Hinnant's civil_from_days.
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const long d = doy - (153 * mp + 2) / 5 + 1;
+  const long m = mp < 10 ? mp + 3 : mp - 9;
+  const long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[96];  // room for any long, though a year here has four digits
+  if (seconds == 0) {
+    std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
+  } else {
+    std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld %02ld:%02ld:%02ld", y, m, d, seconds / 3600,
+                  seconds / 60 % 60, seconds % 60);
+  }
+  return std::string(buf);
+}
+
 class WorksheetHandler : public XmlHandler {
  public:
-  WorksheetHandler(std::string context, SharedStringTable* strings, const SheetLimits& limits)
-      : context_(std::move(context)), strings_(strings), limits_(limits) {}
+  // `styles`: the workbook's date formats, or nullptr when it has none.
+  WorksheetHandler(std::string context, SharedStringTable* strings, const DateStyles* styles,
+                   const SheetLimits& limits)
+      : context_(std::move(context)), strings_(strings), styles_(styles), limits_(limits) {}
 
   std::deque<SheetRow> ready;
 
@@ -1082,8 +1206,14 @@ class WorksheetHandler : public XmlHandler {
     next_column_ = column_ + 1;
     std::string_view t;
     if (const XML_Char* type = find_attr(attrs, "t")) t = type;
+    date_style_ = false;
     if (t.empty() || is(t, "n")) {
       type_ = Type::Number;
+      if (styles_) {
+        if (const XML_Char* style = find_attr(attrs, "s")) {
+          date_style_ = styles_->date(static_cast<std::size_t>(std::atol(style)));
+        }
+      }
     } else if (is(t, "s")) {
       type_ = Type::Shared;
     } else if (is(t, "inlineStr")) {
@@ -1110,7 +1240,14 @@ class WorksheetHandler : public XmlHandler {
     };
     switch (type_) {
       case Type::Number:
-        if (!value_.empty()) set(CellKind::Number, value_);
+        if (value_.empty()) break;
+        if (date_style_) {
+          if (auto date = serial_date(value_, styles_->date1904)) {
+            set(CellKind::Date, *date);
+            break;
+          }
+        }
+        set(CellKind::Number, value_);
         break;
       case Type::Shared: {
         if (value_.empty()) break;
@@ -1177,6 +1314,7 @@ class WorksheetHandler : public XmlHandler {
 
   std::string context_;
   SharedStringTable* strings_;
+  const DateStyles* styles_;
   SheetLimits limits_;
 
   bool in_sheet_data_ = false;
@@ -1196,6 +1334,7 @@ class WorksheetHandler : public XmlHandler {
   std::size_t column_ = 0;
   std::size_t next_column_ = 0;
   Type type_ = Type::Number;
+  bool date_style_ = false;  // the cell's format shows a date or time
   std::string value_;
 };
 
@@ -1229,6 +1368,7 @@ class XlsxReader final : public SheetReader {
   std::string sheet_name_;
   std::string sheet_part_;
   std::unique_ptr<SharedStringTable> strings_;
+  std::unique_ptr<DateStyles> styles_;  // only when some cell format shows a date
   std::unique_ptr<ByteSource> stream_;
   std::unique_ptr<WorksheetHandler> handler_;
   std::unique_ptr<XmlParser> parser_;
@@ -1267,7 +1407,7 @@ XlsxReader::XlsxReader(const std::filesystem::path& file, const SheetOptions& op
 
   std::string rels_part = rels_part_for(workbook);
   RelationshipsHandler rels_handler([&sheets](std::string_view id, std::string_view type) {
-    if (ends_with(type, "/sharedStrings")) return true;
+    if (ends_with(type, "/sharedStrings") || ends_with(type, "/styles")) return true;
     return std::any_of(sheets.begin(), sheets.end(),
                        [id](const SheetEntry& s) { return s.rel_id == id; });
   });
@@ -1336,10 +1476,21 @@ XlsxReader::XlsxReader(const std::filesystem::path& file, const SheetOptions& op
     parse_whole(strings_part, limits_.max_part_bytes, strings_handler);
   }
 
+  for (const auto& [id, r] : rels) {
+    if (!ends_with(r.type, "/styles") || r.external) continue;
+    std::string styles_part = resolve_part(directory_of(workbook), r.target);
+    if (!locate(styles_part)) continue;
+    auto styles = std::make_unique<DateStyles>();
+    StylesHandler styles_handler(display_ + ": " + styles_part, *styles);
+    parse_whole(styles_part, kMaxMetadataPartBytes, styles_handler);
+    styles->date1904 = workbook_handler.date1904;
+    if (styles->any()) styles_ = std::move(styles);
+  }
+
   std::string context = display_ + ": " + sheet_part_;
   stream_ = std::make_unique<PrefetchedStream>(
       open_part(*sheet_index, sheet_part_, limits_.max_part_bytes));
-  handler_ = std::make_unique<WorksheetHandler>(context, strings_.get(), limits_);
+  handler_ = std::make_unique<WorksheetHandler>(context, strings_.get(), styles_.get(), limits_);
   parser_ = std::make_unique<XmlParser>(context, *handler_);
 }
 

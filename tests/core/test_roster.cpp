@@ -272,6 +272,36 @@ TEST_CASE("roster: --dry-run and --all-or-nothing write nothing", "[roster]") {
   CHECK(f.count("SELECT count(*) FROM graduates") == 1);
 }
 
+TEST_CASE("roster: a 届别 typed as a date is refused showing the date, not its serial number",
+          "[roster]") {
+  RosterFixture f;
+  lxw_workbook* wb = workbook_new((f.dir / "dates.xlsx").c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "yyyy/m/d");
+  const char* headers[] = {"学生姓名", "身份证号", "毕业院校", "届别"};
+  for (lxw_col_t c = 0; c < 4; ++c) worksheet_write_string(ws, 0, c, headers[c], nullptr);
+  const std::string a = id("11010520030115001"), b = id("11010520030115011");
+  worksheet_write_string(ws, 1, 0, "张三", nullptr);
+  worksheet_write_string(ws, 1, 1, a.c_str(), nullptr);
+  worksheet_write_string(ws, 1, 2, "北京大学", nullptr);
+  worksheet_write_number(ws, 1, 3, 46203, date);  // 2026/6/30 as Excel shows it
+  worksheet_write_string(ws, 2, 0, "李四", nullptr);
+  worksheet_write_string(ws, 2, 1, b.c_str(), nullptr);
+  worksheet_write_string(ws, 2, 2, "北京大学", nullptr);
+  worksheet_write_number(ws, 2, 3, 2026, nullptr);  // a number in a General cell
+  REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+  auto r = ncss::import_roster(f.store, f.dir / "dates.xlsx", {}, f.actor);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].row == 2);
+  CHECK(r.problems[0].code == "cell_value");
+  CHECK(r.problems[0].message ==
+        "届别 holds the date 2026-06-30 (its cell is formatted as a date); type the 届别 again in "
+        "a cell formatted as text");
+  CHECK(r.added == 1);
+  CHECK(ncss::get_graduate(f.store, b).cohort == 2026);
+}
+
 TEST_CASE("roster: a 届别 outside 1900 to 2999 is its row's cohort_invalid, not a storage error",
           "[roster]") {
   RosterFixture f;

@@ -256,6 +256,62 @@ TEST_CASE("xlsx: handcrafted parts", "[xlsx]") {
     CHECK(rows[4].number == 9);
     CHECK(rows[4].cells.empty());
   }
+  SECTION("a number in a cell formatted as a date or time is the date it shows") {
+    // cellXfs: 0 General, 1 built-in 14 (a date), 2 a custom 年月日 date, 3 elapsed hours,
+    // 4 a number format with a quoted "d" and a colour, 5 built-in 31 (the Chinese 年月日), 6 a
+    // scientific format. The cellStyleXfs entry with format 14 is a style, not a cell format.
+    const std::string styles =
+        std::string("<?xml version=\"1.0\"?><styleSheet xmlns=\"") + kMainNs +
+        "\"><numFmts count=\"4\">"
+        "<numFmt numFmtId=\"176\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
+        "<numFmt numFmtId=\"177\" formatCode=\"[h]:mm\"/>"
+        "<numFmt numFmtId=\"178\" formatCode=\"[Red]0.00&quot;d&quot;\"/>"
+        "<numFmt numFmtId=\"179\" formatCode=\"0.00E+00\"/></numFmts>"
+        "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
+        "<cellXfs count=\"7\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"176\"/>"
+        "<xf numFmtId=\"177\"/><xf numFmtId=\"178\"/><xf numFmtId=\"31\"/>"
+        "<xf numFmtId=\"179\"/></cellXfs></styleSheet>";
+    auto styled = [&](const std::string& data, bool date1904) {
+      auto parts = workbook_parts({{"Sheet1", worksheet(data)}});
+      for (auto& part : parts) {
+        if (part.name == "xl/_rels/workbook.xml.rels") {
+          part.bytes.insert(part.bytes.find("</Relationships>"),
+                            "<Relationship Id=\"rIdT\" Type=\"" + std::string(kRelNs) +
+                                "/styles\" Target=\"styles.xml\"/>");
+        }
+        if (part.name == "xl/workbook.xml" && date1904) {
+          part.bytes.insert(part.bytes.find("<sheets>"), "<workbookPr date1904=\"1\"/>");
+        }
+      }
+      parts.push_back({"xl/styles.xml", styles});
+      write_zip(dir / "dates.xlsx", parts);
+      auto rows = read_all(dir / "dates.xlsx");
+      REQUIRE(rows.size() == 1);
+      return rows[0].cells;
+    };
+    auto c = styled(
+        "<row r=\"1\"><c s=\"0\"><v>2026</v></c><c s=\"1\"><v>46203</v></c>"
+        "<c s=\"2\"><v>46203.375</v></c><c s=\"3\"><v>1.5</v></c><c s=\"4\"><v>46203</v></c>"
+        "<c s=\"5\"><v>46023</v></c><c s=\"6\"><v>46203</v></c><c s=\"1\"><v>60</v></c>"
+        "<c s=\"1\"><v>61</v></c><c s=\"1\"><v>0.5</v></c><c s=\"1\"><v>3000000</v></c>"
+        "<c s=\"99\"><v>46203</v></c></row>",
+        false);
+    REQUIRE(c.size() == 12);
+    CHECK(is(c[0], CellKind::Number, "2026"));
+    CHECK(is(c[1], CellKind::Date, "2026-06-30"));
+    CHECK(is(c[2], CellKind::Date, "2026-06-30 09:00:00"));
+    CHECK(is(c[3], CellKind::Date, "1900-01-01 12:00:00"));
+    CHECK(is(c[4], CellKind::Number, "46203"));  // "d" in quotes is text; [Red] a colour
+    CHECK(is(c[5], CellKind::Date, "2026-01-01"));
+    CHECK(is(c[6], CellKind::Number, "46203"));     // 0.00E+00: scientific, not a date
+    CHECK(is(c[7], CellKind::Date, "1900-02-29"));  // Lotus 1-2-3's day that never was
+    CHECK(is(c[8], CellKind::Date, "1900-03-01"));
+    CHECK(is(c[9], CellKind::Number, "0.5"));       // a time of day alone: no date to show
+    CHECK(is(c[10], CellKind::Number, "3000000"));  // past 9999-12-31
+    CHECK(is(c[11], CellKind::Number, "46203"));    // a format the workbook does not have
+    c = styled("<row r=\"1\"><c s=\"1\"><v>44741</v></c></row>", true);
+    CHECK(is(c[0], CellKind::Date, "2026-06-30"));  // the 1904 date system
+  }
   SECTION("numbers are never reformatted") {
     write_xlsx(dir / "a.xlsx",
                "<row><c><v>1.10105194912310E+17</v></c><c t=\"n\"><v>110105194912310000</v></c>"

@@ -43,6 +43,12 @@ inline void check_xlsx_row(const ncss::SheetRow& row, const ncss::SheetOptions& 
       case ncss::CellKind::Error:
         check(!cell.text.empty(), "an Error cell without text");
         break;
+      case ncss::CellKind::Date:
+        // "YYYY-MM-DD", or with " HH:MM:SS"; years 1900 to 9999.
+        check((cell.text.size() == 10 || cell.text.size() == 19) && cell.text[4] == '-' &&
+                  cell.text[7] == '-' && cell.text.compare(0, 4, "1900") >= 0,
+              "a Date cell that is not a date");
+        break;
     }
     check(cell.text.size() <= options.limits.max_field_bytes, "a cell over the field limit");
     check(valid_utf8(cell.text), "a cell is not valid UTF-8");

@@ -12,12 +12,14 @@
 
 namespace ncss {
 
-enum class CellKind { Empty, Text, Number, Boolean, Error };
+enum class CellKind { Empty, Text, Number, Boolean, Error, Date };
 
 // `text` is never reformatted:
 // - Text: the string in UTF-8 (never empty: an empty string is an Empty cell).
 // - Number: the value exactly as stored in the sheet XML, e.g. "13812345678",
-//   "1.10105194912310E+17", "110105194912310000", "45123" (a date is its serial number).
+//   "1.10105194912310E+17", "110105194912310000", "45123".
+// - Date: a number in a cell formatted as a date or time, as the date it shows: "2026-06-30", or
+//   "2026-06-30 09:30:00" with a time of day (xlsx only).
 // - Boolean: "TRUE" or "FALSE".
 // - Error: an error value as Excel shows it, "#N/A", "#REF!", "#DIV/0!" (a formula that failed).
 // Formula cells give their cached value with its cached type. CSV cells are always Text or
