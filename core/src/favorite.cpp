@@ -317,11 +317,15 @@ class FavoriteImport {
         school_code = it->second;
       }
     }
+    // The first row of an ID number wins, even when it is rejected (as in the roster import).
+    bool first_of_id = false;
     if (id_ok) {
-      if (std::size_t first = seen.first_row(id, n)) {
-        problem(n, kIdNumber, "duplicate_in_file",
-                "身份证号 " + mask_resident_id(id) + " already appears on row " +
-                    std::to_string(first) + "; the first occurrence is kept");
+      if (auto earlier = seen.first(id, n)) {
+        problem(
+            n, kIdNumber, "duplicate_in_file",
+            earlier_row_message("身份证号 " + mask_resident_id(id), earlier.row, earlier.rejected));
+      } else {
+        first_of_id = true;
       }
     }
     if (!rejected_) {
@@ -335,7 +339,10 @@ class FavoriteImport {
         ++report_.added;
       }
     }
-    if (rejected_) ++report_.rejected;
+    if (rejected_) {
+      ++report_.rejected;
+      if (first_of_id) seen.reject(id);
+    }
   }
 
   SQLite::Database& db_;

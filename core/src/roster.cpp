@@ -564,18 +564,9 @@ std::size_t RosterImport::refused_row(const std::string& id) {
 
 void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t first,
                              bool first_rejected) {
-  if (first_rejected) {
-    problem(row, kIdNumber, "duplicate_in_file",
-            "身份证号 " + mask_resident_id(r.v[kIdNumber]) + " already appears on row " +
-                std::to_string(first) +
-                ", which was rejected: an ID number is taken from its first row only, so correct "
-                "that row rather than repeat it");
-    return;
-  }
-  problem(row, kIdNumber, "duplicate_in_file",
-          "身份证号 " + mask_resident_id(r.v[kIdNumber]) + " (届别 " + std::to_string(r.cohort) +
-              ") already appears on row " + std::to_string(first) +
-              "; the first occurrence is kept");
+  std::string what = "身份证号 " + mask_resident_id(r.v[kIdNumber]);
+  if (!first_rejected) what += " (届别 " + std::to_string(r.cohort) + ")";
+  problem(row, kIdNumber, "duplicate_in_file", earlier_row_message(what, first, first_rejected));
 }
 
 bool RosterImport::write(const RowValues& r, std::size_t row) {

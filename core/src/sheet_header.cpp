@@ -143,6 +143,15 @@ std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
   return std::nullopt;
 }
 
+std::string earlier_row_message(const std::string& what, std::size_t row, bool rejected) {
+  if (rejected) {
+    return what + " already appears on row " + std::to_string(row) +
+           ", which was rejected: an ID number is taken from its first row only, so correct that "
+           "row rather than repeat it";
+  }
+  return what + " already appears on row " + std::to_string(row) + "; the first occurrence is kept";
+}
+
 std::string_view unwrap_text_marker(std::string_view text) {
   if (text.size() >= 3 && text.substr(0, 2) == "=\"" && text.back() == '"') {
     return trim_view(text.substr(2, text.size() - 3));

@@ -69,6 +69,10 @@ std::optional<CellRefusal> refuse_cell(const Cell& cell, std::string_view text,
 // text; other text as it is.
 std::string_view unwrap_text_marker(std::string_view text);
 
+// duplicate_in_file's message: `what` ("身份证号 110105********0011") already appears on `row`,
+// whose row was kept, or rejected (then nothing of it was kept: the first row is to be corrected).
+std::string earlier_row_message(const std::string& what, std::size_t row, bool rejected);
+
 // A 身份证号 kept as a number has lost digits (a spreadsheet keeps 15 of its 18): an .xlsx number
 // cell, or text a program wrote from a number (1.10105E+17, 110105200301150012.0). The refusal
 // id_excel_number, or nullopt. `cell` may be null (no cell); `text` is the trimmed text.

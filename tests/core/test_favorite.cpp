@@ -162,6 +162,23 @@ TEST_CASE("favorite: import reports each row with its reason code", "[favorite]"
   CHECK(f.count("SELECT count(*) FROM favorites") == 2);
 }
 
+TEST_CASE("favorite: import says when the first row of a repeated ID number was rejected",
+          "[favorite]") {
+  FavoriteFixture f;
+  auto r = f.import("学生姓名,身份证号,毕业院校\n张叁," + kA + ",北京大学\n张三," + kA +
+                    ",北京大学\n李四," + kB + ",清华大学\n李四," + kB + ",清华大学\n");
+  REQUIRE(r.problems.size() == 3);
+  CHECK(r.problems[0].code == "name_mismatch");
+  CHECK(r.problems[1].code == "duplicate_in_file");
+  CHECK(r.problems[1].message ==
+        "身份证号 " + ncss::mask_resident_id(kA) +
+            " already appears on row 2, which was rejected: an ID number is taken from its first "
+            "row only, so correct that row rather than repeat it");
+  CHECK(r.problems[2].message == "身份证号 " + ncss::mask_resident_id(kB) +
+                                     " already appears on row 4; the first occurrence is kept");
+  CHECK(r.added == 1);
+}
+
 TEST_CASE("favorite: import --dry-run and --all-or-nothing write nothing", "[favorite]") {
   FavoriteFixture f;
   std::string text =
