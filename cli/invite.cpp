@@ -90,13 +90,15 @@ void run_issue(Context& ctx, InviteOptions& o) {
   for (const auto& warning : report.warnings) ctx.warn(o.issue.from_file + ": " + warning);
   std::string summary =
       std::to_string(report.issued) + " issued, " + std::to_string(report.refused) + " refused";
-  if (!report.written)
+  const bool refused_whole = o.issue.all_or_nothing && report.refused > 0;
+  if (o.issue.dry_run && refused_whole) {
+    summary += " (dry run, --all-or-nothing: the real run would write nothing)";
+  } else if (!report.written) {
     summary += o.issue.dry_run ? " (dry run: nothing written)" : " (nothing written)";
-  ctx.note(summary);
-  if (report.refused > 0) {
-    ctx.exit_status =
-        o.issue.all_or_nothing && !o.issue.dry_run ? kExitNoneWritten : kExitSomeRefused;
   }
+  ctx.note(summary);
+  // A dry run answers as the real run would.
+  if (report.refused > 0) ctx.exit_status = refused_whole ? kExitNoneWritten : kExitSomeRefused;
 }
 
 const std::vector<Column> kListColumns = {{"invitation_id", "邀请函编号", true},

@@ -149,18 +149,24 @@ class IssueRun {
                       by_id_.getColumn(2).getString(), by_id_.getColumn(3).getString(),
                       by_id_.getColumn(4).getString(), by_id_.getColumn(5).getInt()});
     }
-    if (rows.empty()) {
-      res.code = "graduate_not_found";
-      res.message = "no graduate" + (cohort ? " of cohort " + std::to_string(cohort) : "") +
-                    " has the 身份证号 " + mask_resident_id(id);
+    // An employer learns nothing of graduates outside its favourites, not even whether an ID
+    // number is on a roster (favourites are added by exact name, ID and school): an ID on no
+    // roster is refused as not_favorite, like one on a roster that is not among them.
+    auto not_favorite = [&] {
+      res.code = "not_favorite";
+      res.message = "the graduate " + mask_resident_id(id) +
+                    (cohort ? " (届别 " + std::to_string(cohort) + ")" : "") +
+                    " is not in the favourites of " + code_;
       return std::nullopt;
-    }
+    };
+    if (rows.empty()) return not_favorite();
     if (rows.size() > 1) {
       // Several cohorts: the one in this employer's favourites, if only one is.
       std::vector<Candidate> fav;
       for (auto& c : rows) {
-        if (is_favorite(c.graduate_id)) fav.push_back(c);
+        if (favorite_status(c.graduate_id) != "") fav.push_back(c);
       }
+      if (fav.empty()) return not_favorite();
       if (fav.size() != 1) {
         res.code = "cohort_ambiguous";
         res.message = "the graduate " + mask_resident_id(id) +
@@ -176,20 +182,23 @@ class IssueRun {
   // graduate that still awaits them but whose deadline (before `now`) has passed. The deadline is
   // a fact of time, not of the sweep (DOMAIN.md), so it no longer blocks a new invitation; the
   // caller records its expiry first. 0 when there is none.
-  bool check(const Candidate& c, IssueResult& res, const std::string& now, std::int64_t& overdue) {
+  // `favorite`: the graduate's favorite_status for this employer. A graduate outside the
+  // favourites is not_favorite before anything else is said of them.
+  bool check(const Candidate& c, const std::string& favorite, IssueResult& res,
+             const std::string& now, std::int64_t& overdue) {
     overdue = 0;
     std::string who = "the graduate " + mask_resident_id(c.id_number);
-    if (c.status != "valid") {
-      res.code = "graduate_invalid";
-      res.message = who + " is marked invalid on the roster";
-    } else if (!is_favorite(c.graduate_id)) {
+    if (favorite.empty()) {
       res.code = "not_favorite";
       res.message = who + " is not in the favourites of " + code_;
-      if (favorite_status(c.graduate_id) == "invalid") {
-        res.message +=
-            " (the favourite became invalid (失效) when the school corrected the "
-            "record; add the graduate again)";
-      }
+    } else if (c.status != "valid") {
+      res.code = "graduate_invalid";
+      res.message = who + " is marked invalid on the roster";
+    } else if (favorite != "valid") {
+      res.code = "not_favorite";
+      res.message = who + " is not in the favourites of " + code_ +
+                    " (the favourite became invalid (失效) when the school corrected the record; "
+                    "add the graduate again)";
     } else if (c.training_mode != "非定向") {
       res.code = "training_mode";
       res.message =
@@ -212,7 +221,6 @@ class IssueRun {
     return res.code.empty();
   }
 
- private:
   // valid, invalid (失效), or empty when not a favourite.
   std::string favorite_status(std::int64_t graduate_id) {
     favorite_.reset();
@@ -220,8 +228,8 @@ class IssueRun {
     favorite_.bind(":g", graduate_id);
     return favorite_.executeStep() ? favorite_.getColumn(0).getString() : std::string();
   }
-  bool is_favorite(std::int64_t graduate_id) { return favorite_status(graduate_id) == "valid"; }
 
+ private:
   std::string code_;
   RowStatement by_id_;
   RowStatement favorite_;
@@ -316,8 +324,7 @@ const std::vector<RosterField>& file_fields() {
 
 // The graduates of --from-file, row by row. The file is opened and its header row found before
 // the transaction starts (a file refused whole takes no lock); the rows are read inside it, one at
-// a time, so a list of any length is issued in bounded memory. Blank rows are skipped; an ID
-// number (and 届别) on an earlier row is refused as duplicate_in_file, found through `seen`.
+// a time, so a list of any length is issued in bounded memory. Blank rows are skipped.
 class FileTargets {
  public:
   FileTargets(const IssueRequest& r, Timestamp now)
@@ -329,7 +336,14 @@ class FileTargets {
   }
   const std::vector<std::string>& warnings() const { return header_.warnings; }
 
-  bool next(Target& out, SeenKeys& seen) {
+  // "list.xlsx row 6, column B (届别)": where a row's refusal is.
+  std::string where(std::size_t row, std::size_t field) const {
+    RowProblem p = header_.problem(row, field, file_fields(), "", "");
+    return file_.filename().string() + " row " + std::to_string(p.row) + ", column " + p.column +
+           " (" + p.header + ")";
+  }
+
+  bool next(Target& out) {
     while (reader_->next(row_)) {
       std::string v[3];
       bool any = false;
@@ -344,10 +358,8 @@ class FileTargets {
       t.cohort = cohort_;
       auto refuse = [&](std::size_t field, const std::string& code, const std::string& message) {
         if (!t.code.empty()) return;  // the first defect of the row is its answer
-        RowProblem p = header_.problem(row_.number, field, file_fields(), code, message);
         t.code = code;
-        t.message = file_.filename().string() + " row " + std::to_string(p.row) + ", column " +
-                    p.column + " (" + p.header + "): " + message;
+        t.message = where(row_.number, field) + ": " + message;
       };
       // What no field can take (an Excel error, a logical value, an invisible character) first.
       for (std::size_t f = 0; f < 3; ++f) {
@@ -380,13 +392,6 @@ class FileTargets {
           refuse(kFileCohort, "cohort_invalid",
                  "届别 '" + v[kFileCohort] + "' is not a four-digit year from " +
                      std::to_string(kFirstCohort) + " to " + std::to_string(kLastCohort));
-        }
-      }
-      if (t.code.empty()) {
-        if (std::size_t first = seen.first_row(t.id + "/" + std::to_string(t.cohort), t.row)) {
-          refuse(
-              kFileId, "duplicate_in_file",
-              "the graduate is on row " + std::to_string(first) + " already (one invitation each)");
         }
       }
       out = std::move(t);
@@ -565,6 +570,8 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
       }
 
       IssueRun run(db, code);
+      SeenKeys seen(db);
+      std::size_t ordinal = 0;  // the graduates decided so far: --to's "row"
       AuditWriter audit(db, actor);
       RowStatement insert(
           db,
@@ -579,15 +586,34 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
         res.row = t.row;
         res.code = t.code;
         res.message = t.message;
+        res.name = t.name;  // the roster's name only for a favourite, below
         auto c = res.code.empty() ? run.find(id, t.cohort, res) : std::nullopt;
-        if (c) {
-          res.name = c->name;
-          if (!t.name.empty() && t.name != c->name) {
+        // One invitation each: a graduate named again (on a later row, or twice with --to) is
+        // refused, even when the first was refused (that one is to be corrected).
+        ++ordinal;
+        const std::string key = c ? std::to_string(c->graduate_id) : std::string();
+        SeenKeys::Earlier earlier;
+        if (c) earlier = seen.first(key, t.row ? t.row : ordinal);
+        if (c && earlier) {
+          res.code = "duplicate_in_file";
+          if (!file) {
+            res.message = "the graduate " + mask_resident_id(id) +
+                          " is named twice with --to (one invitation each)";
+          } else {
+            res.message = file->where(t.row, kFileId) + ": the graduate is on row " +
+                          std::to_string(earlier.row) + " already" +
+                          (earlier.rejected ? ", which was refused: correct that row rather than "
+                                              "repeat it (one invitation each)"
+                                            : " (one invitation each)");
+          }
+        } else if (c) {
+          const std::string favorite = run.favorite_status(c->graduate_id);
+          if (!favorite.empty()) res.name = c->name;
+          if (!favorite.empty() && !t.name.empty() && t.name != c->name) {
             res.code = "name_mismatch";
-            res.message = std::filesystem::path(r.from_file).filename().string() + " row " +
-                          std::to_string(t.row) + ": the file says " + t.name +
+            res.message = file->where(t.row, kFileName) + ": the file says " + t.name +
                           ", the roster has " + c->name + " for " + mask_resident_id(id);
-          } else if (std::int64_t overdue = 0; run.check(*c, res, now, overdue)) {
+          } else if (std::int64_t overdue = 0; run.check(*c, favorite, res, now, overdue)) {
             if (overdue) {
               // What the sweep would have recorded, in this transaction: it rolls back with it.
               auto old = load_invitation(db, overdue);
@@ -640,6 +666,7 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
           ++report.issued;
         } else {
           ++report.refused;
+          if (c && !earlier) seen.reject(key);
         }
         const auto decided = static_cast<std::size_t>(report.issued + report.refused);
         if (progress && decided % kImportProgressEvery == 0) progress(decided);
@@ -665,9 +692,8 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
           issue_one(t);
         }
       } else if (file) {
-        SeenKeys seen(db);
         Target t;
-        while (file->next(t, seen)) issue_one(t);
+        while (file->next(t)) issue_one(t);
       } else {
         for (const auto& t : targets) issue_one(t);
       }

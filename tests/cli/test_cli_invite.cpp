@@ -236,10 +236,10 @@ TEST_CASE("cli invite: each refused graduate is reported with its rule", "[cli][
     CHECK(r.exit_code == 4);
     CHECK(contains(r.err, "graduate_invalid"));
   }
-  SECTION("unknown graduate") {
+  SECTION("an ID number on no roster is not_favorite too: the employer learns nothing more") {
     auto r = w.issue(kV, id("11010519990101001"));
     CHECK(r.exit_code == 4);
-    CHECK(contains(r.err, "graduate_not_found"));
+    CHECK(contains(r.err, "not_favorite"));
   }
   SECTION("a malformed ID number is named as such, as in a --from-file row") {
     auto r = w.issue(kV, "11010520030115o010");  // a letter o for a zero
@@ -452,6 +452,12 @@ TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][inv
   REQUIRE(dry.size() == 1);
   CHECK(dry[0]["result"] == "issued");
   CHECK(dry[0]["invitation_id"].is_null());
+  // A dry run with --all-or-nothing answers as the real run would: exit 3.
+  auto both = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",
+                     "13", "--position", "研发", "--all-or-nothing", "--dry-run"});
+  CHECK(both.exit_code == 3);
+  CHECK(contains(both.err, "(dry run, --all-or-nothing: the real run would write nothing)"));
+  CHECK(w.invitations() == 0);
   // The real run numbers it.
   auto real = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
                      "--job-category", "13", "--position", "研发"});

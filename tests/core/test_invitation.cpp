@@ -208,7 +208,7 @@ TEST_CASE("invitation: --from-file reads an .xlsx list by its header", "[invitat
   REQUIRE(report.results.size() == 3);
   CHECK(report.results[0].issued);
   CHECK(report.results[0].row == 4);
-  CHECK(report.results[1].code == "graduate_not_found");
+  CHECK(report.results[1].code == "not_favorite");  // no 2025 record: the employer is not told
   CHECK(report.results[1].row == 5);
   CHECK(report.results[2].code == "cohort_invalid");
   CHECK(report.results[2].message.find("list.xlsx row 6, column B (届别)") != std::string::npos);
@@ -287,4 +287,74 @@ TEST_CASE("invitation: a sink gets the outcomes in order, after the transaction 
     CHECK(report.results[0].invitation_id == 0);
     CHECK(report.issued == 2);
   }
+}
+
+TEST_CASE("invitation: a graduate outside the favourites is told apart from nothing",
+          "[invitation]") {
+  InviteFixture f;
+  // 李四 is on the roster (and marked invalid) but not a favourite; the other ID is on no roster.
+  const std::string b = id("11010520030115011"), nobody = id("11010519990101001");
+  auto file = f.dir / "more.csv";
+  testkit::write_file(file, "学生姓名,身份证号,毕业院校,届别\n李四," + b + ",北京大学,2026\n");
+  REQUIRE(ncss::import_roster(f.store, file, {}, f.actor).added == 1);
+  f.exec("UPDATE graduates SET status = 'invalid' WHERE id_number = '" + b + "'");
+  auto list = f.dir / "list.csv";
+  testkit::write_file(list,
+                      "身份证号,学生姓名\n" + b + ",王五\n" + nobody + ",赵六\n" + kA + ",张叁\n");
+  auto r = InviteFixture::request();
+  r.id_numbers.clear();
+  r.from_file = list.string();
+  r.dry_run = true;
+  auto report = ncss::issue_invitations(f.store, r, f.actor);
+  REQUIRE(report.results.size() == 3);
+  // Neither the roster's name (李四), nor its being marked invalid, nor whether the ID number is
+  // on a roster at all: the same not_favorite, with the file's own name.
+  for (std::size_t i = 0; i < 2; ++i) {
+    INFO(report.results[i].message);
+    CHECK(report.results[i].code == "not_favorite");
+    CHECK(report.results[i].message.find("李四") == std::string::npos);
+  }
+  CHECK(report.results[0].name == "王五");
+  CHECK(report.results[1].name == "赵六");
+  // A favourite's name is the employer's to see: a different one in the file is name_mismatch,
+  // said with the file, row and column.
+  CHECK(report.results[2].code == "name_mismatch");
+  CHECK(report.results[2].name == "张三");
+  CHECK(report.results[2].message ==
+        "list.csv row 4, column B (学生姓名): the file says 张叁, the roster has 张三 for " +
+            ncss::mask_resident_id(kA));
+}
+
+TEST_CASE("invitation: a graduate named twice is duplicate_in_file, however the row says it",
+          "[invitation]") {
+  InviteFixture f;
+  // --to twice: refused as named twice, not as an open invitation the dry run never made.
+  auto r = InviteFixture::request();
+  r.id_numbers = {kA, kA};
+  r.dry_run = true;
+  auto report = ncss::issue_invitations(f.store, r, f.actor);
+  REQUIRE(report.results.size() == 2);
+  CHECK(report.results[0].issued);
+  CHECK(report.results[1].code == "duplicate_in_file");
+  CHECK(report.results[1].message.find("named twice with --to") != std::string::npos);
+  // A row with 届别 and one without it for the same graduate: one person, found twice.
+  auto list = f.dir / "list.csv";
+  testkit::write_file(list, "身份证号,届别\n" + kA + ",2026\n" + kA + ",\n");
+  r.id_numbers.clear();
+  r.from_file = list.string();
+  report = ncss::issue_invitations(f.store, r, f.actor);
+  REQUIRE(report.results.size() == 2);
+  CHECK(report.results[1].code == "duplicate_in_file");
+  CHECK(report.results[1].message ==
+        "list.csv row 3, column A (身份证号): the graduate is on row 2 already (one invitation "
+        "each)");
+  // The first row refused (a wrong name): the second is refused too, and says why.
+  testkit::write_file(list, "身份证号,学生姓名\n" + kA + ",张叁\n" + kA + ",张三\n");
+  report = ncss::issue_invitations(f.store, r, f.actor);
+  REQUIRE(report.results.size() == 2);
+  CHECK(report.results[0].code == "name_mismatch");
+  CHECK(report.results[1].code == "duplicate_in_file");
+  CHECK(report.results[1].message.find("on row 2 already, which was refused: correct that row") !=
+        std::string::npos);
+  CHECK(report.issued == 0);
 }

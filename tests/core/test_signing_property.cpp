@@ -477,15 +477,20 @@ class LifecycleRun : public testkit::StoreFixture {
       return;
     }
 
-    // Graduate by graduate, in order: favourites only, never 定向/委培, and not while this
-    // employer's invitation to them is open (one issued earlier in this request included). One
-    // still awaiting the graduate past its deadline is not open (the deadline is a fact of time,
-    // not of the sweep): the issue records its expiry, then invites.
+    // Graduate by graduate, in order: each once (named again in the request, refused whatever
+    // became of the first), favourites only, never 定向/委培, and not while this employer's
+    // invitation to them is open. One still awaiting the graduate past its deadline is not open
+    // (the deadline is a fact of time, not of the sweep): the issue records its expiry, then
+    // invites.
     std::vector<std::string> codes;
     std::vector<std::int64_t> expired;  // invitation IDs the issue expires first
-    std::set<int> opened;
+    std::set<int> named;
     for (int g : to) {
-      bool open = opened.count(g) > 0;
+      if (!named.insert(g).second) {
+        codes.push_back("duplicate_in_file");
+        continue;
+      }
+      bool open = false;
       std::int64_t overdue = 0;
       for (const auto& [id, m] : invs_) {
         if (m.employer != e || m.graduate != g || !ncss::is_open(m.state)) continue;
@@ -503,7 +508,6 @@ class LifecycleRun : public testkit::StoreFixture {
         codes.push_back("open_invitation");
       } else {
         codes.push_back("");
-        opened.insert(g);
         if (overdue) expired.push_back(overdue);
       }
     }
