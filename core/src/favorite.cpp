@@ -224,6 +224,7 @@ class FavoriteImport {
     header_ = find_header_row(*reader, row, favorite_fields(), {kName, kIdNumber, kSchool}, file_);
     report_.header_row = header_.number;
     report_.warnings = header_.warnings;
+    if (auto w = sheet_option_warning(*reader, o_.sheet)) report_.warnings.push_back(*w);
     schools_ = load_school_names(db_);
 
     ImportTransaction tx(db_, o_.dry_run);
@@ -237,6 +238,7 @@ class FavoriteImport {
       if (++done % kImportProgressEvery == 0 && progress_) progress_->rows_done(done);
     }
     if (progress_) progress_->rows_done(done);
+    if (done == 0) report_.warnings.push_back(header_.no_rows_warning());
     audit.event("favorite.import", "employer", credit_code_, "",
                 {{"file", file_.string()},
                  {"added", report_.added},
@@ -272,6 +274,11 @@ class FavoriteImport {
     }
     if (!any) {
       ++report_.blank;
+      return;
+    }
+    if (header_.repeated_in(row)) {
+      problem(n, kName, "header_repeated", header_.repeated_message());
+      ++report_.rejected;
       return;
     }
     for (std::size_t f = 0; f < kFieldCount; ++f) {

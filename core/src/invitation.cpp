@@ -333,8 +333,13 @@ class FileTargets {
     options.sheet_name = r.sheet;
     reader_ = open_sheet(file_, options);
     header_ = find_header_row(*reader_, row_, file_fields(), {kFileId}, file_);
+    warnings_ = header_.warnings;
+    if (auto w = sheet_option_warning(*reader_, r.sheet)) warnings_.push_back(*w);
   }
-  const std::vector<std::string>& warnings() const { return header_.warnings; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  // Whether any row (blank ones aside) came under the header.
+  bool any_rows() const { return any_rows_; }
+  std::string no_rows_warning() const { return header_.no_rows_warning(); }
 
   // "list.xlsx row 6, column B (届别)": where a row's refusal is.
   std::string where(std::size_t row, std::size_t field) const {
@@ -352,6 +357,7 @@ class FileTargets {
         any |= !v[f].empty();
       }
       if (!any) continue;
+      any_rows_ = true;
       Target t;
       t.row = row_.number;
       t.name = v[kFileName];
@@ -361,6 +367,7 @@ class FileTargets {
         t.code = code;
         t.message = where(row_.number, field) + ": " + message;
       };
+      if (header_.repeated_in(row_)) refuse(kFileId, "header_repeated", header_.repeated_message());
       // What no field can take (an Excel error, a logical value, an invisible character) first.
       for (std::size_t f = 0; f < 3; ++f) {
         const Cell* c = header_.cell(row_, f);
@@ -407,6 +414,8 @@ class FileTargets {
   std::unique_ptr<SheetReader> reader_;
   SheetRow row_;
   HeaderRow header_;
+  std::vector<std::string> warnings_;
+  bool any_rows_ = false;
 };
 
 const char* kSelectInvitation =
@@ -694,6 +703,7 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
       } else if (file) {
         Target t;
         while (file->next(t)) issue_one(t);
+        if (!file->any_rows()) report.warnings.push_back(file->no_rows_warning());
       } else {
         for (const auto& t : targets) issue_one(t);
       }

@@ -363,16 +363,9 @@ void RosterImport::check_cells(CheckedRow& c) const {
     return;
   }
   // The header again (files pasted together): one problem, not one per column.
-  std::size_t same = 0;
-  for (Field f : {kName, kIdNumber, kSchool}) {
-    const Cell* cell = raw_cell(row, f);
-    if (header_.columns[f] && cell && trim_view(cell->text) == header_.columns[f]->header) ++same;
-  }
-  if (same >= 2) {
+  if (header_.repeated_in(row)) {
     c.problems.clear();
-    found(c, kName, "header_repeated",
-          "this row repeats the header row (row " + std::to_string(header_.number) +
-              "), as when two lists are pasted together; delete it");
+    found(c, kName, "header_repeated", header_.repeated_message());
     return;
   }
 
@@ -701,10 +694,7 @@ ImportReport RosterImport::run() {
   header_ = find_header_row(*reader, row, roster_fields(), required, file_, hint);
   report_.header_row = header_.number;
   report_.warnings = header_.warnings;
-  if (!options_.sheet.empty() && report_.format == "csv") {
-    report_.warnings.push_back(
-        "--sheet does not apply to a CSV file (one table); it was read whole");
-  }
+  if (auto w = sheet_option_warning(*reader, options_.sheet)) report_.warnings.push_back(*w);
   if (!header_.columns[kCohort] && options_.cohort.empty()) {
     // Every row would be refused with cohort_missing: say it once, for the file.
     throw Error::invalid_input(file_.string() + ": the header row (row " +
@@ -800,10 +790,7 @@ ImportReport RosterImport::run() {
     if (++done % kImportProgressEvery == 0 && progress_) progress_->rows_done(done);
   }
   if (progress_) progress_->rows_done(done);
-  if (done == 0) {
-    report_.warnings.push_back("no rows under the header (row " + std::to_string(header_.number) +
-                               "): nothing to import");
-  }
+  if (done == 0) report_.warnings.push_back(header_.no_rows_warning());
 
   SQLite::Statement counts(db_,
                            "UPDATE imports SET added = :a, updated = :u, unchanged = :c, "

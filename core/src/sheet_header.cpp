@@ -179,6 +179,32 @@ const Cell* HeaderRow::cell(const SheetRow& row, std::size_t field) const {
   return c.kind == CellKind::Empty ? nullptr : &c;
 }
 
+bool HeaderRow::repeated_in(const SheetRow& row) const {
+  std::size_t found = 0, same = 0;
+  for (std::size_t f = 0; f < columns.size(); ++f) {
+    if (!columns[f]) continue;
+    ++found;
+    const Cell* c = cell(row, f);
+    if (c && trim_view(c->text) == columns[f]->header) ++same;
+  }
+  return same > 0 && same >= std::min<std::size_t>(found, 2);
+}
+
+std::string HeaderRow::repeated_message() const {
+  return "this row repeats the header row (row " + std::to_string(number) +
+         "), as when two lists are pasted together; delete it";
+}
+
+std::string HeaderRow::no_rows_warning() const {
+  return "no rows under the header (row " + std::to_string(number) + "): nothing to import";
+}
+
+std::optional<std::string> sheet_option_warning(const SheetReader& reader,
+                                                const std::string& sheet) {
+  if (sheet.empty() || reader.format() != "csv") return std::nullopt;
+  return "--sheet does not apply to a CSV file (one table); it was read whole";
+}
+
 RowProblem HeaderRow::problem(std::size_t row, std::size_t field,
                               const std::vector<RosterField>& fields, const std::string& code,
                               const std::string& message) const {

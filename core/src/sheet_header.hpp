@@ -33,7 +33,18 @@ class HeaderRow {
   // file has no such column.
   RowProblem problem(std::size_t row, std::size_t field, const std::vector<RosterField>& fields,
                      const std::string& code, const std::string& message) const;
+
+  // Whether `row` is the header row again (two lists pasted together): at least two of its
+  // columns (the one, when only one was found) hold their header's text. header_repeated's message
+  // and the warning for a header with no rows under it.
+  bool repeated_in(const SheetRow& row) const;
+  std::string repeated_message() const;
+  std::string no_rows_warning() const;
 };
+
+// The warning for --sheet given with a CSV file (one table, read whole), or nullopt.
+std::optional<std::string> sheet_option_warning(const SheetReader& reader,
+                                                const std::string& sheet);
 
 constexpr std::size_t kHeaderSearchRows = 20;
 // How often an import tells its ImportProgress the rows done.

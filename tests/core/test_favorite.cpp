@@ -179,6 +179,26 @@ TEST_CASE("favorite: import says when the first row of a repeated ID number was 
   CHECK(r.added == 1);
 }
 
+TEST_CASE("favorite: import reads as the roster import does: a repeated header, --sheet, no rows",
+          "[favorite]") {
+  FavoriteFixture f;
+  const std::string header = "学生姓名,身份证号,毕业院校\n";
+  auto r = f.import(header + "李四," + kB + ",清华大学\n" + header + "张三," + kA + ",北京大学\n");
+  REQUIRE(r.problems.size() == 1);  // one problem for the pasted header, not one per column
+  CHECK(r.problems[0].row == 3);
+  CHECK(r.problems[0].code == "header_repeated");
+  CHECK(r.problems[0].message ==
+        "this row repeats the header row (row 1), as when two lists are pasted together; delete "
+        "it");
+  CHECK(r.added == 2);
+  ncss::FavoriteImportOptions o;
+  o.sheet = "名单";
+  r = f.import(header, o);
+  CHECK(r.warnings == std::vector<std::string>{
+                          "--sheet does not apply to a CSV file (one table); it was read whole",
+                          "no rows under the header (row 1): nothing to import"});
+}
+
 TEST_CASE("favorite: import --dry-run and --all-or-nothing write nothing", "[favorite]") {
   FavoriteFixture f;
   std::string text =

@@ -358,3 +358,31 @@ TEST_CASE("invitation: a graduate named twice is duplicate_in_file, however the 
         std::string::npos);
   CHECK(report.issued == 0);
 }
+
+TEST_CASE("invitation: --from-file reads as the roster import does: a repeated header, --sheet",
+          "[invitation][from_file]") {
+  InviteFixture f;
+  auto list = f.dir / "list.csv";
+  testkit::write_file(list, "身份证号\n" + kA + "\n身份证号\n");
+  auto r = InviteFixture::request();
+  r.id_numbers.clear();
+  r.from_file = list.string();
+  r.sheet = "名单";
+  r.dry_run = true;
+  auto report = ncss::issue_invitations(f.store, r, f.actor);
+  REQUIRE(report.results.size() == 2);
+  CHECK(report.results[0].issued);
+  CHECK(report.results[1].code == "header_repeated");
+  CHECK(report.results[1].message ==
+        "list.csv row 3, column A (身份证号): this row repeats the header row (row 1), as when two "
+        "lists are pasted together; delete it");
+  CHECK(report.warnings ==
+        std::vector<std::string>{
+            "--sheet does not apply to a CSV file (one table); it was read whole"});
+  testkit::write_file(list, "身份证号\n");
+  r.sheet.clear();
+  report = ncss::issue_invitations(f.store, r, f.actor);
+  CHECK(report.results.empty());
+  CHECK(report.warnings ==
+        std::vector<std::string>{"no rows under the header (row 1): nothing to import"});
+}
