@@ -597,6 +597,11 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
         res.message = t.message;
         res.name = t.name;  // the roster's name only for a favourite, below
         auto c = res.code.empty() ? run.find(id, t.cohort, res) : std::nullopt;
+        // A row of the file is refused with its place, as its defects are (FileTargets::where).
+        auto place = [&] {
+          if (file) res.message = file->where(t.row, kFileId) + ": " + res.message;
+        };
+        if (!c && t.code.empty()) place();
         // One invitation each: a graduate named again (on a later row, or twice with --to) is
         // refused, even when the first was refused (that one is to be corrected).
         ++ordinal;
@@ -669,6 +674,8 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
                          {"position", job.position},
                          {"deadline", deadline}};
             audit.notify(event_id, n);
+          } else {
+            place();
           }
         }
         if (res.issued) {

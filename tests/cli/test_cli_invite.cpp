@@ -323,6 +323,8 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
   CHECK(contains(r.out, "id_checksum"));
   CHECK(contains(r.out, "duplicate_in_file"));
   CHECK(contains(r.out, "training_mode"));
+  // Every refusal of a row names its place, not only the defects of its cells.
+  CHECK(contains(r.out, "list.csv row 8, column C (身份证号): the graduate"));
   CHECK(contains(r.out, "name_mismatch"));
   CHECK(contains(r.err, "备注"));  // the unknown column, ignored with a warning
   CHECK(contains(r.err, "1 issued, 5 refused"));
