@@ -186,6 +186,25 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
         u.bind(":now", format_utc(actor.now));
         u.bind(":gid", static_cast<std::int64_t>(s.id));
         u.exec();
+        if (next.id_number != s.id_number) {
+          // The old number may come back in the department's roster file: the import refuses it
+          // as id_corrected rather than add the person again (schema 0012).
+          SQLite::Statement retire(
+              db,
+              "INSERT INTO corrected_ids (id_number, cohort, graduate_id, corrected_at) VALUES "
+              "(:old, :cohort, :gid, :now) ON CONFLICT (id_number, cohort) DO UPDATE SET "
+              "graduate_id = excluded.graduate_id, corrected_at = excluded.corrected_at");
+          retire.bind(":old", s.id_number);
+          retire.bind(":cohort", s.cohort);
+          retire.bind(":gid", static_cast<std::int64_t>(s.id));
+          retire.bind(":now", format_utc(actor.now));
+          retire.exec();
+          SQLite::Statement back(db,
+                                 "DELETE FROM corrected_ids WHERE id_number = :id AND cohort = :c");
+          back.bind(":id", next.id_number);
+          back.bind(":c", s.cohort);
+          back.exec();
+        }
         std::int64_t event_id = audit.event("graduate.correct", "graduate", next.id_number, reason,
                                             {{"cohort", s.cohort}, {"changes", changes}});
         Notification n;

@@ -259,6 +259,7 @@ class RosterImport {
   std::size_t earlier_row(std::int64_t graduate, std::int64_t created_by, std::size_t row,
                           bool record);
   std::size_t refused_row(const std::string& id);
+  bool corrected_away(const RowValues& r, std::size_t row);  // true: rejected as id_corrected
   // `first_rejected`: the first row was itself rejected, so nothing of it was kept.
   void duplicate(std::size_t row, const RowValues& r, std::size_t first, bool first_rejected);
 
@@ -279,7 +280,8 @@ class RosterImport {
   std::unique_ptr<AuditWriter> audit_;
   std::optional<RowStatement> select_, insert_, update_, key_, seen_insert_, seen_select_,
       refused_insert_, refused_select_;
-  std::size_t refused_ids_ = 0;  // rows in temp.import_refused
+  std::optional<RowStatement> corrected_;  // only when some ID number was ever corrected away
+  std::size_t refused_ids_ = 0;            // rows in temp.import_refused
   std::string now_text_;
   bool row_rejected_ = false;
 };
@@ -555,6 +557,25 @@ std::size_t RosterImport::refused_row(const std::string& id) {
   return sel.executeStep() ? static_cast<std::size_t>(sel.getColumn(0).getInt64()) : 0;
 }
 
+// A number the school corrected away (schema 0012) is not a new graduate: adding it would make a
+// second record of the same person. The row is refused with the number it became.
+bool RosterImport::corrected_away(const RowValues& r, std::size_t row) {
+  auto& q = *corrected_;
+  q.reset();
+  q.bind(":id_number", r.v[kIdNumber]);
+  q.bind(":cohort", r.cohort);
+  if (!q.executeStep()) return false;
+  const std::string now_id = q.getColumn(0).getString();
+  const auto at = parse_time(q.getColumn(1).getString());
+  problem(row, kIdNumber, "id_corrected",
+          "身份证号 " + mask_resident_id(r.v[kIdNumber]) + " (届别 " + std::to_string(r.cohort) +
+              ") was corrected by the school to " + mask_resident_id(now_id) +
+              (at ? " on " + format_cst_date(*at) : std::string()) +
+              " (student correct); fix this row of the file, or correct the record back if the "
+              "old number was right");
+  return true;
+}
+
 void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t first,
                              bool first_rejected) {
   std::string what = "身份证号 " + mask_resident_id(r.v[kIdNumber]);
@@ -564,6 +585,7 @@ void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t fi
 
 bool RosterImport::write(const RowValues& r, std::size_t row) {
   const std::string& now = now_text_;
+  if (corrected_ && corrected_away(r, row)) return false;
   // Most rows are new: try the insert first and look the row up only when it exists.
   // The row's text is bound without copies: it stays put until exec() below has run.
   auto& ins = *insert_;
@@ -761,6 +783,12 @@ ImportReport RosterImport::run() {
                           "INSERT INTO temp.import_refused (id_number, row) VALUES (:id_number, "
                           ":row) ON CONFLICT DO NOTHING");
   refused_select_.emplace(db_, "SELECT row FROM temp.import_refused WHERE id_number = :id_number");
+  if (db_.execAndGet("SELECT EXISTS (SELECT 1 FROM corrected_ids)").getInt() != 0) {
+    corrected_.emplace(db_,
+                       "SELECT g.id_number, c.corrected_at FROM corrected_ids c JOIN graduates g "
+                       "ON g.id = c.graduate_id WHERE c.id_number = :id_number AND c.cohort = "
+                       ":cohort");
+  }
   insert_.emplace(db_,
                   "INSERT INTO graduates (id_number, cohort, name, school_code, department, "
                   "degree_level, major, training_mode, student_no, gender, phone, email, "
@@ -823,6 +851,7 @@ ImportReport RosterImport::run() {
   seen_select_.reset();
   refused_insert_.reset();
   refused_select_.reset();
+  corrected_.reset();
   // A dry run, or --all-or-nothing with a rejected row, writes nothing (a dry run inside a
   // DryRunSession keeps the file for the files after it, until the session rolls back).
   report_.written = tx.end(!(options_.all_or_nothing && report_.rejected > 0));

@@ -867,3 +867,65 @@ TEST_CASE("cli invite issue: progress on a terminal only", "[cli][invite]") {
   CHECK(contains(tty.text, "\r\033[Kid_number,name,result"));
   CHECK(contains(tty.text, "5000 issued, 0 refused (dry run: nothing written)"));
 }
+
+TEST_CASE("cli student import: an ID number corrected away does not come back as a new graduate",
+          "[cli][invite][invalid][import]") {
+  World w;
+  const std::string fixed = id("11010520030115002");
+  auto correct = [&](const std::string& from, const std::string& to) {
+    return w.run({"student", "correct", from, "--id-number", to, "--reason", "身份证号录入错误"});
+  };
+  REQUIRE(correct(kA, fixed).exit_code == 0);
+  // The department's original file, imported again: the old number is refused, not added.
+  auto again = w.run({"student", "import", (w.dir / "r.csv").string()});
+  INFO(again.err);
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "id_corrected"));
+  CHECK(contains(again.err, "was corrected by the school to 110105********002"));
+  CHECK(contains(again.err, "2 unchanged, 1 rejected"));
+  CHECK(w.count("SELECT count(*) FROM graduates") == 3);
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE id_number = '" + kA + "'") == 0);
+  // ...so the person cannot be added to favourites and invited a second time under it.
+  CHECK(w.run({"favorite", "add", "--employer", kW, "--name", "张三", "--id", kA, "--school",
+               "北京大学"})
+            .exit_code != 0);
+
+  // Corrected back: the old number is the record's again, and the file matches it.
+  REQUIRE(correct(fixed, kA).exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number = '" + kA + "'") == 0);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number = '" + fixed + "'") == 1);
+  auto back = w.run({"student", "import", (w.dir / "r.csv").string()});
+  INFO(back.err);
+  CHECK(back.exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM graduates") == 3);
+}
+
+TEST_CASE("cli db migrate: schema 12 lists the ID numbers corrected before it",
+          "[cli][invite][invalid][import]") {
+  World w;
+  const std::string b = id("11010520030115002");
+  const std::string c = id("11010520030115010");
+  for (auto [from, to] : {std::pair{kA, b}, std::pair{b, c}, std::pair{kD, id("11010520030215011")},
+                          std::pair{id("11010520030215011"), kD}}) {
+    REQUIRE(
+        w.run({"student", "correct", from, "--id-number", to, "--reason", "录入错误"}).exit_code ==
+        0);
+  }
+  {
+    // The database as schema 11 left it: corrections in the events only.
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE corrected_ids; PRAGMA user_version = 11");
+  }
+  auto m = w.run({"db", "migrate"});
+  INFO(m.err);
+  REQUIRE(m.exit_code == 0);
+  // kA → b → c: both old numbers lead to the record that now holds c; kD was corrected back.
+  const std::string holder = "(SELECT id FROM graduates WHERE id_number = '" + c + "')";
+  CHECK(w.count("SELECT count(*) FROM corrected_ids") == 3);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number IN ('" + kA + "', '" + b +
+                "') AND graduate_id = " + holder) == 2);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number = '" + kD + "'") == 0);
+  auto again = w.run({"student", "import", (w.dir / "r.csv").string()});
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "id_corrected"));
+}

@@ -358,7 +358,7 @@ TEST_CASE("agreement: upgrading to schema 7 gives earlier agreements their codes
       "DROP INDEX invitations_awaiting_review; DROP INDEX invitations_verification_code; ALTER "
       "TABLE invitations DROP COLUMN verification_code; DROP TABLE secrets; ALTER TABLE "
       "employers DROP COLUMN private; ALTER TABLE destination_codes DROP COLUMN required_fields; "
-      "PRAGMA user_version = 6");
+      "DROP TABLE corrected_ids; PRAGMA user_version = 6");
   {
     auto upgraded = ncss::Store::open_for_migration(f.path);
     CHECK(upgraded.migrate() == ncss::latest_schema_version() - 6);  // 7 and every later one
