@@ -24,7 +24,26 @@ bool is_wide(char32_t c) {
          (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
          (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
          (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+         (c >= 0x1F680 && c <= 0x1F6FF) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+         (c >= 0x1FA70 && c <= 0x1FAFF) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+// A value as a table cell shows it: on one line (a line break as ↵), and with no control
+// character reaching the terminal (printable's <U+XXXX>), so stored text can neither break a
+// row nor recolour or retitle the terminal. CSV and JSON carry the value as it is.
+std::string table_cell(const std::string& v) {
+  if (v.find_first_of("\n\r") == std::string::npos) return printable(v);
+  std::string one_line;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\r' && i + 1 < v.size() && v[i + 1] == '\n') continue;
+    if (v[i] == '\n') {
+      one_line += "↵";
+    } else {
+      one_line += v[i];
+    }
+  }
+  return printable(one_line);
 }
 
 void pad(std::ostream& out, const std::string& text, std::size_t width) {
@@ -208,14 +227,18 @@ RowWriter::~RowWriter() {
 
 void RowWriter::row(const std::vector<std::string>& values) {
   switch (format_) {
-    case Format::Table:
+    case Format::Table: {
+      std::vector<std::string> cells;
+      cells.reserve(values.size());
+      for (const auto& v : values) cells.push_back(table_cell(v));
       if (started_) {
-        table_line(values);
+        table_line(cells);
       } else {
-        buffered_.push_back(values);
+        buffered_.push_back(std::move(cells));
         if (buffered_.size() == table_window_) draw_table();
       }
       return;
+    }
     case Format::Csv:
       if (!started_) {
         for (std::size_t i = 0; i < columns_.size(); ++i) {

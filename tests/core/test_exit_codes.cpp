@@ -44,6 +44,7 @@ TEST_CASE("format: CSV quoting and display width", "[format]") {
   CHECK(cli::display_width("abc") == 3);
   CHECK(cli::display_width("北京大学") == 8);
   CHECK(cli::display_width("法律（非法学）") == 14);
+  CHECK(cli::display_width("示例😀科技") == 10);  // an emoji takes two columns, as a CJK one
   CHECK_THROWS(cli::parse_format("xml"));
 }
 
@@ -77,6 +78,27 @@ TEST_CASE("format: a table is drawn from its first rows and streams the rest", "
         "姓名 name   n\n"
         "----------  -\n"
         "欧阳娜娜娜  3\n");
+}
+
+TEST_CASE("format: a table cell stays on one line and sends no control character", "[format]") {
+  const std::vector<cli::Column> columns = {{"street", "", false}, {"n", "", true}};
+  const std::string hostile = "海淀区\r\n第二行\x1b]0;pwned\x07\x1b[31mRED";
+  std::ostringstream table;
+  {
+    cli::RowWriter w(table, cli::Format::Table, columns);
+    w.row({hostile, "1"});
+  }
+  CHECK(table.str() ==
+        "street                                                n\n"
+        "----------------------------------------------------  -\n"
+        "海淀区↵第二行<U+001B>]0;pwned<U+0007><U+001B>[31mRED  1\n");
+  // Scripts get the value as it is.
+  std::ostringstream csv;
+  {
+    cli::RowWriter w(csv, cli::Format::Csv, columns);
+    w.row({hostile, "1"});
+  }
+  CHECK(csv.str() == "street,n\n\"" + hostile + "\",1\n");
 }
 
 TEST_CASE("format: a number column is a JSON number, null when empty, text when not a number",
