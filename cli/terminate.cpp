@@ -138,7 +138,8 @@ void register_terminate(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember({"employer", "graduate"}));
   request->add_option("--reason", o->request.reason, "解约原因, code or name")->required();
-  request->add_option("--note", o->request.note, "解约说明, at most 200 characters")->required();
+  request->add_option("--note", o->request.note,
+                      "解约说明, at most 200 characters (optional: the form marks it 选填)");
   request->callback([&ctx, o] {
     print(ctx, ncss::request_termination(ctx.store(), o->request, ctx.actor()), "requested");
   });

@@ -858,9 +858,6 @@ class LifecycleRun : public testkit::StoreFixture {
     } else if (reason.empty() || reason == "07") {
       expect = refused(ErrorCode::InvalidInput, "'" + reason + "' is not a termination reason",
                        "request termination: bad reason");
-    } else if (stored.empty()) {
-      expect =
-          refused(ErrorCode::InvalidInput, "a note is required", "request termination: no note");
     } else if (chars > ncss::kMaxTerminationNoteChars) {
       expect = refused(ErrorCode::InvalidInput, "the note is over 200 characters",
                        "request termination: long note");
@@ -1725,12 +1722,11 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
           // 解约 and 作废
           "request termination by employer", "request termination by graduate",
           "request termination: note of 200 characters", "request termination: bad party",
-          "request termination: bad reason", "request termination: no note",
-          "request termination: long note", "request termination: already terminating",
-          "request termination: not signed", "request termination: again after 解约失败",
-          "termination accept", "termination reject", "termination respond: own request",
-          "termination respond: not awaiting the party", "approve termination",
-          "approve termination: not awaiting review", "reject termination",
+          "request termination: bad reason", "request termination: long note",
+          "request termination: already terminating", "request termination: not signed",
+          "request termination: again after 解约失败", "termination accept", "termination reject",
+          "termination respond: own request", "termination respond: not awaiting the party",
+          "approve termination", "approve termination: not awaiting review", "reject termination",
           "reject termination: no reason", "return termination: online", "void", "void: no reason",
           "void: terminating", "void: not signed", "accept: free again after 解约 or 作废",
           // corrections (失效) and favourites added again
