@@ -43,6 +43,16 @@ std::optional<LiveDestination> live_destination(SQLite::Database& db, std::int64
       auto s = parse_signing_state(d.state);
       d.description = "invitation " + std::to_string(d.id) + " (" +
                       std::string(s ? signing_state_label(*s) : d.state) + ")";
+      const std::string n = std::to_string(d.id);
+      if (d.state == "awaiting_review") {
+        d.way_out = "the graduate aborts it (invite abort " + n +
+                    ", 中止签约) or the school rejects it (review reject " + n + ")";
+      } else if (d.state == "signed") {
+        d.way_out = "the school voids it (void " + n +
+                    ") or the parties end it (terminate request " + n + ")";
+      } else {
+        d.way_out = "its termination (解约中) must be approved first";
+      }
       return d;
     }
   }
@@ -57,16 +67,31 @@ std::optional<LiveDestination> live_destination(SQLite::Database& db, std::int64
   d.kind = "registration";
   d.id = q.getColumn(0).getInt64();
   d.state = q.getColumn(2).getString();
-  d.description = "registration R" + std::to_string(d.id) + " (" +
-                  registration_kind_label(q.getColumn(1).getString()) + ", " +
-                  registration_state_label(d.state) + ")";
+  const std::string kind = q.getColumn(1).getString();
+  d.description = "registration R" + std::to_string(d.id) + " (" + registration_kind_label(kind) +
+                  ", " + registration_state_label(d.state) + ")";
+  // As registration_next allows: the graduate voids what is not yet final or not an agreement;
+  // the school decides what awaits its review; an approved agreement ends by termination.
+  const std::string graduate_voids =
+      "the graduate voids it (register void " + std::to_string(d.id) + ")";
+  const std::string school_rejects =
+      "the school rejects it (review reject R" + std::to_string(d.id) + ")";
+  if (d.state == "pending") {
+    d.way_out = graduate_voids + " or " + school_rejects;
+  } else if (d.state == "scan_review") {
+    d.way_out = school_rejects;
+  } else if (d.state == "approved" && (kind == "paper" || kind == "offline")) {
+    d.way_out = "it ends by an offline termination (terminate offline)";
+  } else {
+    d.way_out = graduate_voids;  // returned, awaiting_scan, an approved registration
+  }
   return d;
 }
 
 std::string live_destination_message(const std::string& id_number, const LiveDestination& live) {
   return "the graduate " + mask_resident_id(id_number) +
          " already has a live destination: " + live.description +
-         "; one destination at a time: void or terminate it first";
+         "; one destination at a time: " + live.way_out + " first";
 }
 
 }  // namespace ncss

@@ -19,6 +19,7 @@ struct LiveDestination {
   std::string state;  // machine name
   std::string
       description;  // "invitation 12 (已签约)", "registration R3 (已签纸质就业协议登记, 待审核)"
+  std::string way_out;  // how it ends, by the state it is in: "the school voids it (void 12) ..."
 };
 
 // The graduate's live destination, leaving out the invitation or registration being acted on

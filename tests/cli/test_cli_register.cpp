@@ -192,10 +192,12 @@ TEST_CASE("cli register: one live destination, in both directions", "[cli][regis
     auto r = w.paper(kA);
     CHECK(r.exit_code == 5);
     CHECK(contains(r.err, "invitation 1 (学生已应约提交审核中)"));
+    CHECK(contains(r.err, "the graduate aborts it (invite abort 1, 中止签约)"));
     REQUIRE(w.run({"review", "approve", "1"}).exit_code == 0);
     auto d = w.destination(kA, {"--code", "76"});
     CHECK(d.exit_code == 5);
     CHECK(contains(d.err, "invitation 1 (已签约)"));
+    CHECK(contains(d.err, "the school voids it (void 1)"));
     CHECK(w.count("SELECT count(*) FROM registrations") == 0);
   }
   SECTION("a pending, then approved registration makes invitations view-only") {
@@ -204,15 +206,37 @@ TEST_CASE("cli register: one live destination, in both directions", "[cli][regis
     auto acc = w.run({"invite", "respond", "1", "--accept"});
     CHECK(acc.exit_code == 5);
     CHECK(contains(acc.err, "registration R1 (已签纸质就业协议登记, 待审核)"));
+    CHECK(contains(acc.err, "the graduate voids it (register void 1)"));
     REQUIRE(w.run({"register", "approve", "1"}).exit_code == 0);
     acc = w.run({"invite", "respond", "1", "--accept"});
     CHECK(acc.exit_code == 5);
     CHECK(contains(acc.err, "registration R1 (已签纸质就业协议登记, 审核通过)"));
+    CHECK(contains(acc.err, "it ends by an offline termination (terminate offline)"));
     CHECK(w.text("SELECT state FROM invitations WHERE id = 1") == "awaiting_graduate");
     // A second registration too.
     auto second = w.destination(kA, {"--code", "76"});
     CHECK(second.exit_code == 5);
     CHECK(contains(second.err, "registration R1"));
+  }
+}
+
+TEST_CASE("cli register: the refusal's way out of a live destination works", "[cli][register]") {
+  World w;
+  SECTION("a returned registration: the graduate voids it") {
+    REQUIRE(w.paper(kA).exit_code == 0);
+    REQUIRE(w.run({"register", "return", "1", "--reason", "扫描件不清晰"}).exit_code == 0);
+    auto r = w.destination(kA, {"--code", "76"});
+    CHECK(r.exit_code == 5);
+    CHECK(contains(r.err, "register void 1"));
+    REQUIRE(w.run({"register", "void", "1"}).exit_code == 0);
+    CHECK(w.destination(kA, {"--code", "76"}).exit_code == 0);
+  }
+  SECTION("an invitation awaiting review: the graduate aborts it") {
+    REQUIRE(w.issue(kA).exit_code == 0);
+    REQUIRE(w.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+    REQUIRE(w.destination(kA, {"--code", "76"}).exit_code == 5);
+    REQUIRE(w.run({"invite", "abort", "1"}).exit_code == 0);
+    CHECK(w.destination(kA, {"--code", "76"}).exit_code == 0);
   }
 }
 
