@@ -357,15 +357,26 @@ std::vector<Employer> list_employers(Store& store, const EmployerFilter& filter)
   static const std::vector<std::string> kStates = {"unverified", "pending", "verified", "rejected"};
   if (!filter.verification.empty() &&
       std::find(kStates.begin(), kStates.end(), filter.verification) == kStates.end()) {
-    throw Error::invalid_input("--verification '" + filter.verification +
-                               "' must be one of unverified, pending, verified, rejected");
+    throw Error::usage("--verification '" + filter.verification +
+                       "' must be one of unverified, pending, verified, rejected");
   }
+  // A filter naming no code is a usage error (exit 2), as every listing's filter is; the same
+  // value in a registration is a bad value (resolve_code's InvalidInput).
+  auto filter_code = [&](const char* table, const char* label, const char* option,
+                         const std::string& value) {
+    try {
+      return resolve_code(store, table, label, option, value).code;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::InvalidInput) throw;
+      throw Error::usage(e.what());
+    }
+  };
   std::string nature, industry;
   if (!filter.nature.empty()) {
-    nature = resolve_code(store, "employer_nature", "单位性质", "--nature", filter.nature).code;
+    nature = filter_code("employer_nature", "单位性质", "--nature", filter.nature);
   }
   if (!filter.industry.empty()) {
-    industry = resolve_code(store, "industry", "网签所属行业", "--industry", filter.industry).code;
+    industry = filter_code("industry", "网签所属行业", "--industry", filter.industry);
   }
   return with_storage_errors([&] {
     SQLite::Statement q(database(store),

@@ -105,6 +105,10 @@ TEST_CASE("cli employer: register, show and list", "[cli][employer]") {
   CHECK_FALSE(contains(r.out, kCode));
   r = o.run({"employer", "list", "--verification", "verified", "--format", "csv"});
   CHECK_FALSE(contains(r.out, kCode));
+  // A filter value outside its set names nothing known: exit 2, as in every other listing.
+  CHECK(o.run({"employer", "list", "--verification", "foo"}).exit_code == 2);
+  CHECK(o.run({"employer", "list", "--industry", "ZZ"}).exit_code == 2);
+  CHECK(o.run({"employer", "list", "--nature", "98"}).exit_code == 2);
 
   r = o.run({"employer", "show", kCode3});
   CHECK(r.exit_code == 2);

@@ -221,7 +221,10 @@ TEST_CASE("employer: list filters by verification, nature and industry", "[emplo
   CHECK(ncss::list_employers(f.store, {"unverified", "", ""}).size() == 2);
   CHECK(refusal([&] {
           ncss::list_employers(f.store, {"done", "", ""});
-        }).first == ncss::ErrorCode::InvalidInput);
+        }).first == ncss::ErrorCode::Usage);
+  CHECK(refusal([&] {
+          ncss::list_employers(f.store, {"", "98", ""});
+        }).first == ncss::ErrorCode::Usage);
 }
 
 TEST_CASE("employer: verification gate for favourites and invitations", "[employer]") {
