@@ -113,7 +113,7 @@ void show(Context& ctx, const ncss::InviteTemplate& t, bool mask) {
   std::vector<Column> cols;
   std::vector<std::string> values;
   for (const auto& [k, v] : rows) {
-    cols.push_back({k, label(k, t.kind)});
+    cols.push_back({k, label(k, t.kind), k == "version"});  // a number, as in list and history
     values.push_back(v);
   }
   RowWriter w(ctx.out(), ctx.format(), cols);

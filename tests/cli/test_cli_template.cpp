@@ -45,6 +45,7 @@ TEST_CASE("cli template: add, edit, show, history, remove", "[cli][template]") {
   r = e.run({"template", "show", "job", "研发岗", "--employer", kA, "--format", "json"});
   CHECK(contains(r.out, "\"position\": \"算法工程师\""));
   CHECK(contains(r.out, "\"job_category\": \"10\""));
+  CHECK(contains(r.out, "\"version\": 2"));  // a number, as list and history give it
   r = e.run({"template", "history", "job", "研发岗", "--employer", kA});
   CHECK(r.exit_code == 0);
   CHECK(contains(r.out, "1,add,hr,"));
