@@ -224,10 +224,13 @@ void register_terminate(CLI::App& app, Context& ctx) {
 
   auto* show = term->add_subcommand("show", "one termination");
   show->add_option("id", o->id, "termination ID")->required();
+  show->add_flag("--unmask", o->unmask, "show the ID number in full in a table (recorded)");
   show->callback([&ctx, o] {
+    auto t = ncss::get_termination(ctx.store(), o->id);
+    const bool mask =
+        ctx.mask_personal_data(o->unmask, "termination", std::to_string(t.id), "terminate show");
     RowWriter w(ctx.out(), ctx.format(), kColumns);
-    const bool human = ctx.format() == Format::Table;
-    w.row(row_of(ncss::get_termination(ctx.store(), o->id), human, human));
+    w.row(row_of(t, mask, ctx.format() == Format::Table));
   });
 }
 

@@ -214,6 +214,21 @@ TEST_CASE("cli terminate: the online request's 解约说明 is optional (选填)
   CHECK(w.text("SELECT note FROM terminations WHERE invitation_id = 1").empty());
 }
 
+TEST_CASE("cli terminate show: the ID number masked in a table unless --unmask (recorded)",
+          "[cli][terminate]") {
+  Signed w;
+  REQUIRE(w.request().exit_code == 0);
+  auto masked = w.run({"--format", "table", "terminate", "show", "1"});
+  CHECK(masked.exit_code == 0);
+  CHECK_FALSE(contains(masked.out, kA));
+  CHECK(contains(masked.out, kA.substr(0, 6) + "********"));
+  auto full = w.run({"--format", "table", "terminate", "show", "1", "--unmask"});
+  CHECK(full.exit_code == 0);
+  CHECK(contains(full.out, kA));
+  CHECK(w.count("SELECT count(*) FROM events WHERE action = 'pii.unmask' AND details ->> "
+                "'$.command' = 'terminate show'") == 1);
+}
+
 TEST_CASE("cli terminate: out-of-turn answers and reviews are refused", "[cli][terminate]") {
   Signed w;
   // 200 characters is the limit, not over it.
