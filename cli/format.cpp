@@ -122,8 +122,12 @@ enum class Personal { No, IdNumber, Phone };
 
 Personal personal_key(const std::string& key) {
   if (key == "id_number") return Personal::IdNumber;
-  if (key == "phone" || key == "mobile" ||
-      (key.size() > 6 && key.compare(key.size() - 6, 6, "_phone") == 0)) {
+  auto ends_with = [&](std::string_view end) {
+    return key.size() > end.size() && key.compare(key.size() - end.size(), end.size(), end) == 0;
+  };
+  // A fax is a phone line too (employer user list masks it): masked alike.
+  if (key == "phone" || key == "mobile" || key == "fax" || ends_with("_phone") ||
+      ends_with("_fax")) {
     return Personal::Phone;
   }
   return Personal::No;

@@ -101,6 +101,17 @@ TEST_CASE("format: a table cell stays on one line and sends no control character
   CHECK(csv.str() == "street,n\n\"" + hostile + "\",1\n");
 }
 
+TEST_CASE("format: phones, mobiles and faxes in event details are masked for tables", "[format]") {
+  const std::string masked = cli::masked_json_text(
+      R"({"changes":{"fax":{"old":"","new":"010-99998888"},"mobile":{"old":"13812345678"}},)"
+      R"("work_phone":"010-62751234","home_fax":"010-55554444","note":"010-12345678"})");
+  CHECK_FALSE(testkit::contains(masked, "99998888"));
+  CHECK_FALSE(testkit::contains(masked, "13812345678"));
+  CHECK_FALSE(testkit::contains(masked, "62751234"));
+  CHECK_FALSE(testkit::contains(masked, "55554444"));
+  CHECK(testkit::contains(masked, "010-12345678"));  // not a phone key: left as it is
+}
+
 TEST_CASE("format: a number column is a JSON number, null when empty, text when not a number",
           "[format]") {
   const std::vector<cli::Column> columns = {{"id", "", true}, {"name", "", false}};
