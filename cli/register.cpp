@@ -131,8 +131,8 @@ void run_show(Context& ctx, const RegisterOptions& o) {
   auto row = [&](const std::string& k, const std::string& val) {
     w.row({human ? k : k.substr(0, k.find(' ')), val});
   };
-  row("registration_id", std::to_string(v.id));
-  row("kind", std::string(ncss::registration_kind_name(v.kind)));
+  row("registration_id 登记编号", std::to_string(v.id));
+  row("kind 登记类型代码", std::string(ncss::registration_kind_name(v.kind)));
   row("kind_name 登记类型", ncss::registration_kind_text(v.kind));
   row("name 学生姓名", v.name);
   row("id_number 证件号码", mask ? ncss::mask_resident_id(v.id_number) : v.id_number);
@@ -143,7 +143,7 @@ void run_show(Context& ctx, const RegisterOptions& o) {
   row("training_mode 培养方式", v.training_mode);
   row("destination 毕业去向", v.destination + " " + v.destination_name);
   if (!v.subtype.empty()) row("subtype 子类型", v.subtype);
-  row("state", std::string(ncss::registration_state_name(v.state)));
+  row("state 状态代码", std::string(ncss::registration_state_name(v.state)));
   row("state_name 审核状态", ncss::registration_state_text(v.state));
   for (const auto& [key, label] : field_labels()) {
     auto it = v.fields.find(key);
@@ -165,8 +165,13 @@ void run_show(Context& ctx, const RegisterOptions& o) {
   if (!v.review_reason.empty()) row("review_reason 审核意见", v.review_reason);
   row("updated_at 最新操作时间", listed_time(human, v.updated_at));
   for (const auto& f : v.files) {
-    row("file." + f.role, f.name + " (" + std::to_string(f.size) + " bytes, " + f.media_type +
-                              ", sha256 " + f.sha256 + ", file " + std::to_string(f.file_id) + ")");
+    const std::string label = f.role == "scan"           ? " 扫描件"
+                              : f.role == "proof"        ? " 证明材料"
+                              : f.role == "stamped_scan" ? " 盖章扫描件"
+                                                         : std::string();
+    row("file." + f.role + label, f.name + " (" + std::to_string(f.size) + " bytes, " +
+                                      f.media_type + ", sha256 " + f.sha256 + ", file " +
+                                      std::to_string(f.file_id) + ")");
   }
 }
 
