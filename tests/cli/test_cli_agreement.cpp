@@ -433,6 +433,16 @@ TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or te
   CHECK(unknown.exit_code == 9);
   CHECK(contains(unknown.out, "unknown," + other));
   CHECK(w.run({"agreement", "verify", "hello"}).exit_code == 3);
+  // The QR code's text with another agreement's number is altered, naming the code's agreement.
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  auto forged = w.run(
+      {"--format", "csv", "agreement", "verify", "协议编号：99999999999999999\n验证码：" + code});
+  CHECK(forged.exit_code == 9);
+  CHECK(contains(forged.out, "altered," + code + ",1," + no));
+  CHECK(contains(forged.out, "belongs to agreement " + no));
+  auto wrapped = w.run({"agreement", "verify", "随便什么文字 " + code + " 伪造"});
+  CHECK(wrapped.exit_code == 3);
+  CHECK(contains(wrapped.err, "give the code alone"));
   auto fake = out / "fake.pdf";
   testkit::write_file(fake, "just text");
   auto not_pdf = w.run({"agreement", "verify", fake.string()});

@@ -334,6 +334,33 @@ TEST_CASE("agreement: verify a code, valid, since voided, unknown, altered",
   CHECK_THROWS_AS(ncss::verify_agreement_code(f.store, "not a code"), ncss::Error);
   CHECK_THROWS_AS(ncss::verify_agreement_code(f.store, "ABCD-EFGH-JKLM-NPQ"), ncss::Error);
 
+  // The QR code's text names the agreement: another number beside the code is a forgery. A
+  // label on its own line or column, as pasted from the PDF, is read too.
+  auto forged = ncss::verify_agreement_code(
+      f.store, "协议编号：99999999999999999\n验证码：" + a.verification_code);
+  CHECK(forged.result == R::Altered);
+  CHECK(contains(forged.detail, "99999999999999999"));
+  CHECK(contains(forged.detail, "belongs to agreement " + a.agreement_no));
+  CHECK(ncss::verify_agreement_code(
+            f.store, "验证码 " + a.verification_code + "\n协议编号  " + a.agreement_no)
+            .result == R::Valid);
+  CHECK(ncss::verify_agreement_code(f.store, "  验证码:" + bare + "\n").result == R::Valid);
+  // A code inside other words proves nothing about them: refused, as is a label without a number.
+  for (const std::string& text :
+       {"随便什么文字 " + a.verification_code + " 伪造", a.verification_code + " 月薪五万元",
+        "协议编号：\n验证码：" + a.verification_code,
+        "协议编号：1\n协议编号：2\n验证码：" + a.verification_code,
+        a.verification_code + " " + a.verification_code}) {
+    INFO(text);
+    try {
+      ncss::verify_agreement_code(f.store, text);
+      FAIL("accepted");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+      CHECK(contains(e.what(), "give the code alone"));
+    }
+  }
+
   f.exec("UPDATE invitations SET state = 'voided' WHERE id = " + std::to_string(inv));
   CHECK(ncss::verify_agreement_code(f.store, a.verification_code).result == R::Voided);
   f.exec("UPDATE invitations SET state = 'terminated' WHERE id = " + std::to_string(inv));

@@ -178,7 +178,10 @@ struct AgreementVerification {
   std::string detail;                  // in plain words
 };
 // Verifies a code as printed (any case, with or without dashes or spaces) or the whole text of
-// the QR code. InvalidInput when `text` holds no code at all.
+// the QR code ("协议编号：NO" and "验证码：CODE", either order, labels optional). A bare code
+// says which agreement it belongs to (the detail names the 协议编号 to compare with the paper);
+// a text naming a 协议编号 other than the code's agreement's is Altered. InvalidInput when
+// `text` holds no code, or other words besides the code and the agreement number.
 AgreementVerification verify_agreement_code(Store& store, const std::string& text);
 // Verifies an agreement PDF: reads its text (poppler), finds the code, and compares the text,
 // whitespace aside, with the agreement the code belongs to laid out by `layout` (the template
