@@ -125,6 +125,11 @@ class Batch {
     tick();
     ++written_;
   }
+  // A written record's warning (a character drawn as 〓), on its own line.
+  void warn(const std::string& line) {
+    if (progress_) std::cerr << "\r\033[K";
+    ctx_.warn(line);
+  }
   void failed(const std::string& what, const ncss::Error& e) {
     tick();
     ++failed_;
@@ -187,7 +192,10 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
       naming.agreement_no = "线下签约";
       naming.graduate.name = g.name + "_" + std::to_string(g.id);
       fs::path file = dir.path() / ncss::agreement_file_name(naming);
-      ncss::write_file_atomically(file, ncss::blank_agreement_pdf(blank, layout, ctx.now()));
+      std::vector<std::string> warnings;
+      ncss::write_file_atomically(file,
+                                  ncss::blank_agreement_pdf(blank, layout, ctx.now(), &warnings));
+      for (const auto& line : warnings) batch.warn(line);
       batch.written();
       w.row({mask ? ncss::mask_resident_id(g.id_number) : g.id_number, g.name, file.string()});
     } catch (const ncss::Error& e) {
@@ -229,6 +237,7 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
   ncss::write_agreement_pdfs(
       ctx.store(), ids, layout, dir.path(), o.jobs, [&](const ncss::AgreementPdfResult& r) {
         if (!r.error) {
+          for (const auto& line : r.warnings) batch.warn(line);
           batch.written();
           w.row({std::to_string(r.invitation_id), r.agreement_no, r.file.string()});
           return;

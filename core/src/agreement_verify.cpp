@@ -19,6 +19,7 @@
 #include "agreement_impl.hpp"
 #include "ncss/agreement.hpp"
 #include "ncss/error.hpp"
+#include "ncss/pdf_writer.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
 
@@ -252,12 +253,14 @@ std::string pdf_text(const fs::path& file) {
   return text;
 }
 
-// The text the document view of an agreement shows, in order.
+// The text the document view of an agreement shows, in order, as the PDF font draws it (a
+// character it cannot show is drawn as 〓, as agreement_pdf does).
 std::string document_text(const Agreement& a, const AgreementTemplate& layout) {
+  const CjkFont& font = CjkFont::standard();
   std::string out;
   for (const auto& b : agreement_blocks(a, layout, AgreementView::Document)) {
-    out += b.label;
-    if (b.kind != AgreementBlock::Kind::QrCode) out += b.text;
+    out += showable_text(font, b.label);
+    if (b.kind != AgreementBlock::Kind::QrCode) out += showable_text(font, b.text);
   }
   return out;
 }
@@ -498,7 +501,8 @@ void write_agreement_pdfs(Store& store, const std::vector<std::int64_t>& ids,
   };
   auto render = [&](Task& t) {
     try {
-      write_agreement_pdf(*t.agreement, layout, t.result.file, agreement_time(*t.agreement));
+      write_agreement_pdf(*t.agreement, layout, t.result.file, agreement_time(*t.agreement),
+                          &t.result.warnings);
     } catch (...) {
       t.result.error = std::current_exception();
     }

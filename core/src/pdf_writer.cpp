@@ -391,7 +391,54 @@ struct Row {
   std::vector<Piece> pieces;
 };
 
+// The mark drawn for a character the font cannot show: 〓, or '?' with a font without it.
+char32_t mark_of(const CjkFont& font) { return font.covers(kMark) ? kMark : U'?'; }
+
+// `text` as drawn in `font` (a line feed kept as a line break), every character that cannot be
+// drawn replaced by the mark and listed in `found`.
+std::u32string shown(const CjkFont& font, const std::string& text, std::vector<PdfWarning>& found) {
+  std::u32string out;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode_utf8(text, i, cp);
+    std::string character, problem;
+    if (len == 0) {
+      character = "byte 0x" + hex(static_cast<unsigned char>(text[i]), 2);
+      problem = character + " is not UTF-8";
+      len = 1;
+    } else if (cp > 0xFFFF) {
+      character = "U+" + hex(cp, 4);
+      problem = character + " is above U+FFFF, which the PDF font cannot show";
+    } else if (cp == U'\n') {
+      // a line break
+    } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+      character = "U+" + hex(cp, 4);
+      problem = "control character " + character;
+    } else if (!font.covers(cp)) {
+      character = "U+" + hex(cp, 4);
+      problem = character + " has no glyph in " + font.path().filename().string();
+    }
+    if (problem.empty()) {
+      out += cp;
+    } else {
+      out += mark_of(font);
+      found.push_back({quotable(text), i, character, problem});
+    }
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string showable_text(const CjkFont& font, const std::string& text,
+                          std::vector<PdfWarning>* marked) {
+  std::vector<PdfWarning> found;
+  std::string out;
+  for (char32_t cp : shown(font, text, found)) append_utf8(out, cp);
+  if (marked != nullptr) marked->insert(marked->end(), found.begin(), found.end());
+  return out;
+}
 
 struct PdfDocument::Impl {
   const CjkFont& font;
@@ -404,36 +451,13 @@ struct PdfDocument::Impl {
   Impl(const CjkFont& f, PdfOptions o) : font(f), options(std::move(o)) {}
 
   // Checks `text` and returns it as code points (with 〓 where Mark replaced something).
-  std::u32string accept(const std::string& text, bool allow_newline) {
-    std::u32string out;
+  std::u32string accept(const std::string& text) {
     std::vector<PdfWarning> found;
-    for (std::size_t i = 0; i < text.size();) {
-      char32_t cp = 0;
-      std::size_t len = decode_utf8(text, i, cp);
-      std::string problem;
-      if (len == 0) {
-        problem = "byte 0x" + hex(static_cast<unsigned char>(text[i]), 2) + " is not UTF-8";
-        len = 1;
-      } else if (cp > 0xFFFF) {
-        problem = "U+" + hex(cp, 4) + " is above U+FFFF, which the PDF font cannot show";
-      } else if (cp == U'\n' && allow_newline) {
-        // a line break
-      } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-        problem = "control character U+" + hex(cp, 4);
-      } else if (!font.covers(cp)) {
-        problem = "U+" + hex(cp, 4) + " has no glyph in " + font.path().filename().string();
-      }
-      if (problem.empty()) {
-        out += cp;
-      } else {
-        if (options.unshowable == UnshowableText::Refuse) {
-          throw Error::invalid_input("cannot put \"" + quotable(text) + "\" into a PDF: " +
-                                     problem + " (at byte " + std::to_string(i) + ")");
-        }
-        out += kMark;
-        found.push_back({quotable(text), i, problem});
-      }
-      i += len;
+    std::u32string out = shown(font, text, found);
+    if (!found.empty() && options.unshowable == UnshowableText::Refuse) {
+      throw Error::invalid_input("cannot put \"" + found.front().text +
+                                 "\" into a PDF: " + found.front().problem + " (at byte " +
+                                 std::to_string(found.front().offset) + ")");
     }
     warnings.insert(warnings.end(), found.begin(), found.end());
     pdf.reset();
@@ -751,16 +775,16 @@ PdfDocument::PdfDocument(const CjkFont& font, PdfOptions options)
 PdfDocument::~PdfDocument() = default;
 
 void PdfDocument::heading(const std::string& text) {
-  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text, true), {}, 0, 0, {}});
+  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text), {}, 0, 0, {}});
 }
 
 void PdfDocument::paragraph(const std::string& text) {
-  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text, true), {}, 0, 0, {}});
+  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text), {}, 0, 0, {}});
 }
 
 void PdfDocument::field(const std::string& label, const std::string& value) {
-  std::u32string l = impl_->accept(label, true);
-  std::u32string v = impl_->accept(value, true);
+  std::u32string l = impl_->accept(label);
+  std::u32string v = impl_->accept(value);
   impl_->blocks.push_back({BlockKind::Field, std::move(v), std::move(l), 0, 0, {}});
 }
 

@@ -407,6 +407,52 @@ TEST_CASE("cli agreement verify: the code, the QR code read from a 72-dpi scan, 
   CHECK(contains(w.run({"agreement", "show", "1"}).out, "验证码：" + code));
 }
 
+TEST_CASE("cli agreement pdf: characters the font cannot show are drawn as 〓 and still verify",
+          "[cli][agreement][verify]") {
+  // Text accepted at issue and approval must never make a signed agreement unprintable: • ✓ ‧
+  // have no glyph in wqy-zenhei, 𠀋 and 😀 are above U+FFFF (libharu cannot draw them).
+  Signed w;
+  REQUIRE(w.run({"invite", "withdraw", "2", "--reason", "其他"}).exit_code == 0);
+  const std::string terms = "• 试用期三个月 ✓\n• 月薪‧一万元 𠀋😀" + std::string(1500, 'x');
+  auto issued = w.run({"invite", "issue", "--employer", kV, "--to", kB, "--job-category", "13",
+                       "--position", "研发工程师", "--contact", "王经理", "--contact-phone",
+                       "13800138000", "--archive-receipt-type", "1", "--terms", terms});
+  INFO(issued.err);
+  REQUIRE(issued.exit_code == 0);
+  REQUIRE(w.run({"invite", "respond", "4", "--accept"}).exit_code == 0);
+  REQUIRE(w.run({"--actor", "审核员𠀋", "review", "approve", "4"}).exit_code == 0);
+  CHECK(contains(w.run({"agreement", "show", "4"}).out, "月薪‧一万元 𠀋😀"));
+
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "4", "-o", out.path().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "1 written, 0 failed"));
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 4");
+  // One warning per field, naming the agreement, the field and each character, never the text.
+  CHECK(contains(r.err, "warning: agreement " + no +
+                            " (invitation 4): terms: U+2022 has no "
+                            "glyph in wqy-zenhei.ttc (2 times); U+2713 has no glyph"));
+  CHECK(contains(r.err, "U+2027 has no glyph"));
+  CHECK(contains(r.err, "U+2000B is above U+FFFF"));
+  CHECK(contains(r.err, "U+1F600 is above U+FFFF"));
+  CHECK(contains(r.err, "school.reviewed_by (审核人): U+2000B is above U+FFFF"));
+  CHECK(contains(r.err, "drawn as 〓"));
+  CHECK(!contains(r.err, "xxxxxxxx"));
+  CHECK(!contains(r.err, "试用期"));
+
+  fs::path file;
+  for (const auto& e : fs::directory_iterator(out.path())) file = e.path();
+  auto flat = squeezed(shell("pdftotext -enc UTF-8 '" + file.string() + "' -").text);
+  CHECK(contains(flat, "〓试用期三个月〓〓月薪〓一万元〓〓x"));
+  CHECK(contains(flat, "审核员〓"));
+  // The verification expects the same marks: the genuine PDF is valid.
+  auto v = w.run({"--format", "csv", "agreement", "verify", file.string()});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(contains(v.out, "valid,"));
+}
+
 TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or terminated",
           "[cli][agreement][verify]") {
   Signed w;
