@@ -463,6 +463,12 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
     }
     t.sections.push_back(std::move(s));
   }
+  if (!seen.contains("number")) {  // every agreement carries its 协议编号 (DOMAIN), first
+    AgreementSection n;
+    n.name = "number";
+    for (const auto& [key, label] : *fields_of("number")) n.labels[key] = label;
+    t.sections.insert(t.sections.begin(), std::move(n));
+  }
   if (!seen.contains("verification")) {  // every agreement carries its code
     AgreementSection v;
     v.name = "verification";

@@ -453,6 +453,22 @@ TEST_CASE("cli agreement pdf: characters the font cannot show are drawn as 〓 a
   CHECK(contains(v.out, "valid,"));
 }
 
+TEST_CASE("cli agreement pdf: a template without the 协议编号 still prints it",
+          "[cli][agreement][verify]") {
+  Signed w;
+  auto t = w.dir / "t.json";
+  testkit::write_file(t, R"({"title":"协议","sections":[{"section":"terms"}]})");
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", t.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  auto file = out / (no + "_张三.pdf");
+  auto flat = squeezed(shell("pdftotext -enc UTF-8 '" + file.string() + "' -").text);
+  CHECK(contains(flat, "协议协议编号" + no + "试用期三个月"));
+  CHECK(w.run({"agreement", "verify", file.string(), "--template", t.string()}).exit_code == 0);
+}
+
 TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or terminated",
           "[cli][agreement][verify]") {
   Signed w;

@@ -418,6 +418,17 @@ TEST_CASE("agreement: the PDF carries the code, a QR code and no state", "[agree
   auto t = ncss::parse_agreement_template(kGood, "my.json");
   CHECK(t.sections.back().name == "verification");
   CHECK(!t.sections.back().note.empty());
+  // And one without the 协议编号 gets its number section first: the PDF always shows it.
+  auto bare = ncss::parse_agreement_template(R"({"title":"协议","sections":[{"section":"terms"}]})",
+                                             "bare.json");
+  REQUIRE(bare.sections.size() == 3);
+  CHECK(bare.sections.front().name == "number");
+  CHECK(bare.sections[1].name == "terms");
+  auto shown = ncss::agreement_text(a, bare);
+  CHECK(contains(shown, "协议编号：" + a.agreement_no));
+  // One that places it keeps it where it is.
+  CHECK(t.sections.front().name == "number");
+  CHECK(t.sections.size() == 5);
 }
 
 TEST_CASE("agreement: the blank paper form, and who may not have one", "[agreement][blank]") {

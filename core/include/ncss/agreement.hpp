@@ -66,8 +66,9 @@ struct AgreementFilter {
 std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& filter);
 
 // The layout: the title, the sections in order, their headings and field labels, the standard
-// clauses. Section names: number, employer, graduate, school, job, archive, hukou, clauses, terms,
-// verification (the code and the QR code; added at the end when a template leaves it out).
+// clauses. Section names: number (the 协议编号; added first when a template leaves it out),
+// employer, graduate, school, job, archive, hukou, clauses, terms, verification (the code and the
+// QR code; added at the end when a template leaves it out).
 struct AgreementSection {
   std::string name;
   std::string heading;                        // empty: no heading line
