@@ -378,17 +378,21 @@ struct Block {
   std::vector<bool> dark;  // QR code: qr_width * qr_width modules, row by row from the top
 };
 
-// A line placed on a page: pieces of text at x offsets from the left margin.
+// A piece of text at an x offset from the left margin, on one of its row's lines.
 struct Piece {
   double x;
   std::string utf8;
+  std::size_t line = 0;
 };
 
+// Lines placed on a page as one unit (never split by a page break): the pieces are drawn in
+// their order, which is the order a reader extracts the text in.
 struct Row {
   double size;
-  double height;
+  double height;      // of each line
   double gap_before;  // dropped at the top of a page
   std::vector<Piece> pieces;
+  std::size_t lines = 1;
 };
 
 // The mark drawn for a character the font cannot show: 〓, or '?' with a font without it.
@@ -511,11 +515,20 @@ class Renderer {
           auto labels = wrap(block.label, size, label_width - gap);
           auto values = wrap(block.text, size, text_width - label_width);
           std::size_t n = std::max(labels.size(), values.size());
-          for (std::size_t i = 0; i < n; ++i) {
-            Row row{size, size * options_.line_spacing, i == 0 ? size * 0.2 : 0, {}};
-            if (i < labels.size()) row.pieces.push_back({0, utf8(labels[i])});
-            if (i < values.size()) row.pieces.push_back({label_width, utf8(values[i])});
-            emit(std::move(row));
+          // The lines of a label are one unit with the value's lines beside them, the label's
+          // drawn first: the text reads label, then value, as `agreement verify` expects, not
+          // a wrapped label's lines interleaved with the value's.
+          const std::size_t first = labels.size();
+          Row row{size, size * options_.line_spacing, size * 0.2, {}, first};
+          for (std::size_t i = 0; i < labels.size(); ++i) {
+            row.pieces.push_back({0, utf8(labels[i]), i});
+          }
+          for (std::size_t i = 0; i < first && i < values.size(); ++i) {
+            row.pieces.push_back({label_width, utf8(values[i]), i});
+          }
+          emit(std::move(row));
+          for (std::size_t i = first; i < n; ++i) {
+            emit({size, size * options_.line_spacing, 0, {{label_width, utf8(values[i])}}});
           }
           break;
         }
@@ -545,16 +558,18 @@ class Renderer {
   void emit(Row row) {
     if (page_ == nullptr) new_page();
     double gap = at_top_ ? 0 : pending_gap_ + row.gap_before;
-    if (y_ - gap - row.height < options_.margin_bottom && !at_top_) {
+    const double height = row.height * static_cast<double>(row.lines);
+    if (y_ - gap - height < options_.margin_bottom && !at_top_) {
       new_page();
       gap = 0;
     }
     pending_gap_ = 0;
-    y_ -= gap + row.height;
-    // The baseline sits a fifth of the line height above the row's bottom (descenders fit).
-    double baseline = y_ + (row.height - row.size) / 2 + row.size * 0.12;
+    y_ -= gap + height;
     for (const Piece& piece : row.pieces) {
       if (piece.utf8.empty()) continue;
+      // The baseline sits a fifth of the line height above the line's bottom (descenders fit).
+      double bottom = y_ + row.height * static_cast<double>(row.lines - 1 - piece.line);
+      double baseline = bottom + (row.height - row.size) / 2 + row.size * 0.12;
       check(HPDF_Page_BeginText(page_), "begin text");
       check(HPDF_Page_SetFontAndSize(page_, font_, static_cast<HPDF_REAL>(row.size)), "set font");
       check(HPDF_Page_TextOut(page_, static_cast<HPDF_REAL>(options_.margin_left + piece.x),

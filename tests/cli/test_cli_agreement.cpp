@@ -469,6 +469,31 @@ TEST_CASE("cli agreement pdf: a template without the 协议编号 still prints i
   CHECK(w.run({"agreement", "verify", file.string(), "--template", t.string()}).exit_code == 0);
 }
 
+TEST_CASE("cli agreement verify: a genuine PDF whose labels wrap is valid",
+          "[cli][agreement][verify]") {
+  // The label column holds 12 ideographs: these labels wrap onto two and three lines.
+  Signed w;
+  auto t = w.dir / "t.json";
+  testkit::write_file(t, R"({"title":"协议","sections":[{"section":"graduate","labels":{
+    "name":"毕业生姓名（与身份证一致）",
+    "major":"所学专业名称（以学校教务系统登记的专业全称为准）"}}]})");
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", t.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  auto file = out / (no + "_张三.pdf");
+  // Read as the verification reads it (in the order drawn): each label whole, then its value.
+  auto raw = squeezed(shell("pdftotext -raw -enc UTF-8 '" + file.string() + "' -").text);
+  CHECK(contains(raw, "毕业生姓名（与身份证一致）张三"));
+  CHECK(contains(raw, "所学专业名称（以学校教务系统登记的专业全称为准）法学"));
+  auto v =
+      w.run({"--format", "csv", "agreement", "verify", file.string(), "--template", t.string()});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(contains(v.out, "valid,"));
+}
+
 TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or terminated",
           "[cli][agreement][verify]") {
   Signed w;

@@ -107,7 +107,9 @@ class PdfDocument {
 
   void heading(const std::string& text);    // centred, larger
   void paragraph(const std::string& text);  // wrapped to the text width, across pages if needed
-  // A label in the left column and its value wrapped in the right one.
+  // A label in the left column and its value wrapped in the right one. A label that wraps is
+  // kept whole on one page with the value's lines beside it, and drawn first: the text reads
+  // label, then value (not their lines interleaved).
   void field(const std::string& label, const std::string& value);
   void space(double points);  // vertical space (dropped at the top of a page)
   // A QR code of `text` (UTF-8, announced by an ECI header so that readers need not guess the
