@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -207,6 +208,7 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
 }
 
 void run_pdf(Context& ctx, const AgreementOptions& o) {
+  if (o.out_dir.empty()) throw ncss::Error::usage("-o/--output is empty: name the directory");
   const bool filtered =
       !o.filter.school_code.empty() || o.filter.cohort != 0 || !o.filter.employer_code.empty();
   if (o.blank) {
@@ -219,15 +221,22 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
   if (o.blank_cohort != 0) {
     throw ncss::Error::usage("--graduate-cohort goes with --blank; with --all use --cohort");
   }
-  if (o.all == !o.records.empty()) {
-    throw ncss::Error::usage("agreement pdf needs invitation IDs or --all, not both");
-  }
   if (!o.all && (filtered || o.state_given)) {
     throw ncss::Error::usage(
         "--state, --school, --cohort and --employer select records only with --all");
   }
+  if (o.all && !o.records.empty()) {
+    throw ncss::Error::usage("agreement pdf takes invitation IDs or --all, not both");
+  }
+  if (!o.all && o.records.empty()) {
+    throw ncss::Error::usage("agreement pdf needs invitation IDs or --all; neither was given");
+  }
+  // An ID named twice is one agreement: one file, reported once.
   std::vector<std::int64_t> ids;
-  for (const auto& r : o.records) ids.push_back(invitation_id_of(r));
+  for (const auto& r : o.records) {
+    auto id = invitation_id_of(r);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
   auto layout = layout_of(o);  // a bad template refuses the whole batch before any file
   if (o.all) ids = ncss::agreement_ids(ctx.store(), o.filter);
   OutputDirectory dir(o.out_dir);

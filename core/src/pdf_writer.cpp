@@ -280,6 +280,9 @@ CjkFont::CjkFont(const fs::path& path, unsigned face_index) : impl_(std::make_un
   const bool standard_font = path == fs::path(kDefaultPath);
   std::string hint = standard_font ? "; install Debian's fonts-wqy-zenhei (scripts/setup.sh)" : "";
   std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw Error::io("the CJK font " + path.string() + " is a directory, not a font file", EISDIR);
+  }
   if (!fs::is_regular_file(path, ec)) {
     throw Error::io("the CJK font " + path.string() + " does not exist" + hint, ENOENT);
   }

@@ -246,6 +246,10 @@ TEST_CASE("cli agreement pdf: NCSSCTL_FONT names another font file", "[cli][agre
   CHECK(missing.status == 8);
   CHECK(contains(missing.text, "the CJK font " + (out / "none.ttc").string() + " does not exist"));
   CHECK(fs::is_empty(out.path()));
+  // A directory is said to be one.
+  auto directory = pdf(out.path().string());
+  CHECK(directory.status == 8);
+  CHECK(contains(directory.text, "is a directory, not a font file"));
   // Not a font at all.
   testkit::write_file(out / "not-a-font.ttf", "not a font");
   auto junk = pdf((out / "not-a-font.ttf").string());
@@ -302,8 +306,23 @@ TEST_CASE("cli agreement pdf: a failing record is reported and the batch goes on
   CHECK(w.run({"agreement", "pdf", "--all", "--cohort", "2025", "-o", after.path().string()})
             .exit_code == 0);
 
-  CHECK(w.run({"agreement", "pdf", "-o", after.path().string()}).exit_code == 2);
-  CHECK(w.run({"agreement", "pdf", "1", "--all", "-o", after.path().string()}).exit_code == 2);
+  auto neither = w.run({"agreement", "pdf", "-o", after.path().string()});
+  CHECK(neither.exit_code == 2);
+  CHECK(contains(neither.err, "neither was given"));
+  auto both = w.run({"agreement", "pdf", "1", "--all", "-o", after.path().string()});
+  CHECK(both.exit_code == 2);
+  CHECK(contains(both.err, "not both"));
+  auto filter_only = w.run({"agreement", "pdf", "--school", "10001", "-o", after.path().string()});
+  CHECK(filter_only.exit_code == 2);
+  CHECK(contains(filter_only.err, "only with --all"));
+  auto empty = w.run({"agreement", "pdf", "1", "-o", ""});
+  CHECK(empty.exit_code == 2);
+  CHECK(contains(empty.err, "-o/--output is empty"));
+  // An ID named twice is written and reported once.
+  TempDir twice;
+  auto dup = w.run({"--format", "csv", "agreement", "pdf", "1", "1", "-o", twice.path().string()});
+  CHECK(dup.exit_code == 0);
+  CHECK(contains(dup.err, "1 written, 0 failed"));
 }
 
 TEST_CASE("cli agreement: a bad template is refused, naming the file and the line",
