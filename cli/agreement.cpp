@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -125,6 +126,11 @@ class Batch {
     tick();
     ++written_;
   }
+  // A written record's warning (a character drawn as 〓), on its own line.
+  void warn(const std::string& line) {
+    if (progress_) std::cerr << "\r\033[K";
+    ctx_.warn(line);
+  }
   void failed(const std::string& what, const ncss::Error& e) {
     tick();
     ++failed_;
@@ -187,7 +193,10 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
       naming.agreement_no = "线下签约";
       naming.graduate.name = g.name + "_" + std::to_string(g.id);
       fs::path file = dir.path() / ncss::agreement_file_name(naming);
-      ncss::write_file_atomically(file, ncss::blank_agreement_pdf(blank, layout, ctx.now()));
+      std::vector<std::string> warnings;
+      ncss::write_file_atomically(file,
+                                  ncss::blank_agreement_pdf(blank, layout, ctx.now(), &warnings));
+      for (const auto& line : warnings) batch.warn(line);
       batch.written();
       w.row({mask ? ncss::mask_resident_id(g.id_number) : g.id_number, g.name, file.string()});
     } catch (const ncss::Error& e) {
@@ -199,6 +208,7 @@ void run_blank(Context& ctx, const AgreementOptions& o, const ncss::AgreementTem
 }
 
 void run_pdf(Context& ctx, const AgreementOptions& o) {
+  if (o.out_dir.empty()) throw ncss::Error::usage("-o/--output is empty: name the directory");
   const bool filtered =
       !o.filter.school_code.empty() || o.filter.cohort != 0 || !o.filter.employer_code.empty();
   if (o.blank) {
@@ -211,15 +221,22 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
   if (o.blank_cohort != 0) {
     throw ncss::Error::usage("--graduate-cohort goes with --blank; with --all use --cohort");
   }
-  if (o.all == !o.records.empty()) {
-    throw ncss::Error::usage("agreement pdf needs invitation IDs or --all, not both");
-  }
   if (!o.all && (filtered || o.state_given)) {
     throw ncss::Error::usage(
         "--state, --school, --cohort and --employer select records only with --all");
   }
+  if (o.all && !o.records.empty()) {
+    throw ncss::Error::usage("agreement pdf takes invitation IDs or --all, not both");
+  }
+  if (!o.all && o.records.empty()) {
+    throw ncss::Error::usage("agreement pdf needs invitation IDs or --all; neither was given");
+  }
+  // An ID named twice is one agreement: one file, reported once.
   std::vector<std::int64_t> ids;
-  for (const auto& r : o.records) ids.push_back(invitation_id_of(r));
+  for (const auto& r : o.records) {
+    auto id = invitation_id_of(r);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
   auto layout = layout_of(o);  // a bad template refuses the whole batch before any file
   if (o.all) ids = ncss::agreement_ids(ctx.store(), o.filter);
   OutputDirectory dir(o.out_dir);
@@ -229,6 +246,7 @@ void run_pdf(Context& ctx, const AgreementOptions& o) {
   ncss::write_agreement_pdfs(
       ctx.store(), ids, layout, dir.path(), o.jobs, [&](const ncss::AgreementPdfResult& r) {
         if (!r.error) {
+          for (const auto& line : r.warnings) batch.warn(line);
           batch.written();
           w.row({std::to_string(r.invitation_id), r.agreement_no, r.file.string()});
           return;

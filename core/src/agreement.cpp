@@ -1,5 +1,6 @@
 #include "ncss/agreement.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -462,6 +463,12 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
     }
     t.sections.push_back(std::move(s));
   }
+  if (!seen.contains("number")) {  // every agreement carries its 协议编号 (DOMAIN), first
+    AgreementSection n;
+    n.name = "number";
+    for (const auto& [key, label] : *fields_of("number")) n.labels[key] = label;
+    t.sections.insert(t.sections.begin(), std::move(n));
+  }
   if (!seen.contains("verification")) {  // every agreement carries its code
     AgreementSection v;
     v.name = "verification";
@@ -495,17 +502,21 @@ std::vector<AgreementBlock> agreement_blocks(const Agreement& a, const Agreement
   using K = AgreementBlock::Kind;
   const bool blank = view == AgreementView::Blank;
   std::vector<AgreementBlock> out;
-  out.push_back({K::Title, "", blank ? layout.paper_title : layout.title});
+  out.push_back({K::Title, "", blank ? layout.paper_title : layout.title, "title"});
   for (const auto& s : layout.sections) {
     if (blank && s.name == "verification") continue;  // paper is proved by its stamps
-    if (!s.heading.empty()) out.push_back({K::Heading, "", s.heading});
+    if (!s.heading.empty()) out.push_back({K::Heading, "", s.heading, s.name + ".heading"});
     if (s.name == "clauses") {
       for (const auto& c : blank ? s.paper_clauses : s.clauses)
-        out.push_back({K::Paragraph, "", c});
+        out.push_back({K::Paragraph, "", c, "clauses"});
       continue;
     }
     if (s.name == "terms") {
-      out.push_back({K::Paragraph, "", blank ? kWriteHere : a.terms.empty() ? s.empty : a.terms});
+      out.push_back({K::Paragraph, "",
+                     blank             ? kWriteHere
+                     : a.terms.empty() ? s.empty
+                                       : a.terms,
+                     "terms"});
       continue;
     }
     const Labels* fields = fields_of(s.name);
@@ -519,14 +530,19 @@ std::vector<AgreementBlock> agreement_blocks(const Agreement& a, const Agreement
       std::string value =
           s.name == "verification" ? a.verification_code : field_value(a, s.name, key);
       if (blank && value.empty()) value = kWriteHere;
-      out.push_back({K::Field, label == s.labels.end() ? default_label : label->second, value});
+      out.push_back({K::Field, label == s.labels.end() ? default_label : label->second, value,
+                     s.name + "." + key});
     }
     if (s.name == "verification") {
-      if (!s.note.empty()) out.push_back({K::Paragraph, "", s.note});
-      if (view == AgreementView::Document) out.push_back({K::QrCode, "", verification_qr_text(a)});
+      if (!s.note.empty()) out.push_back({K::Paragraph, "", s.note, "verification.note"});
+      if (view == AgreementView::Document) {
+        out.push_back({K::QrCode, "", verification_qr_text(a), "verification.qr_code"});
+      }
     }
   }
-  if (blank && !layout.signatures.empty()) out.push_back({K::Paragraph, "", layout.signatures});
+  if (blank && !layout.signatures.empty()) {
+    out.push_back({K::Paragraph, "", layout.signatures, "signatures"});
+  }
   return out;
 }
 
@@ -560,12 +576,57 @@ Timestamp agreement_time(const Agreement& a) {
 
 namespace {
 
+// One line per field of `blocks` with characters the font cannot show: the field, each
+// character (U+XXXX) and how often, never the field's whole text.
+std::vector<std::string> unshowable_fields(const std::vector<AgreementBlock>& blocks,
+                                           const std::string& whose) {
+  const CjkFont& font = CjkFont::standard();
+  const std::string mark = showable_text(font, "\xE3\x80\x93");  // 〓, or '?' without it
+  std::vector<std::string> fields;                               // in order of appearance
+  std::map<std::string, std::vector<std::pair<std::string, int>>> found;
+  for (const auto& b : blocks) {
+    if (b.kind == AgreementBlock::Kind::QrCode) continue;
+    std::vector<PdfWarning> marked;
+    showable_text(font, b.label, &marked);
+    showable_text(font, b.text, &marked);
+    if (marked.empty()) continue;
+    const std::string where = b.label.empty() ? b.field : b.field + " (" + b.label + ")";
+    auto [it, added] = found.try_emplace(where);
+    if (added) fields.push_back(where);
+    for (const auto& m : marked) {
+      auto same = std::find_if(it->second.begin(), it->second.end(),
+                               [&](const auto& p) { return p.first == m.problem; });
+      if (same == it->second.end()) {
+        it->second.push_back({m.problem, 1});
+      } else {
+        ++same->second;
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& where : fields) {
+    std::string problems;
+    for (const auto& [problem, count] : found[where]) {
+      problems += (problems.empty() ? "" : "; ") + problem +
+                  (count > 1 ? " (" + std::to_string(count) + " times)" : "");
+    }
+    out.push_back(whose + ": " + where + ": " + problems + "; drawn as " + mark);
+  }
+  return out;
+}
+
 std::string render_pdf(const std::vector<AgreementBlock>& blocks, const std::string& title,
-                       Timestamp created) {
+                       Timestamp created, const std::string& whose,
+                       std::vector<std::string>* warnings) {
   PdfOptions options;
   options.created = created;
   options.title = title;
+  options.unshowable = UnshowableText::Mark;  // a signed agreement is always printable
   PdfDocument pdf(CjkFont::standard(), options);
+  if (warnings != nullptr) {
+    auto lines = unshowable_fields(blocks, whose);
+    warnings->insert(warnings->end(), lines.begin(), lines.end());
+  }
   for (const auto& b : blocks) {
     switch (b.kind) {
       case AgreementBlock::Kind::Title:
@@ -593,7 +654,8 @@ std::string render_pdf(const std::vector<AgreementBlock>& blocks, const std::str
 
 }  // namespace
 
-std::string agreement_pdf(const Agreement& a, const AgreementTemplate& layout, Timestamp created) {
+std::string agreement_pdf(const Agreement& a, const AgreementTemplate& layout, Timestamp created,
+                          std::vector<std::string>* warnings) {
   if (a.state == "terminated" || a.state == "voided") {
     throw Error::invalid_transition("agreement " + a.agreement_no + " (invitation " +
                                     std::to_string(a.invitation_id) + ") is " + a.state_name +
@@ -602,19 +664,25 @@ std::string agreement_pdf(const Agreement& a, const AgreementTemplate& layout, T
   if (a.verification_code.empty()) {
     throw Error::internal("agreement " + a.agreement_no + " has no verification code");
   }
-  return render_pdf(agreement_blocks(a, layout, AgreementView::Document),
-                    "Employment agreement " + a.agreement_no, created);
+  return render_pdf(
+      agreement_blocks(a, layout, AgreementView::Document),
+      "Employment agreement " + a.agreement_no, created,
+      "agreement " + a.agreement_no + " (invitation " + std::to_string(a.invitation_id) + ")",
+      warnings);
 }
 
 void write_agreement_pdf(const Agreement& a, const AgreementTemplate& layout,
-                         const std::filesystem::path& out, Timestamp created) {
-  write_file_atomically(out, agreement_pdf(a, layout, created));
+                         const std::filesystem::path& out, Timestamp created,
+                         std::vector<std::string>* warnings) {
+  write_file_atomically(out, agreement_pdf(a, layout, created, warnings));
 }
 
 std::string blank_agreement_pdf(const Agreement& blank, const AgreementTemplate& layout,
-                                Timestamp created) {
+                                Timestamp created, std::vector<std::string>* warnings) {
   return render_pdf(agreement_blocks(blank, layout, AgreementView::Blank),
-                    "Employment agreement (offline signing)", created);
+                    "Employment agreement (offline signing)", created,
+                    "the paper form of graduate " + mask_resident_id(blank.graduate.id_number),
+                    warnings);
 }
 
 Agreement blank_agreement(Store& store, std::int64_t graduate_id) {

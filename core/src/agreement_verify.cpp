@@ -19,6 +19,7 @@
 #include "agreement_impl.hpp"
 #include "ncss/agreement.hpp"
 #include "ncss/error.hpp"
+#include "ncss/pdf_writer.hpp"
 #include "store_impl.hpp"
 #include "text_rules.hpp"
 
@@ -71,6 +72,24 @@ std::string code_of(const std::string& key, const Agreement& a) {
   return grouped;
 }
 
+// The 16 characters of a code at the start of `text` (any case; a dash or a space between
+// groups), grouped, and how many bytes it took; nullopt when `text` does not start with one.
+std::optional<std::pair<std::string, std::size_t>> code_at(const std::string& text) {
+  static const std::regex grouped(
+      "[A-Z2-7]{4}[- ]?[A-Z2-7]{4}[- ]?[A-Z2-7]{4}[- ]?[A-Z2-7]{4}(?![A-Z0-9])");
+  std::smatch m;
+  if (!std::regex_search(text, m, grouped, std::regex_constants::match_continuous)) {
+    return std::nullopt;
+  }
+  std::string code;
+  for (char c : m.str()) {
+    if (c == '-' || c == ' ') continue;
+    if (!code.empty() && code.size() % 5 == 4) code += '-';
+    code += c;
+  }
+  return std::pair{code, static_cast<std::size_t>(m.length(0))};
+}
+
 // The 16 characters of a code in `text` (any case; dashes and spaces between groups), grouped.
 std::optional<std::string> find_code(const std::string& text) {
   std::string upper = text;
@@ -81,10 +100,6 @@ std::optional<std::string> find_code(const std::string& text) {
   std::size_t label = upper.find("验证码");
   std::string where = label == std::string::npos ? upper : upper.substr(label);
   if (!std::regex_search(where, m, grouped)) return std::nullopt;
-  std::string bare;
-  for (char c : m.str()) {
-    if (c != '-' && c != ' ') bare += c;
-  }
   // A code is a whole word: not part of a longer run of letters and digits.
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   std::size_t begin = static_cast<std::size_t>(m.position(0));
@@ -92,12 +107,73 @@ std::optional<std::string> find_code(const std::string& text) {
   if ((begin > 0 && alnum(where[begin - 1])) || (end < where.size() && alnum(where[end]))) {
     return std::nullopt;
   }
+  return code_at(m.str())->first;
+}
+
+// What a text given to `agreement verify` says: the code and, when it names one, the 协议编号.
+struct VerificationText {
   std::string code;
-  for (std::size_t i = 0; i < bare.size(); ++i) {
-    if (i > 0 && i % 4 == 0) code += '-';
-    code += bare[i];
+  std::string agreement_no;  // empty: a bare code
+};
+
+// The text is the code alone, or the QR code's text: "协议编号：NO" and "验证码：CODE" in either
+// order, each label optional before its value (":" or "：" or white space after a label, as a
+// line pasted from the PDF has). Anything else around the code is refused: a code pasted into
+// other words proves nothing about them.
+VerificationText parse_verification_text(const std::string& text) {
+  if (!find_code(text)) {
+    throw Error::invalid_input("no verification code in \"" + text +
+                               "\": a code is 16 letters and digits, XXXX-XXXX-XXXX-XXXX");
   }
-  return code;
+  std::string upper = text;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  VerificationText out;
+  auto space = [&](std::size_t i) {
+    for (;;) {
+      if (i < upper.size() && std::isspace(static_cast<unsigned char>(upper[i]))) {
+        ++i;
+      } else if (upper.compare(i, 3, "\xE3\x80\x80") == 0) {  // U+3000
+        i += 3;
+      } else {
+        return i;
+      }
+    }
+  };
+  auto label = [&](std::size_t i, const std::string& word) -> std::optional<std::size_t> {
+    if (upper.compare(i, word.size(), word) != 0) return std::nullopt;
+    i = space(i + word.size());
+    if (upper.compare(i, 3, "：") == 0) {
+      i += 3;
+    } else if (i < upper.size() && upper[i] == ':') {
+      ++i;
+    }
+    return space(i);
+  };
+  const std::string refused =
+      "\": give the code alone (XXXX-XXXX-XXXX-XXXX) or the QR code's whole text (协议编号 and "
+      "验证码); other words around a code are not verified";
+  std::size_t i = space(0);
+  while (i < upper.size()) {
+    if (auto after = label(i, "协议编号")) {
+      std::size_t end = *after;
+      while (end < upper.size() && std::isdigit(static_cast<unsigned char>(upper[end]))) ++end;
+      if (end == *after || !out.agreement_no.empty()) {
+        throw Error::invalid_input("cannot read \"" + text + refused);
+      }
+      out.agreement_no = upper.substr(*after, end - *after);
+      i = space(end);
+      continue;
+    }
+    std::size_t at = label(i, "验证码").value_or(i);
+    auto code = code_at(upper.substr(at));
+    if (!code || !out.code.empty()) {
+      throw Error::invalid_input("cannot read \"" + text + refused);
+    }
+    out.code = code->first;
+    i = space(at + code->second);
+  }
+  if (out.code.empty()) throw Error::invalid_input("cannot read \"" + text + refused);
+  return out;
 }
 
 // Text without white space (ASCII, U+3000, U+00A0): line breaks and column gaps are layout.
@@ -177,12 +253,14 @@ std::string pdf_text(const fs::path& file) {
   return text;
 }
 
-// The text the document view of an agreement shows, in order.
+// The text the document view of an agreement shows, in order, as the PDF font draws it (a
+// character it cannot show is drawn as 〓, as agreement_pdf does).
 std::string document_text(const Agreement& a, const AgreementTemplate& layout) {
+  const CjkFont& font = CjkFont::standard();
   std::string out;
   for (const auto& b : agreement_blocks(a, layout, AgreementView::Document)) {
-    out += b.label;
-    if (b.kind != AgreementBlock::Kind::QrCode) out += b.text;
+    out += showable_text(font, b.label);
+    if (b.kind != AgreementBlock::Kind::QrCode) out += showable_text(font, b.text);
   }
   return out;
 }
@@ -323,14 +401,11 @@ std::vector<std::string> detail::check_verification_codes(SQLite::Database& db) 
   return problems;
 }
 
-AgreementVerification verify_agreement_code(Store& store, const std::string& text) {
-  auto code = find_code(text);
-  if (!code) {
-    throw Error::invalid_input("no verification code in \"" + text +
-                               "\": a code is 16 letters and digits, XXXX-XXXX-XXXX-XXXX");
-  }
+namespace {
+
+AgreementVerification verify_code(Store& store, const std::string& code) {
   AgreementVerification v;
-  v.code = *code;
+  v.code = code;
   auto& db = database(store);
   SQLite::Statement q(db, "SELECT id FROM invitations WHERE verification_code = :c");
   q.bind(":c", v.code);
@@ -359,6 +434,21 @@ AgreementVerification verify_agreement_code(Store& store, const std::string& tex
   return v;
 }
 
+}  // namespace
+
+AgreementVerification verify_agreement_code(Store& store, const std::string& text) {
+  const VerificationText given = parse_verification_text(text);
+  AgreementVerification v = verify_code(store, given.code);
+  // The QR code's text names its agreement: a code copied beside another number is a forgery.
+  if (v.agreement && !given.agreement_no.empty() &&
+      given.agreement_no != v.agreement->agreement_no) {
+    v.result = VerificationResult::Altered;
+    v.detail = "the text names 协议编号 " + given.agreement_no + ", but the verification code " +
+               v.code + " belongs to agreement " + v.agreement->agreement_no;
+  }
+  return v;
+}
+
 AgreementVerification verify_agreement_pdf(Store& store, const fs::path& file,
                                            const AgreementTemplate& layout) {
   const std::string text = pdf_text(file);
@@ -368,7 +458,7 @@ AgreementVerification verify_agreement_pdf(Store& store, const fs::path& file,
                                " holds no verification code: it is not an agreement made by "
                                "ncssctl, or its text cannot be read");
   }
-  AgreementVerification v = verify_agreement_code(store, *code);
+  AgreementVerification v = verify_code(store, *code);
   if (!v.agreement || v.result == VerificationResult::Altered) return v;
   const std::string expected = without_space(document_text(*v.agreement, layout));
   const std::string actual = without_space(text);
@@ -411,7 +501,8 @@ void write_agreement_pdfs(Store& store, const std::vector<std::int64_t>& ids,
   };
   auto render = [&](Task& t) {
     try {
-      write_agreement_pdf(*t.agreement, layout, t.result.file, agreement_time(*t.agreement));
+      write_agreement_pdf(*t.agreement, layout, t.result.file, agreement_time(*t.agreement),
+                          &t.result.warnings);
     } catch (...) {
       t.result.error = std::current_exception();
     }

@@ -280,6 +280,9 @@ CjkFont::CjkFont(const fs::path& path, unsigned face_index) : impl_(std::make_un
   const bool standard_font = path == fs::path(kDefaultPath);
   std::string hint = standard_font ? "; install Debian's fonts-wqy-zenhei (scripts/setup.sh)" : "";
   std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw Error::io("the CJK font " + path.string() + " is a directory, not a font file", EISDIR);
+  }
   if (!fs::is_regular_file(path, ec)) {
     throw Error::io("the CJK font " + path.string() + " does not exist" + hint, ENOENT);
   }
@@ -378,20 +381,71 @@ struct Block {
   std::vector<bool> dark;  // QR code: qr_width * qr_width modules, row by row from the top
 };
 
-// A line placed on a page: pieces of text at x offsets from the left margin.
+// A piece of text at an x offset from the left margin, on one of its row's lines.
 struct Piece {
   double x;
   std::string utf8;
+  std::size_t line = 0;
 };
 
+// Lines placed on a page as one unit (never split by a page break): the pieces are drawn in
+// their order, which is the order a reader extracts the text in.
 struct Row {
   double size;
-  double height;
+  double height;      // of each line
   double gap_before;  // dropped at the top of a page
   std::vector<Piece> pieces;
+  std::size_t lines = 1;
 };
 
+// The mark drawn for a character the font cannot show: 〓, or '?' with a font without it.
+char32_t mark_of(const CjkFont& font) { return font.covers(kMark) ? kMark : U'?'; }
+
+// `text` as drawn in `font` (a line feed kept as a line break), every character that cannot be
+// drawn replaced by the mark and listed in `found`.
+std::u32string shown(const CjkFont& font, const std::string& text, std::vector<PdfWarning>& found) {
+  std::u32string out;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode_utf8(text, i, cp);
+    std::string character, problem;
+    if (len == 0) {
+      character = "byte 0x" + hex(static_cast<unsigned char>(text[i]), 2);
+      problem = character + " is not UTF-8";
+      len = 1;
+    } else if (cp > 0xFFFF) {
+      character = "U+" + hex(cp, 4);
+      problem = character + " is above U+FFFF, which the PDF font cannot show";
+    } else if (cp == U'\n') {
+      // a line break
+    } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+      character = "U+" + hex(cp, 4);
+      problem = "control character " + character;
+    } else if (!font.covers(cp)) {
+      character = "U+" + hex(cp, 4);
+      problem = character + " has no glyph in " + font.path().filename().string();
+    }
+    if (problem.empty()) {
+      out += cp;
+    } else {
+      out += mark_of(font);
+      found.push_back({quotable(text), i, character, problem});
+    }
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string showable_text(const CjkFont& font, const std::string& text,
+                          std::vector<PdfWarning>* marked) {
+  std::vector<PdfWarning> found;
+  std::string out;
+  for (char32_t cp : shown(font, text, found)) append_utf8(out, cp);
+  if (marked != nullptr) marked->insert(marked->end(), found.begin(), found.end());
+  return out;
+}
 
 struct PdfDocument::Impl {
   const CjkFont& font;
@@ -404,36 +458,13 @@ struct PdfDocument::Impl {
   Impl(const CjkFont& f, PdfOptions o) : font(f), options(std::move(o)) {}
 
   // Checks `text` and returns it as code points (with 〓 where Mark replaced something).
-  std::u32string accept(const std::string& text, bool allow_newline) {
-    std::u32string out;
+  std::u32string accept(const std::string& text) {
     std::vector<PdfWarning> found;
-    for (std::size_t i = 0; i < text.size();) {
-      char32_t cp = 0;
-      std::size_t len = decode_utf8(text, i, cp);
-      std::string problem;
-      if (len == 0) {
-        problem = "byte 0x" + hex(static_cast<unsigned char>(text[i]), 2) + " is not UTF-8";
-        len = 1;
-      } else if (cp > 0xFFFF) {
-        problem = "U+" + hex(cp, 4) + " is above U+FFFF, which the PDF font cannot show";
-      } else if (cp == U'\n' && allow_newline) {
-        // a line break
-      } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-        problem = "control character U+" + hex(cp, 4);
-      } else if (!font.covers(cp)) {
-        problem = "U+" + hex(cp, 4) + " has no glyph in " + font.path().filename().string();
-      }
-      if (problem.empty()) {
-        out += cp;
-      } else {
-        if (options.unshowable == UnshowableText::Refuse) {
-          throw Error::invalid_input("cannot put \"" + quotable(text) + "\" into a PDF: " +
-                                     problem + " (at byte " + std::to_string(i) + ")");
-        }
-        out += kMark;
-        found.push_back({quotable(text), i, problem});
-      }
-      i += len;
+    std::u32string out = shown(font, text, found);
+    if (!found.empty() && options.unshowable == UnshowableText::Refuse) {
+      throw Error::invalid_input("cannot put \"" + found.front().text +
+                                 "\" into a PDF: " + found.front().problem + " (at byte " +
+                                 std::to_string(found.front().offset) + ")");
     }
     warnings.insert(warnings.end(), found.begin(), found.end());
     pdf.reset();
@@ -487,11 +518,20 @@ class Renderer {
           auto labels = wrap(block.label, size, label_width - gap);
           auto values = wrap(block.text, size, text_width - label_width);
           std::size_t n = std::max(labels.size(), values.size());
-          for (std::size_t i = 0; i < n; ++i) {
-            Row row{size, size * options_.line_spacing, i == 0 ? size * 0.2 : 0, {}};
-            if (i < labels.size()) row.pieces.push_back({0, utf8(labels[i])});
-            if (i < values.size()) row.pieces.push_back({label_width, utf8(values[i])});
-            emit(std::move(row));
+          // The lines of a label are one unit with the value's lines beside them, the label's
+          // drawn first: the text reads label, then value, as `agreement verify` expects, not
+          // a wrapped label's lines interleaved with the value's.
+          const std::size_t first = labels.size();
+          Row row{size, size * options_.line_spacing, size * 0.2, {}, first};
+          for (std::size_t i = 0; i < labels.size(); ++i) {
+            row.pieces.push_back({0, utf8(labels[i]), i});
+          }
+          for (std::size_t i = 0; i < first && i < values.size(); ++i) {
+            row.pieces.push_back({label_width, utf8(values[i]), i});
+          }
+          emit(std::move(row));
+          for (std::size_t i = first; i < n; ++i) {
+            emit({size, size * options_.line_spacing, 0, {{label_width, utf8(values[i])}}});
           }
           break;
         }
@@ -521,16 +561,18 @@ class Renderer {
   void emit(Row row) {
     if (page_ == nullptr) new_page();
     double gap = at_top_ ? 0 : pending_gap_ + row.gap_before;
-    if (y_ - gap - row.height < options_.margin_bottom && !at_top_) {
+    const double height = row.height * static_cast<double>(row.lines);
+    if (y_ - gap - height < options_.margin_bottom && !at_top_) {
       new_page();
       gap = 0;
     }
     pending_gap_ = 0;
-    y_ -= gap + row.height;
-    // The baseline sits a fifth of the line height above the row's bottom (descenders fit).
-    double baseline = y_ + (row.height - row.size) / 2 + row.size * 0.12;
+    y_ -= gap + height;
     for (const Piece& piece : row.pieces) {
       if (piece.utf8.empty()) continue;
+      // The baseline sits a fifth of the line height above the line's bottom (descenders fit).
+      double bottom = y_ + row.height * static_cast<double>(row.lines - 1 - piece.line);
+      double baseline = bottom + (row.height - row.size) / 2 + row.size * 0.12;
       check(HPDF_Page_BeginText(page_), "begin text");
       check(HPDF_Page_SetFontAndSize(page_, font_, static_cast<HPDF_REAL>(row.size)), "set font");
       check(HPDF_Page_TextOut(page_, static_cast<HPDF_REAL>(options_.margin_left + piece.x),
@@ -751,16 +793,16 @@ PdfDocument::PdfDocument(const CjkFont& font, PdfOptions options)
 PdfDocument::~PdfDocument() = default;
 
 void PdfDocument::heading(const std::string& text) {
-  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text, true), {}, 0, 0, {}});
+  impl_->blocks.push_back({BlockKind::Heading, impl_->accept(text), {}, 0, 0, {}});
 }
 
 void PdfDocument::paragraph(const std::string& text) {
-  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text, true), {}, 0, 0, {}});
+  impl_->blocks.push_back({BlockKind::Paragraph, impl_->accept(text), {}, 0, 0, {}});
 }
 
 void PdfDocument::field(const std::string& label, const std::string& value) {
-  std::u32string l = impl_->accept(label, true);
-  std::u32string v = impl_->accept(value, true);
+  std::u32string l = impl_->accept(label);
+  std::u32string v = impl_->accept(value);
   impl_->blocks.push_back({BlockKind::Field, std::move(v), std::move(l), 0, 0, {}});
 }
 

@@ -246,6 +246,10 @@ TEST_CASE("cli agreement pdf: NCSSCTL_FONT names another font file", "[cli][agre
   CHECK(missing.status == 8);
   CHECK(contains(missing.text, "the CJK font " + (out / "none.ttc").string() + " does not exist"));
   CHECK(fs::is_empty(out.path()));
+  // A directory is said to be one.
+  auto directory = pdf(out.path().string());
+  CHECK(directory.status == 8);
+  CHECK(contains(directory.text, "is a directory, not a font file"));
   // Not a font at all.
   testkit::write_file(out / "not-a-font.ttf", "not a font");
   auto junk = pdf((out / "not-a-font.ttf").string());
@@ -302,8 +306,23 @@ TEST_CASE("cli agreement pdf: a failing record is reported and the batch goes on
   CHECK(w.run({"agreement", "pdf", "--all", "--cohort", "2025", "-o", after.path().string()})
             .exit_code == 0);
 
-  CHECK(w.run({"agreement", "pdf", "-o", after.path().string()}).exit_code == 2);
-  CHECK(w.run({"agreement", "pdf", "1", "--all", "-o", after.path().string()}).exit_code == 2);
+  auto neither = w.run({"agreement", "pdf", "-o", after.path().string()});
+  CHECK(neither.exit_code == 2);
+  CHECK(contains(neither.err, "neither was given"));
+  auto both = w.run({"agreement", "pdf", "1", "--all", "-o", after.path().string()});
+  CHECK(both.exit_code == 2);
+  CHECK(contains(both.err, "not both"));
+  auto filter_only = w.run({"agreement", "pdf", "--school", "10001", "-o", after.path().string()});
+  CHECK(filter_only.exit_code == 2);
+  CHECK(contains(filter_only.err, "only with --all"));
+  auto empty = w.run({"agreement", "pdf", "1", "-o", ""});
+  CHECK(empty.exit_code == 2);
+  CHECK(contains(empty.err, "-o/--output is empty"));
+  // An ID named twice is written and reported once.
+  TempDir twice;
+  auto dup = w.run({"--format", "csv", "agreement", "pdf", "1", "1", "-o", twice.path().string()});
+  CHECK(dup.exit_code == 0);
+  CHECK(contains(dup.err, "1 written, 0 failed"));
 }
 
 TEST_CASE("cli agreement: a bad template is refused, naming the file and the line",
@@ -407,6 +426,93 @@ TEST_CASE("cli agreement verify: the code, the QR code read from a 72-dpi scan, 
   CHECK(contains(w.run({"agreement", "show", "1"}).out, "验证码：" + code));
 }
 
+TEST_CASE("cli agreement pdf: characters the font cannot show are drawn as 〓 and still verify",
+          "[cli][agreement][verify]") {
+  // Text accepted at issue and approval must never make a signed agreement unprintable: • ✓ ‧
+  // have no glyph in wqy-zenhei, 𠀋 and 😀 are above U+FFFF (libharu cannot draw them).
+  Signed w;
+  REQUIRE(w.run({"invite", "withdraw", "2", "--reason", "其他"}).exit_code == 0);
+  const std::string terms = "• 试用期三个月 ✓\n• 月薪‧一万元 𠀋😀" + std::string(1500, 'x');
+  auto issued = w.run({"invite", "issue", "--employer", kV, "--to", kB, "--job-category", "13",
+                       "--position", "研发工程师", "--contact", "王经理", "--contact-phone",
+                       "13800138000", "--archive-receipt-type", "1", "--terms", terms});
+  INFO(issued.err);
+  REQUIRE(issued.exit_code == 0);
+  REQUIRE(w.run({"invite", "respond", "4", "--accept"}).exit_code == 0);
+  REQUIRE(w.run({"--actor", "审核员𠀋", "review", "approve", "4"}).exit_code == 0);
+  CHECK(contains(w.run({"agreement", "show", "4"}).out, "月薪‧一万元 𠀋😀"));
+
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "4", "-o", out.path().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "1 written, 0 failed"));
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 4");
+  // One warning per field, naming the agreement, the field and each character, never the text.
+  CHECK(contains(r.err, "warning: agreement " + no +
+                            " (invitation 4): terms: U+2022 has no "
+                            "glyph in wqy-zenhei.ttc (2 times); U+2713 has no glyph"));
+  CHECK(contains(r.err, "U+2027 has no glyph"));
+  CHECK(contains(r.err, "U+2000B is above U+FFFF"));
+  CHECK(contains(r.err, "U+1F600 is above U+FFFF"));
+  CHECK(contains(r.err, "school.reviewed_by (审核人): U+2000B is above U+FFFF"));
+  CHECK(contains(r.err, "drawn as 〓"));
+  CHECK(!contains(r.err, "xxxxxxxx"));
+  CHECK(!contains(r.err, "试用期"));
+
+  fs::path file;
+  for (const auto& e : fs::directory_iterator(out.path())) file = e.path();
+  auto flat = squeezed(shell("pdftotext -enc UTF-8 '" + file.string() + "' -").text);
+  CHECK(contains(flat, "〓试用期三个月〓〓月薪〓一万元〓〓x"));
+  CHECK(contains(flat, "审核员〓"));
+  // The verification expects the same marks: the genuine PDF is valid.
+  auto v = w.run({"--format", "csv", "agreement", "verify", file.string()});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(contains(v.out, "valid,"));
+}
+
+TEST_CASE("cli agreement pdf: a template without the 协议编号 still prints it",
+          "[cli][agreement][verify]") {
+  Signed w;
+  auto t = w.dir / "t.json";
+  testkit::write_file(t, R"({"title":"协议","sections":[{"section":"terms"}]})");
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", t.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  auto file = out / (no + "_张三.pdf");
+  auto flat = squeezed(shell("pdftotext -enc UTF-8 '" + file.string() + "' -").text);
+  CHECK(contains(flat, "协议协议编号" + no + "试用期三个月"));
+  CHECK(w.run({"agreement", "verify", file.string(), "--template", t.string()}).exit_code == 0);
+}
+
+TEST_CASE("cli agreement verify: a genuine PDF whose labels wrap is valid",
+          "[cli][agreement][verify]") {
+  // The label column holds 12 ideographs: these labels wrap onto two and three lines.
+  Signed w;
+  auto t = w.dir / "t.json";
+  testkit::write_file(t, R"({"title":"协议","sections":[{"section":"graduate","labels":{
+    "name":"毕业生姓名（与身份证一致）",
+    "major":"所学专业名称（以学校教务系统登记的专业全称为准）"}}]})");
+  TempDir out;
+  auto r = w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", t.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  auto file = out / (no + "_张三.pdf");
+  // Read as the verification reads it (in the order drawn): each label whole, then its value.
+  auto raw = squeezed(shell("pdftotext -raw -enc UTF-8 '" + file.string() + "' -").text);
+  CHECK(contains(raw, "毕业生姓名（与身份证一致）张三"));
+  CHECK(contains(raw, "所学专业名称（以学校教务系统登记的专业全称为准）法学"));
+  auto v =
+      w.run({"--format", "csv", "agreement", "verify", file.string(), "--template", t.string()});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(contains(v.out, "valid,"));
+}
+
 TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or terminated",
           "[cli][agreement][verify]") {
   Signed w;
@@ -433,6 +539,16 @@ TEST_CASE("cli agreement verify: altered text, unknown codes, since voided or te
   CHECK(unknown.exit_code == 9);
   CHECK(contains(unknown.out, "unknown," + other));
   CHECK(w.run({"agreement", "verify", "hello"}).exit_code == 3);
+  // The QR code's text with another agreement's number is altered, naming the code's agreement.
+  const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
+  auto forged = w.run(
+      {"--format", "csv", "agreement", "verify", "协议编号：99999999999999999\n验证码：" + code});
+  CHECK(forged.exit_code == 9);
+  CHECK(contains(forged.out, "altered," + code + ",1," + no));
+  CHECK(contains(forged.out, "belongs to agreement " + no));
+  auto wrapped = w.run({"agreement", "verify", "随便什么文字 " + code + " 伪造"});
+  CHECK(wrapped.exit_code == 3);
+  CHECK(contains(wrapped.err, "give the code alone"));
   auto fake = out / "fake.pdf";
   testkit::write_file(fake, "just text");
   auto not_pdf = w.run({"agreement", "verify", fake.string()});

@@ -334,6 +334,33 @@ TEST_CASE("agreement: verify a code, valid, since voided, unknown, altered",
   CHECK_THROWS_AS(ncss::verify_agreement_code(f.store, "not a code"), ncss::Error);
   CHECK_THROWS_AS(ncss::verify_agreement_code(f.store, "ABCD-EFGH-JKLM-NPQ"), ncss::Error);
 
+  // The QR code's text names the agreement: another number beside the code is a forgery. A
+  // label on its own line or column, as pasted from the PDF, is read too.
+  auto forged = ncss::verify_agreement_code(
+      f.store, "协议编号：99999999999999999\n验证码：" + a.verification_code);
+  CHECK(forged.result == R::Altered);
+  CHECK(contains(forged.detail, "99999999999999999"));
+  CHECK(contains(forged.detail, "belongs to agreement " + a.agreement_no));
+  CHECK(ncss::verify_agreement_code(
+            f.store, "验证码 " + a.verification_code + "\n协议编号  " + a.agreement_no)
+            .result == R::Valid);
+  CHECK(ncss::verify_agreement_code(f.store, "  验证码:" + bare + "\n").result == R::Valid);
+  // A code inside other words proves nothing about them: refused, as is a label without a number.
+  for (const std::string& text :
+       {"随便什么文字 " + a.verification_code + " 伪造", a.verification_code + " 月薪五万元",
+        "协议编号：\n验证码：" + a.verification_code,
+        "协议编号：1\n协议编号：2\n验证码：" + a.verification_code,
+        a.verification_code + " " + a.verification_code}) {
+    INFO(text);
+    try {
+      ncss::verify_agreement_code(f.store, text);
+      FAIL("accepted");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+      CHECK(contains(e.what(), "give the code alone"));
+    }
+  }
+
   f.exec("UPDATE invitations SET state = 'voided' WHERE id = " + std::to_string(inv));
   CHECK(ncss::verify_agreement_code(f.store, a.verification_code).result == R::Voided);
   f.exec("UPDATE invitations SET state = 'terminated' WHERE id = " + std::to_string(inv));
@@ -391,6 +418,17 @@ TEST_CASE("agreement: the PDF carries the code, a QR code and no state", "[agree
   auto t = ncss::parse_agreement_template(kGood, "my.json");
   CHECK(t.sections.back().name == "verification");
   CHECK(!t.sections.back().note.empty());
+  // And one without the 协议编号 gets its number section first: the PDF always shows it.
+  auto bare = ncss::parse_agreement_template(R"({"title":"协议","sections":[{"section":"terms"}]})",
+                                             "bare.json");
+  REQUIRE(bare.sections.size() == 3);
+  CHECK(bare.sections.front().name == "number");
+  CHECK(bare.sections[1].name == "terms");
+  auto shown = ncss::agreement_text(a, bare);
+  CHECK(contains(shown, "协议编号：" + a.agreement_no));
+  // One that places it keeps it where it is.
+  CHECK(t.sections.front().name == "number");
+  CHECK(t.sections.size() == 5);
 }
 
 TEST_CASE("agreement: the blank paper form, and who may not have one", "[agreement][blank]") {

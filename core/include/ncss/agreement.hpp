@@ -66,8 +66,9 @@ struct AgreementFilter {
 std::vector<std::int64_t> agreement_ids(Store& store, const AgreementFilter& filter);
 
 // The layout: the title, the sections in order, their headings and field labels, the standard
-// clauses. Section names: number, employer, graduate, school, job, archive, hukou, clauses, terms,
-// verification (the code and the QR code; added at the end when a template leaves it out).
+// clauses. Section names: number (the 协议编号; added first when a template leaves it out),
+// employer, graduate, school, job, archive, hukou, clauses, terms, verification (the code and the
+// QR code; added at the end when a template leaves it out).
 struct AgreementSection {
   std::string name;
   std::string heading;                        // empty: no heading line
@@ -98,6 +99,9 @@ struct AgreementBlock {
   enum class Kind { Title, Heading, Field, Paragraph, QrCode } kind;
   std::string label;  // fields only
   std::string text;   // QrCode: the text the QR code carries
+  // Where the text comes from, for messages: "title", "<section>.heading", "<section>.<key>"
+  // of a field (graduate.name), "clauses", "terms", "verification.note", "signatures".
+  std::string field;
 };
 // What the blocks are for. The document (the PDF, and what `agreement verify` compares a PDF
 // with) is the agreement as approved; the text view adds the agreement's state when it is no
@@ -116,27 +120,35 @@ std::vector<AgreementBlock> agreement_blocks(const Agreement& agreement,
 // record is no longer valid (失效) or who may not sign (a 定向/委培 graduate files a targeted
 // registration instead).
 Agreement blank_agreement(Store& store, std::int64_t graduate_id);
-// The blank form as a PDF (laid out with AgreementView::Blank); `created` as for agreement_pdf.
+// The blank form as a PDF (laid out with AgreementView::Blank); `created` and `warnings` as for
+// agreement_pdf.
 std::string blank_agreement_pdf(const Agreement& blank, const AgreementTemplate& layout,
-                                Timestamp created);
+                                Timestamp created, std::vector<std::string>* warnings = nullptr);
 
 // The agreement as plain text, one block a line (fields as "label：value").
 std::string agreement_text(const Agreement& agreement, const AgreementTemplate& layout);
 // The agreement as a PDF (the full ID number: it is the agreement). `created` becomes the PDF's
 // dates, so the same record gives the same bytes; pass the approval time. Refuses
 // (InvalidTransition) an agreement that is not in force (terminated or voided).
+// A signed agreement is always printable: a character the PDF font cannot show (no glyph,
+// above U+FFFF, a control character, a byte that is not UTF-8) is drawn as 〓 (see
+// showable_text in pdf_writer.hpp, which `agreement verify` applies too), and each field with
+// such characters adds a line to `warnings` (when given) naming the agreement, the field and
+// the character as U+XXXX.
 std::string agreement_pdf(const Agreement& agreement, const AgreementTemplate& layout,
-                          Timestamp created);
+                          Timestamp created, std::vector<std::string>* warnings = nullptr);
 // agreement_pdf written to `out` (through a temporary file renamed into place).
 void write_agreement_pdf(const Agreement& agreement, const AgreementTemplate& layout,
-                         const std::filesystem::path& out, Timestamp created);
+                         const std::filesystem::path& out, Timestamp created,
+                         std::vector<std::string>* warnings = nullptr);
 
 // What `agreement pdf` did with one record of a batch.
 struct AgreementPdfResult {
   std::int64_t invitation_id = 0;
   std::string agreement_no;  // empty when the record could not be loaded
   std::filesystem::path file;
-  std::exception_ptr error;  // null when written
+  std::exception_ptr error;           // null when written
+  std::vector<std::string> warnings;  // characters drawn as 〓 (see agreement_pdf)
 };
 // Writes the PDFs of `ids` into `dir`, named by agreement_file_name. Records are read on the
 // calling thread (the store is not shared); documents are made on `jobs` threads (0: one per
@@ -178,7 +190,10 @@ struct AgreementVerification {
   std::string detail;                  // in plain words
 };
 // Verifies a code as printed (any case, with or without dashes or spaces) or the whole text of
-// the QR code. InvalidInput when `text` holds no code at all.
+// the QR code ("协议编号：NO" and "验证码：CODE", either order, labels optional). A bare code
+// says which agreement it belongs to (the detail names the 协议编号 to compare with the paper);
+// a text naming a 协议编号 other than the code's agreement's is Altered. InvalidInput when
+// `text` holds no code, or other words besides the code and the agreement number.
 AgreementVerification verify_agreement_code(Store& store, const std::string& text);
 // Verifies an agreement PDF: reads its text (poppler), finds the code, and compares the text,
 // whitespace aside, with the agreement the code belongs to laid out by `layout` (the template

@@ -54,20 +54,28 @@ class CjkFont {
 // above U+FFFF (libharu's UTF-8 encoder drops them), control characters other than a line feed,
 // and characters the font has no glyph for.
 enum class UnshowableText {
-  // Error(InvalidInput) naming the text and the character; nothing is added. The default: a
-  // name on an agreement is printed exactly or not at all.
+  // Error(InvalidInput) naming the text and the character; nothing is added.
   Refuse,
   // Each such character (or each invalid byte) is drawn as the geta mark 〓 (U+3013, the
-  // typesetter's sign for a missing character) and reported in PdfDocument::warnings().
+  // typesetter's sign for a missing character; '?' with a font that lacks 〓 too) and reported
+  // in PdfDocument::warnings(). The agreement PDF draws this way: a signed agreement is always
+  // printable.
   Mark,
 };
 
 // One character replaced under UnshowableText::Mark.
 struct PdfWarning {
-  std::string text;     // the whole text as given (invalid bytes written as \xHH)
-  std::size_t offset;   // byte offset of the character in that text
-  std::string problem;  // e.g. "U+1F600 is above U+FFFF"
+  std::string text;       // the whole text as given (invalid bytes written as \xHH)
+  std::size_t offset;     // byte offset of the character in that text
+  std::string character;  // "U+1F600", or "byte 0xC3" for a byte that is not UTF-8
+  std::string problem;    // e.g. "U+1F600 is above U+FFFF, which the PDF font cannot show"
 };
+
+// `text` as a PdfDocument with UnshowableText::Mark draws it in `font`: every character it
+// cannot show replaced by the mark (a line feed is kept), each replacement added to `marked`
+// when given. What `agreement verify` expects a PDF's text to be.
+std::string showable_text(const CjkFont& font, const std::string& text,
+                          std::vector<PdfWarning>* marked = nullptr);
 
 struct PdfOptions {
   double margin_top = 72;  // points (1/72 inch); 72 pt = 25.4 mm
@@ -99,7 +107,9 @@ class PdfDocument {
 
   void heading(const std::string& text);    // centred, larger
   void paragraph(const std::string& text);  // wrapped to the text width, across pages if needed
-  // A label in the left column and its value wrapped in the right one.
+  // A label in the left column and its value wrapped in the right one. A label that wraps is
+  // kept whole on one page with the value's lines beside it, and drawn first: the text reads
+  // label, then value (not their lines interleaved).
   void field(const std::string& label, const std::string& value);
   void space(double points);  // vertical space (dropped at the top of a page)
   // A QR code of `text` (UTF-8, announced by an ECI header so that readers need not guess the
