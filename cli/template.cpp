@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "context.hpp"
 #include "ncss/error.hpp"
@@ -65,16 +66,17 @@ ncss::TemplateFields given_fields(const TemplateOptions& o) {
   return f;
 }
 
-// The fields column: key=value pairs for scripts; in a table the fields in words, codes with
-// their names and phone numbers masked unless --unmask (ncss::describe_template_fields).
+// The fields column: for scripts a JSON object as text, as history's details are (key=value
+// pairs were ambiguous: a value may hold "; " and "="); in a table the fields in words, codes
+// with their names and phone numbers masked unless --unmask (ncss::describe_template_fields).
 std::string fields_text(Context& ctx, const std::string& kind, const ncss::TemplateFields& f,
                         bool mask) {
   if (ctx.format() == Format::Table) {
     return ncss::describe_template_fields(ctx.store(), kind, f, !mask);
   }
-  std::string s;
-  for (const auto& [k, v] : f) s += (s.empty() ? "" : "; ") + k + "=" + v;
-  return s;
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : f) j[k] = v;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool mask_phones(Context& ctx, const TemplateOptions& o, const std::string& command) {

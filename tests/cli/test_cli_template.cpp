@@ -2,6 +2,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "testkit.hpp"
 
@@ -122,4 +124,27 @@ TEST_CASE("cli template: invalid fields are refused with exit 3", "[cli][templat
   CHECK(r.exit_code == 3);
   r = e.run({"template", "list", "--employer", kA});
   CHECK(r.out.find("\n") == r.out.rfind("\n"));  // the header only
+}
+
+TEST_CASE("cli template list: the fields are a JSON object for scripts, whatever a value holds",
+          "[cli][template]") {
+  Employers e;
+  REQUIRE(e.run({"template", "add", "job", "--employer", kA, "--name", "amb", "--job-category",
+                 "13", "--position", "p; work_location=上海"})
+              .exit_code == 0);
+  REQUIRE(e.run({"template", "add", "job", "--employer", kA, "--name", "amb2", "--job-category",
+                 "13", "--position", "p", "--work-location", "上海"})
+              .exit_code == 0);
+  auto r = e.run({"template", "list", "--employer", kA, "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  auto rows = nlohmann::json::parse(r.out);
+  REQUIRE(rows.size() == 2);
+  std::map<std::string, nlohmann::json> fields;
+  for (const auto& row : rows) {
+    fields[row["name"]] = nlohmann::json::parse(row["fields"].get<std::string>());
+  }
+  CHECK(fields["amb"]["position"] == "p; work_location=上海");
+  CHECK_FALSE(fields["amb"].contains("work_location"));
+  CHECK(fields["amb2"]["position"] == "p");
+  CHECK(fields["amb2"]["work_location"] == "上海");
 }
