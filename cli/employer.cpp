@@ -120,10 +120,24 @@ void note_changes(Context& ctx, const std::string& what, const ncss::ChangeSet& 
   }
 }
 
+// After a change, scripts get the record as it now is (a person has the notes).
+void print_for_scripts(Context& ctx, const ncss::Employer& e) {
+  if (ctx.format() == Format::Table) return;
+  RowWriter w(ctx.out(), ctx.format(), kEmployerColumns);
+  w.row(employer_row(e, false));
+}
+
+void print_for_scripts(Context& ctx, const ncss::EmployerUser& u) {
+  if (ctx.format() == Format::Table) return;
+  RowWriter w(ctx.out(), ctx.format(), kUserColumns);
+  w.row(user_row(u, false));
+}
+
 void run_register(Context& ctx, const EmployerOptions& o) {
   auto e = ncss::register_employer(ctx.store(), o.reg, ctx.actor());
   ctx.note("registered employer " + e.credit_code + " " + e.name + " (" + e.nature_code + " " +
            e.nature + "); next: identity verification with `ncssctl employer verify`");
+  print_for_scripts(ctx, e);
 }
 
 void run_show(Context& ctx, const EmployerOptions& o) {
@@ -175,6 +189,7 @@ void run_edit(Context& ctx, const EmployerOptions& o) {
   if (o.set_not_private) edit.private_company = false;
   auto cs = ncss::edit_employer(ctx.store(), o.credit_code, edit, ctx.actor());
   note_changes(ctx, "employer " + o.credit_code, cs);
+  print_for_scripts(ctx, ncss::get_employer(ctx.store(), o.credit_code));
 }
 
 void run_correct(Context& ctx, const EmployerOptions& o) {
@@ -187,16 +202,14 @@ void run_correct(Context& ctx, const EmployerOptions& o) {
   auto e = ncss::correct_employer(ctx.store(), o.credit_code, c, actor);
   ctx.note("corrected employer " + o.credit_code + ": now " + e.credit_code + " " + e.name +
            " (recorded as done by " + actor.name + ")");
+  print_for_scripts(ctx, e);
 }
 
 void run_user_add(Context& ctx, const EmployerOptions& o) {
   auto u = ncss::add_employer_user(ctx.store(), o.credit_code, o.user, ctx.actor());
   ctx.note("added user " + std::to_string(u.id) + " " + u.real_name + " to employer " +
            u.credit_code);
-  if (ctx.format() != Format::Table) {
-    RowWriter w(ctx.out(), ctx.format(), kUserColumns);
-    w.row(user_row(u, false));
-  }
+  print_for_scripts(ctx, u);
 }
 
 void run_user_list(Context& ctx, const EmployerOptions& o) {
@@ -218,6 +231,7 @@ void run_user_edit(Context& ctx, const EmployerOptions& o) {
   o.mobile.into(edit.mobile);
   auto cs = ncss::edit_employer_user(ctx.store(), o.user_id, edit, ctx.actor());
   note_changes(ctx, "user " + std::to_string(o.user_id), cs);
+  print_for_scripts(ctx, ncss::get_employer_user(ctx.store(), o.user_id));
 }
 
 void run_user_disable(Context& ctx, const EmployerOptions& o) {
@@ -226,6 +240,7 @@ void run_user_disable(Context& ctx, const EmployerOptions& o) {
   } else {
     ctx.note("user " + std::to_string(o.user_id) + " was already disabled; nothing changed");
   }
+  print_for_scripts(ctx, ncss::get_employer_user(ctx.store(), o.user_id));
 }
 
 void add_optional(CLI::App* app, Optional& target, const std::string& name,

@@ -196,3 +196,47 @@ TEST_CASE("cli: a filter naming no employer or graduate is exit 2, not an empty 
   CHECK(testkit::run_ncssctl({"--db", db, "invite", "list"}).exit_code == 0);
   CHECK(testkit::run_ncssctl({"--db", db, "register", "list"}).exit_code == 0);
 }
+
+TEST_CASE("cli: write commands print their result for scripts, in every machine format",
+          "[cli][listings]") {
+  testkit::TempDir dir;
+  auto demo = testkit::run_shell("NCSS_DEMO_DIR='" + (dir / "demo").string() + "' bash '" +
+                                 (testkit::source_dir() / "samples/demo.sh").string() + "' '" +
+                                 NCSSCTL_BINARY + "' >/dev/null 2>&1");
+  REQUIRE(demo.status == 0);
+  const std::string db = (dir / "demo/ncss.db").string();
+  const std::string a = "91110108749352307A", b = "91370214MA3D2M2T5C";
+  // Each changes the demo's database once; the formats take turns.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> writes = {
+      {"json", {"employer", "edit", a, "--website", "https://example.org"}},
+      {"csv", {"employer", "correct", b, "--name", "青岛示例智能科技有限公司", "--reason", "更名"}},
+      {"jsonl", {"employer", "user", "edit", "1", "--position", "招聘主管"}},
+      {"json", {"employer", "user", "disable", "1"}},
+      {"json", {"favorite", "remove", "--employer", b, "110108200311050362"}},
+      {"csv", {"template", "remove", "job", "研发岗", "--employer", a}},
+      {"json",
+       {"school", "add", "--code", "99777", "--name", "测试用职业技术学院", "--level", "专科"}},
+      {"json", {"init"}},
+  };
+  for (const auto& [format, command] : writes) {
+    std::string what = format;
+    for (const auto& w : command) what += " " + w;
+    INFO(what);
+    std::vector<std::string> args{"--db", db, "--format", format};
+    args.insert(args.end(), command.begin(), command.end());
+    auto r = testkit::run_ncssctl(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    if (format == "csv") {
+      auto rows = parse_csv(r.out);
+      REQUIRE(rows.size() == 2);
+      CHECK(rows[0].size() == rows[1].size());
+    } else if (format == "jsonl") {
+      CHECK(nlohmann::json::parse(r.out).is_object());
+    } else {
+      auto j = nlohmann::json::parse(r.out);
+      REQUIRE(j.is_array());
+      CHECK(j.size() == 1);
+    }
+  }
+}

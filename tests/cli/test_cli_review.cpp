@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <future>
+#include <nlohmann/json.hpp>
 
 #include "ncss/identity.hpp"
 #include "testkit.hpp"
@@ -74,8 +75,10 @@ TEST_CASE("cli review: list masked, approve with numbers, reject with a reason",
   CHECK(out.exit_code == 3);
   out = r.run({"review", "reject", "2"});
   CHECK(out.exit_code == 2);
-  out = r.run({"review", "reject", "2", "--reason", "材料不全"});
+  out = r.run({"review", "reject", "2", "--reason", "材料不全", "--format", "json"});
   CHECK(out.exit_code == 0);
+  CHECK(nlohmann::json::parse(out.out) ==
+        nlohmann::json::parse(R"([{"invitation_id": 2, "result": "rejected"}])"));
   CHECK(r.count("SELECT count(*) FROM invitations WHERE fail_reason = 'school_rejected'") == 1);
   out = r.run({"review", "approve", "2"});
   CHECK(out.exit_code == 5);
