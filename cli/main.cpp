@@ -15,6 +15,7 @@
 #include "ncss/pdf_writer.hpp"
 #include "ncss/text.hpp"
 #include "ncss/version.hpp"
+#include "stdout.hpp"
 
 namespace {
 
@@ -115,9 +116,7 @@ std::optional<std::string> conversion_message(const CLI::App& app, const CLI::Pa
   return std::nullopt;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "ncssctl: graduate destination registration and online employment agreements "
       "(全国高校毕业生毕业去向登记与网上签约), on one SQLite database."};
@@ -187,4 +186,11 @@ int main(int argc, char** argv) {
               << cli::printable(e.what()) << '\n';
     return cli::kExitInternal;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::install_checked_stdout();
+  return cli::finish_stdout(run(argc, argv));
 }
