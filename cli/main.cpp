@@ -1,5 +1,6 @@
 // ncssctl: parse the command line, run one subcommand, map its outcome to an exit status.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -191,6 +192,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write past `ulimit -f` fails with EFBIG, reported as exit 8 (or 7 for the database) with
+  // its temporary file removed, instead of killing ncssctl without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
   cli::install_checked_stdout();
   return cli::finish_stdout(run(argc, argv));
 }

@@ -487,6 +487,39 @@ TEST_CASE("cli student: template and export write through a temporary name of th
   if (zip != nullptr) zip_discard(zip);
 }
 
+TEST_CASE("cli: a file-size limit is a write error (exit 8), not a silent kill",
+          "[cli][student][xfsz]") {
+  Office o;
+  namespace fs = std::filesystem;
+  std::string text = "学生姓名,身份证号,毕业院校,届别\n";
+  for (int i = 0; i < 1000; ++i) {
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
+                  i / 336);
+    text += "学生" + std::to_string(i) + "," + id(first17) + ",北京大学,2026\n";
+  }
+  REQUIRE(o.run({"student", "import", o.file("r.csv", text), "--quiet"}).exit_code == 0);
+  fs::remove(o.dir / "r.csv");
+  // SIGXFSZ at its default (no trap): 64 KiB hold the database's -shm, not the 1,000 rows.
+  const std::string ncssctl =
+      "ulimit -f 64; " + std::string(NCSSCTL_BINARY) + " --db '" + o.db + "' ";
+  auto r = testkit::run_shell("cd '" + o.dir.path().string() + "' && " + ncssctl +
+                              "export graduates -o g.csv --quiet 2>&1; echo $?");
+  INFO(r.text);
+  CHECK(contains(r.text, "cannot write g.csv: File too large"));
+  CHECK(r.text.ends_with("\n8\n"));
+  // A workbook (written by libxlsxwriter) too.
+  r = testkit::run_shell("cd '" + o.dir.path().string() + "' && ulimit -f 1; " +
+                         std::string(NCSSCTL_BINARY) + " student template -o t.xlsx 2>&1; " +
+                         "echo $?");
+  INFO(r.text);
+  CHECK(r.text.ends_with("\n8\n"));
+  // No output and no temporary file is left.
+  for (const auto& e : fs::directory_iterator(o.dir.path())) {
+    CHECK(e.path().filename().string().starts_with("ncss.db"));
+  }
+}
+
 TEST_CASE("cli student import: running out of room leaves the database as it was (exit 7)",
           "[cli][student]") {
   Office o;
