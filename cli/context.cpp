@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "ncss/error.hpp"
+#include "report_file.hpp"
 
 namespace cli {
 
@@ -63,6 +64,19 @@ void Context::record_unmasking() {
                        {{"command", u.command}});
   }
   unmasked_.clear();
+}
+
+const std::string& Context::output_path(const std::string& path, const std::string& option) {
+  if (path.empty()) return path;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    if (same_file(path, options.db + suffix)) {
+      throw ncss::Error::usage(option + " '" + path + "' is the database file '" + options.db +
+                               suffix +
+                               "': writing it would destroy the database; name another "
+                               "file");
+    }
+  }
+  return path;
 }
 
 std::ostream& Context::out() { return std::cout; }

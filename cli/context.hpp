@@ -51,6 +51,10 @@ class Context {
   // throw).
   void record_unmasking();
 
+  // `path`, given to `option` (-o, --report) as a file to write, unless it is the database file
+  // (or its -wal, -shm or -journal), which writing would destroy: then Usage, before any work.
+  const std::string& output_path(const std::string& path, const std::string& option);
+
   std::ostream& out();
   // Set by a progress display while its line (no newline, on a terminal) is on stderr: note,
   // error and warn erase it first, so their lines do not run into it; it is drawn again on its

@@ -20,7 +20,7 @@ const std::vector<ExitStatus>& exit_statuses() {
       {7, "storage",
        "the database cannot be used: missing, not SQLite, wrong schema version, "
        "busy or damaged"},
-      {8, "io", "a file could not be read or written"},
+      {8, "io", "a file or standard output could not be read or written"},
       {9, "check_failed",
        "`db check` found problems, or `agreement verify` an agreement not valid"},
       {10, "contact_graduate",

@@ -102,6 +102,7 @@ void run_export(Context& ctx, const ExportOptions& o, const std::string& what,
                 const std::string& sheet, const std::vector<std::string>& headers,
                 const RowSource& rows) {
   ExportFile::is_xlsx(o.output);
+  ctx.output_path(o.output, "-o");
   ExportFile file(o.output, sheet, headers);
   // Exports are files that travel: masked whatever --format says, unless --unmask.
   bool mask = !o.unmask;

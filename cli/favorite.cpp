@@ -144,7 +144,7 @@ void register_favorite(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   tmpl->callback([&ctx, o] {
     require_template_name(o->template_out);
-    ncss::write_favorite_template(o->template_out);
+    ncss::write_favorite_template(ctx.output_path(o->template_out, "-o"));
     ctx.note("wrote the favourites template " + o->template_out);
   });
 

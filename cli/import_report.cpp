@@ -54,7 +54,7 @@ ImportRun::ImportRun(Context& ctx, const std::string& report_path,
                      const std::vector<std::string>& inputs,
                      const std::vector<Column>& count_columns, bool dry_run, bool all_or_nothing)
     : ctx_(ctx),
-      report_(report_path, inputs),
+      report_(ctx.output_path(report_path, "--report"), inputs),
       summary_(ctx.out(), ctx.format(), summary_columns(count_columns)),
       count_columns_(count_columns.size()),
       rejected_column_(std::find_if(count_columns.begin(), count_columns.end(),

@@ -1,5 +1,6 @@
 // ncssctl: parse the command line, run one subcommand, map its outcome to an exit status.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "ncss/pdf_writer.hpp"
 #include "ncss/text.hpp"
 #include "ncss/version.hpp"
+#include "stdout.hpp"
 
 namespace {
 
@@ -115,9 +117,7 @@ std::optional<std::string> conversion_message(const CLI::App& app, const CLI::Pa
   return std::nullopt;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "ncssctl: graduate destination registration and online employment agreements "
       "(全国高校毕业生毕业去向登记与网上签约), on one SQLite database."};
@@ -187,4 +187,14 @@ int main(int argc, char** argv) {
               << cli::printable(e.what()) << '\n';
     return cli::kExitInternal;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A write past `ulimit -f` fails with EFBIG, reported as exit 8 (or 7 for the database) with
+  // its temporary file removed, instead of killing ncssctl without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
+  cli::install_checked_stdout();
+  return cli::finish_stdout(run(argc, argv));
 }

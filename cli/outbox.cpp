@@ -6,6 +6,7 @@
 
 #include "context.hpp"
 #include "ncss/identity.hpp"
+#include "stdout.hpp"
 
 namespace cli {
 
@@ -63,7 +64,13 @@ void register_outbox(CLI::App& app, Context& ctx) {
                 "show graduates' ID numbers and phones in full in the table (recorded)");
   exp->callback([&ctx, o] {
     bool mask = ctx.mask_personal_data(o->unmask, "outbox", "pending", "outbox export");
-    write(ctx, ncss::take_outbox(ctx.store(), o->mark_sent, ctx.actor()), mask);
+    // Written and flushed before the marking commits: when standard output fails (exit 8), no
+    // message is marked sent.
+    ncss::take_outbox(ctx.store(), o->mark_sent, ctx.actor(),
+                      [&](const std::vector<ncss::OutboxMessage>& messages) {
+                        write(ctx, messages, mask);
+                        flush_stdout();
+                      });
   });
 }
 

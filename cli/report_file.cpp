@@ -28,19 +28,23 @@ void require_template_name(const std::string& path) {
   }
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec, ec_a, ec_b;
+  bool same = std::filesystem::equivalent(a, b, ec);
+  if (ec) {  // one of them does not exist (yet): compare where they would be
+    same =
+        std::filesystem::weakly_canonical(a, ec_a) == std::filesystem::weakly_canonical(b, ec_b) &&
+        !ec_a && !ec_b;
+  }
+  return same;
+}
+
 ImportReportFile::ImportReportFile(const std::string& path, const std::vector<std::string>& inputs,
                                    std::size_t xlsx_problem_rows)
     : path_(path), xlsx_problem_rows_(xlsx_problem_rows) {
   if (path.empty()) return;
   for (const auto& input : inputs) {
-    std::error_code ec, ec_a, ec_b;
-    bool same = std::filesystem::equivalent(path, input, ec);
-    if (ec) {  // one of them does not exist (yet): compare where they would be
-      same = std::filesystem::weakly_canonical(path, ec_a) ==
-                 std::filesystem::weakly_canonical(input, ec_b) &&
-             !ec_a && !ec_b;
-    }
-    if (same) {
+    if (same_file(path, input)) {
       throw ncss::Error::usage("--report '" + path + "' is the input file '" + input +
                                "': writing the report would destroy it; name another file");
     }

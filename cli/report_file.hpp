@@ -15,6 +15,10 @@ class XlsxTableWriter;
 
 namespace cli {
 
+// Whether `a` and `b` name one file: the same file when both exist, else the same place once
+// made absolute and normalised (symlinks of the existing part resolved).
+bool same_file(const std::string& a, const std::string& b);
+
 // The lower-case extension of `path` (".xlsx", ".csv", or "").
 std::string lower_extension(const std::string& path);
 

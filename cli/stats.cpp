@@ -142,6 +142,7 @@ void run_rate(Context& ctx, RateOptions& o) {
     if (ext != ".xlsx" && ext != ".png") {
       throw ncss::Error::usage("-o '" + o.output + "' must end in .xlsx or .png");
     }
+    ctx.output_path(o.output, "-o");
   }
   auto report = ncss::destination_rate(ctx.store(), o.filter);
   if (ext == ".xlsx") {

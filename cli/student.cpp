@@ -88,7 +88,7 @@ void run_import(Context& ctx, const StudentOptions& o) {
 
 void run_template(Context& ctx, const StudentOptions& o) {
   require_template_name(o.template_out);
-  ncss::write_roster_template(o.template_out);
+  ncss::write_roster_template(ctx.output_path(o.template_out, "-o"));
   ctx.note("wrote the import template " + o.template_out);
 }
 

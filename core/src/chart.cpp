@@ -24,6 +24,7 @@
 #include "haru_impl.hpp"
 #include "ncss/error.hpp"
 #include "ncss/text.hpp"
+#include "partial_file.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -282,7 +283,7 @@ void save_bar_chart_png(const BarChart& chart, const fs::path& file, const CjkFo
         "cannot write " + file.string() + ": the directory " + dir.string() + " does not exist",
         ENOENT);
   }
-  fs::path partial = dir / ("." + file.filename().string() + ".part");
+  fs::path partial = start_partial_file(file);  // a name of its own, created exclusively
   if (!image.save(partial.string(), "png", kChartDpi)) {
     fs::remove(partial, ec);
     // poppler says only that it failed: name the likely reason.

@@ -3,13 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
 #include <utility>
 
 #include "ncss/error.hpp"
+#include "partial_file.hpp"
 
 namespace ncss {
 
@@ -74,18 +74,7 @@ CsvTableWriter::CsvTableWriter(const fs::path& file, const std::vector<std::stri
     : impl_(std::make_unique<Impl>()) {
   Impl& d = *impl_;
   d.file = file;
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) {
-    throw Error::io("cannot write " + file.string() + ": it is a directory", EISDIR);
-  }
-  // A name no other writer uses (O_EXCL makes sure), in the target's directory so that the
-  // rename is atomic.
-  static std::atomic<unsigned> counter{0};
-  d.partial = file;
-  d.partial.replace_filename("." + file.filename().string() + ".partial-" +
-                             std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  d.fd = ::open(d.partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (d.fd < 0) d.fail(errno);
+  d.fd = create_partial_file(file, d.partial);
   try {
     d.buffer = "\xEF\xBB\xBF";
     d.record(headers);

@@ -44,8 +44,9 @@ std::vector<OutboxMessage> list_outbox(Store& store, const std::string& status) 
   });
 }
 
-std::vector<OutboxMessage> take_outbox(Store& store, bool mark_sent, const Actor& actor) {
-  return with_storage_errors([&] {
+void take_outbox(Store& store, bool mark_sent, const Actor& actor,
+                 const std::function<void(const std::vector<OutboxMessage>&)>& deliver) {
+  with_storage_errors([&] {
     auto& db = database(store);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement q(
@@ -67,8 +68,8 @@ std::vector<OutboxMessage> take_outbox(Store& store, bool mark_sent, const Actor
         m.sent_at = format_utc(actor.now);
       }
     }
+    deliver(out);  // throws: the transaction rolls back
     tx.commit();
-    return out;
   });
 }
 

@@ -24,6 +24,7 @@
 #include "haru_impl.hpp"
 #include "ncss/error.hpp"
 #include "ncss/text.hpp"
+#include "partial_file.hpp"
 #include "text_rules.hpp"
 
 namespace ncss {
@@ -858,17 +859,11 @@ const std::vector<PdfWarning>& PdfDocument::warnings() const { return impl_->war
 void PdfDocument::save(const fs::path& file) { write_file_atomically(file, bytes()); }
 
 void write_file_atomically(const fs::path& file, const std::string& pdf) {
-  // A name no other writer uses (O_EXCL makes sure), in the target's directory so that the
-  // rename is atomic; the mode is 0666 less the umask, as for any new document.
-  static std::atomic<unsigned> counter{0};
-  fs::path partial = file;
-  partial.replace_filename("." + file.filename().string() + ".partial-" +
-                           std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  auto fail = [&](int err) {
-    throw Error::io("cannot write " + file.string() + ": " + std::strerror(err), err);
-  };
-  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) fail(errno);
+  // A name no other writer uses, in the target's directory so that the rename is atomic; the
+  // mode is 0666 less the umask, as for any new document.
+  fs::path partial;
+  int fd = create_partial_file(file, partial);
+  auto fail = [&](int err) { throw_cannot_write(file, err); };
   auto discard = [&](int err) {
     ::close(fd);
     ::unlink(partial.c_str());

@@ -489,3 +489,30 @@ TEST_CASE("cli export: refusals leave no file behind", "[cli][export]") {
     CHECK_FALSE(fs::exists(w.out("g.csv")));
   }
 }
+
+TEST_CASE("cli: no -o or --report writes over the database (exit 2)", "[cli][export][overwrite]") {
+  World w;
+  // A database named like an output, given as another spelling of the same path.
+  const std::string db = (w.dir / "dbx.xlsx").string();
+  fs::copy_file(w.db, db);
+  const std::string other = (w.dir / "sub" / ".." / "dbx.xlsx").string();
+  fs::create_directory(w.dir / "sub");
+  auto roster = (w.dir / "r.csv").string();
+  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"export", "graduates", "-o", other},
+        {"stats", "rate", "-o", other},
+        {"student", "template", "-o", db},
+        {"favorite", "template", "-o", db},
+        {"student", "import", roster, "--report", other}}) {
+    std::vector<std::string> all{"--db", db, "--now", kNow};
+    all.insert(all.end(), args.begin(), args.end());
+    auto r = run_ncssctl(all);
+    INFO(args[0] + " " + args[1]);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "is the database file"));
+  }
+  CHECK(run_ncssctl({"--db", db, "db", "check"}).exit_code == 0);
+  CHECK(run_ncssctl({"--db", db, "export", "graduates", "-o", (w.dir / "g.xlsx").string()})
+            .exit_code == 0);
+}

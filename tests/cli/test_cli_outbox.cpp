@@ -73,6 +73,31 @@ TEST_CASE("cli outbox: export --mark-sent hands each message out once", "[cli][o
   CHECK(r.exit_code == 2);
 }
 
+TEST_CASE("cli outbox: export --mark-sent marks nothing when standard output fails",
+          "[cli][outbox][stdout]") {
+  Office o;
+  graduate_with_history(o);
+  REQUIRE(o.count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 1);
+  const std::string ncssctl = std::string(NCSSCTL_BINARY) + " --db '" + o.db + "' ";
+  // A full disk, then standard output closed: exit 8 naming the reason, every message pending.
+  auto full = testkit::run_shell(ncssctl + "outbox export --mark-sent 2>&1 >/dev/full; echo $?");
+  CHECK(testkit::contains(full.text, "cannot write standard output: No space left on device\n8\n"));
+  auto closed = testkit::run_shell(ncssctl + "outbox export --mark-sent 2>&1 >&-; echo $?");
+  CHECK(testkit::contains(closed.text, "cannot write standard output: Bad file descriptor\n8\n"));
+  CHECK(o.count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 1);
+  CHECK(o.count("SELECT count(*) FROM events WHERE action = 'outbox.sent'") == 0);
+  // Any command: a listing to a full disk is exit 8, not 0.
+  auto list = testkit::run_shell(ncssctl + "outbox list --status all 2>&1 >/dev/full; echo $?");
+  CHECK(testkit::contains(list.text, "cannot write standard output: No space left on device\n8\n"));
+  auto help = testkit::run_shell(ncssctl + "outbox --help >/dev/full 2>/dev/null; echo $?");
+  CHECK(help.text == "8\n");
+  // Delivered: marked.
+  auto ok = testkit::run_shell(ncssctl + "outbox export --mark-sent --format jsonl; echo $?");
+  CHECK(testkit::contains(ok.text, "\"sent\""));
+  CHECK(testkit::contains(ok.text, "\n0\n"));
+  CHECK(o.count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0);
+}
+
 TEST_CASE("cli history: a graduate's trail, exactly one subject is required", "[cli][history]") {
   Office o;
   graduate_with_history(o);

@@ -452,6 +452,74 @@ TEST_CASE("cli student: template writes an .xlsx the importer reads back", "[cli
   CHECK(o.run({"student", "template", "-o", (o.dir / "T.XLSX").string()}).exit_code == 0);
 }
 
+TEST_CASE("cli student: template and export write through a temporary name of their own",
+          "[cli][student][partial]") {
+  Office o;
+  namespace fs = std::filesystem;
+  // A symlink planted where the workbook used to be written first is neither followed nor
+  // touched.
+  testkit::write_file(o.dir / "victim", "precious");
+  fs::create_symlink(o.dir / "victim", o.dir / ".t.xlsx.part");
+  auto r = o.run({"student", "template", "-o", (o.dir / "t.xlsx").string()});
+  CHECK(r.exit_code == 0);
+  CHECK(testkit::read_file(o.dir / "victim") == "precious");
+  CHECK(fs::is_symlink(o.dir / ".t.xlsx.part"));
+  // Concurrent writers of one file: each writes its own temporary file and renames it, so all
+  // succeed, the file is whole and no temporary file is left.
+  const std::string ncssctl = std::string(NCSSCTL_BINARY) + " --db '" + o.db + "' ";
+  const std::string out = (o.dir / "g.xlsx").string();
+  std::string line;
+  for (int i = 0; i < 6; ++i) {
+    line += "{ " + ncssctl + "export graduates -o '" + out + "' --quiet; echo $?; } & ";
+    line += "{ " + ncssctl + "student template -o '" + out + "' 2>/dev/null; echo $?; } & ";
+  }
+  auto all = testkit::run_shell(line + "wait");
+  std::size_t zeros = 0;
+  for (char c : all.text) zeros += c == '0';
+  CHECK(zeros == 12);
+  CHECK(all.text.size() == 24);  // twelve "0\n"
+  for (const auto& e : fs::directory_iterator(o.dir.path())) {
+    CHECK_FALSE(contains(e.path().filename().string(), ".partial-"));
+  }
+  int error = 0;
+  zip_t* zip = zip_open(out.c_str(), ZIP_CHECKCONS | ZIP_RDONLY, &error);
+  CHECK(zip != nullptr);  // a whole workbook
+  if (zip != nullptr) zip_discard(zip);
+}
+
+TEST_CASE("cli: a file-size limit is a write error (exit 8), not a silent kill",
+          "[cli][student][xfsz]") {
+  Office o;
+  namespace fs = std::filesystem;
+  std::string text = "学生姓名,身份证号,毕业院校,届别\n";
+  for (int i = 0; i < 1000; ++i) {
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
+                  i / 336);
+    text += "学生" + std::to_string(i) + "," + id(first17) + ",北京大学,2026\n";
+  }
+  REQUIRE(o.run({"student", "import", o.file("r.csv", text), "--quiet"}).exit_code == 0);
+  fs::remove(o.dir / "r.csv");
+  // SIGXFSZ at its default (no trap): 64 KiB hold the database's -shm, not the 1,000 rows.
+  const std::string ncssctl =
+      "ulimit -f 64; " + std::string(NCSSCTL_BINARY) + " --db '" + o.db + "' ";
+  auto r = testkit::run_shell("cd '" + o.dir.path().string() + "' && " + ncssctl +
+                              "export graduates -o g.csv --quiet 2>&1; echo $?");
+  INFO(r.text);
+  CHECK(contains(r.text, "cannot write g.csv: File too large"));
+  CHECK(r.text.ends_with("\n8\n"));
+  // A workbook (written by libxlsxwriter) too.
+  r = testkit::run_shell("cd '" + o.dir.path().string() + "' && ulimit -f 1; " +
+                         std::string(NCSSCTL_BINARY) + " student template -o t.xlsx 2>&1; " +
+                         "echo $?");
+  INFO(r.text);
+  CHECK(r.text.ends_with("\n8\n"));
+  // No output and no temporary file is left.
+  for (const auto& e : fs::directory_iterator(o.dir.path())) {
+    CHECK(e.path().filename().string().starts_with("ncss.db"));
+  }
+}
+
 TEST_CASE("cli student import: running out of room leaves the database as it was (exit 7)",
           "[cli][student]") {
   Office o;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,11 @@ struct OutboxMessage {
 // Messages in id order; an empty status lists all.
 std::vector<OutboxMessage> list_outbox(Store& store, const std::string& status = "pending");
 // Takes every pending message and, when mark_sent, marks exactly those sent in the same
-// transaction: a gateway that exports with mark_sent gets each message once.
-std::vector<OutboxMessage> take_outbox(Store& store, bool mark_sent, const Actor& actor);
+// transaction: a gateway that exports with mark_sent gets each message once. `deliver` is given
+// the messages (as marked) inside that transaction, before it commits: when it throws, nothing is
+// marked and the exception propagates, so a message is marked sent only once it was delivered.
+void take_outbox(Store& store, bool mark_sent, const Actor& actor,
+                 const std::function<void(const std::vector<OutboxMessage>&)>& deliver);
 
 // The audit trail of one invitation, of everything about a graduate (their record and their
 // invitations) or of an employer (its record, verification, favourites, templates and
