@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "ncss/audit.hpp"
 #include "ncss/error.hpp"
 #include "report_file.hpp"
 
@@ -52,6 +53,9 @@ Format Context::format() const {
 bool Context::mask_personal_data(bool unmask, const std::string& subject_type,
                                  const std::string& subject_id, const std::string& command) {
   if (unmask) {
+    // Nothing is shown in full unless its pii.unmask event can be recorded once the command has
+    // succeeded: a read-only or busy database is refused (exit 7) before any output.
+    if (unmasked_.empty()) ncss::check_events_writable(store());
     unmasked_.push_back({subject_type, subject_id, command});
     return false;
   }

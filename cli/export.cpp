@@ -97,7 +97,8 @@ class ExportFile {
 using RowSource = std::function<void(ExportFile& file, bool mask)>;
 
 // The file's kind checked first, the file opened, the rows streamed, and a summary for the human;
-// --unmask is recorded once all of it has succeeded (Context::record_unmasking).
+// --unmask is recorded once all the rows are written, before the file is put in place: a file of
+// full ID numbers never stands without its pii.unmask event.
 void run_export(Context& ctx, const ExportOptions& o, const std::string& what,
                 const std::string& sheet, const std::vector<std::string>& headers,
                 const RowSource& rows) {
@@ -108,6 +109,7 @@ void run_export(Context& ctx, const ExportOptions& o, const std::string& what,
   bool mask = !o.unmask;
   if (o.unmask) ctx.mask_personal_data(true, "export", what, "export " + what + " -o " + o.output);
   rows(file, mask);
+  ctx.record_unmasking();
   file.close();
   ctx.note(std::to_string(file.rows()) + (file.rows() == 1 ? " row" : " rows") + " → " + o.output);
 }

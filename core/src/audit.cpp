@@ -46,6 +46,15 @@ void AuditWriter::notify(std::int64_t event_id, const Notification& n) {
   insert_outbox_.exec();
 }
 
+void check_events_writable(Store& store) {
+  with_storage_errors([&] {
+    auto& db = database(store);
+    // BEGIN IMMEDIATE takes the write lock (waiting up to the busy timeout) and fails on a
+    // read-only file or directory; nothing is written and the lock is let go at once.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  });  // rolled back as tx goes
+}
+
 std::int64_t record_event(Store& store, const Actor& actor, const std::string& action,
                           const std::string& subject_type, const std::string& subject_id,
                           const std::string& reason, const nlohmann::json& details) {

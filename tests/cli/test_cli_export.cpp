@@ -452,6 +452,24 @@ TEST_CASE("cli export: refusals leave no file behind", "[cli][export]") {
     CHECK(w.run({"export", "employers", "-o", w.out("x.csv")}).exit_code == 2);
     CHECK(w.left_over().empty());
   }
+  SECTION("--unmask when its event cannot be recorded: exit 7, nothing shown, no file") {
+    SQLite::Database other(w.db, SQLite::OPEN_READWRITE);
+    other.exec("BEGIN IMMEDIATE");  // another writer holds the lock past the busy timeout
+    auto r =
+        w.run({"--busy-timeout", "100", "export", "graduates", "--unmask", "-o", w.out("g.csv")});
+    CHECK(r.exit_code == 7);
+    CHECK_FALSE(fs::exists(w.out("g.csv")));
+    auto list = w.run({"--busy-timeout", "100", "student", "list", "--unmask"});
+    CHECK(list.exit_code == 7);
+    CHECK(list.out.empty());
+    CHECK(w.left_over().empty());
+    other.exec("ROLLBACK");
+    CHECK(w.unmask_events() == 0);
+    // Masked, nothing needs recording: the lock does not matter to a listing.
+    other.exec("BEGIN IMMEDIATE");
+    CHECK(w.run({"--busy-timeout", "100", "student", "list"}).exit_code == 0);
+    other.exec("ROLLBACK");
+  }
   SECTION("a place that cannot be written: exit 8, and nothing recorded") {
     auto r = w.run({"export", "graduates", "--unmask", "-o", w.out("no/such/dir/g.csv")});
     CHECK(r.exit_code == 8);

@@ -44,6 +44,11 @@ std::int64_t record_event(Store& store, const Actor& actor, const std::string& a
                           const std::string& reason = "",
                           const nlohmann::json& details = nlohmann::json::object());
 
+// Throws (storage: read-only, busy past the timeout) unless an event could be written now: takes
+// the write lock and lets it go, writing nothing. For what must not be shown unless its event can
+// be recorded afterwards (--unmask).
+void check_events_writable(Store& store);
+
 // Lists events, newest last; empty filters match everything.
 std::vector<EventRecord> list_events(Store& store, const std::string& subject_type = "",
                                      const std::string& subject_id = "");
