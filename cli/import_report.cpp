@@ -97,6 +97,7 @@ void ImportRun::file(const std::string& path,
       verdict = " (--all-or-nothing: nothing written)";
       any_refused_ = true;
     } else {
+      any_written_ = true;
       status = r.rejected ? "partial" : "ok";
       any_rejected_ |= r.rejected > 0;
     }
@@ -107,6 +108,14 @@ void ImportRun::file(const std::string& path,
     summary_.row(row);
     report_.summary({path, r.sheet, "", "", "", "summary", r.counts_text + verdict});
   } catch (const ncss::Error& e) {
+    if (report_.failed()) {
+      // The report cannot be written: no use going on. This file's transaction has rolled back.
+      throw ncss::Error::io(std::string(e.what()) +
+                            (any_written_ ? "; " + path +
+                                                " was not imported, the files before it were "
+                                                "(the summary above says what)"
+                                          : "; nothing was imported"));
+    }
     if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
     // This file is refused whole; the others still run. Rows rejected before the fault was found
     // have been listed: the summary counts them, and says that nothing was written.
@@ -130,7 +139,16 @@ void ImportRun::file(const std::string& path,
 
 void ImportRun::finish() {
   summary_.finish();
-  report_.close();
+  try {
+    report_.close();
+  } catch (const ncss::Error& e) {
+    // The files are committed by now: exit 8 must not read as "nothing was done".
+    if (e.code() != ncss::ErrorCode::Io || !any_written_) throw;
+    throw ncss::Error::io(std::string(e.what()) +
+                          "; the import itself was written (the summary above says what), only "
+                          "the report is missing: the same files with --dry-run --report FILE "
+                          "list the same rejected rows");
+  }
   if (report_.omitted() > 0) {
     ctx_.warn("the report lists the first problems only: " + std::to_string(report_.omitted()) +
               " more did not fit one .xlsx sheet (--report FILE.csv lists every one)");

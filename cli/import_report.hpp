@@ -76,6 +76,8 @@ class ImportRun {
             const std::function<Outcome(const ncss::ProblemSink& sink)>& import_one);
   // Closes the outputs and sets the context's exit status.
   void finish();
+  // Whether some file was committed (a real run); the report failing then does not undo it.
+  bool any_written() const { return any_written_; }
 
  private:
   Context& ctx_;
@@ -88,6 +90,7 @@ class ImportRun {
   std::optional<ncss::DryRunSession> dry_run_session_;  // rolled back when the run ends
   bool any_refused_ = false;
   bool any_rejected_ = false;
+  bool any_written_ = false;  // some file committed: a report that then fails says so
 };
 
 // The options that end every import command's list (student import, favorite import):

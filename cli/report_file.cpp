@@ -61,6 +61,18 @@ ImportReportFile::ImportReportFile(const std::string& path, const std::vector<st
 
 ImportReportFile::~ImportReportFile() = default;
 
+// Runs one write of the report, remembering a failure: a report that failed takes no more rows.
+template <typename Fn>
+void ImportReportFile::writing(Fn&& fn) {
+  if (failed_) return;
+  try {
+    fn();
+  } catch (...) {
+    failed_ = true;
+    throw;
+  }
+}
+
 void ImportReportFile::problem(const std::vector<std::string>& cells) {
   if (xlsx_ && problems_ >= xlsx_problem_rows_) {
     ++omitted_;
@@ -77,14 +89,16 @@ void ImportReportFile::problem(const std::vector<std::string>& cells) {
       typed.push_back(row_number ? ncss::XlsxCell::of_number(std::stod(c))
                                  : ncss::XlsxCell::of_text(c));
     }
-    xlsx_->typed_row(typed);
+    writing([&] { xlsx_->typed_row(typed); });
   }
-  if (csv_) csv_->row(cells);
+  if (csv_) writing([&] { csv_->row(cells); });
 }
 
 void ImportReportFile::summary(const std::vector<std::string>& cells) {
-  if (xlsx_) xlsx_->row(cells);
-  if (csv_) csv_->row(cells);
+  writing([&] {
+    if (xlsx_) xlsx_->row(cells);
+    if (csv_) csv_->row(cells);
+  });
 }
 
 void ImportReportFile::close() {
@@ -94,8 +108,10 @@ void ImportReportFile::close() {
                     " more problems are not listed: one sheet holds 1,048,576 rows; "
                     "--report FILE.csv lists every one"});
   }
-  if (xlsx_) xlsx_->close();
-  if (csv_) csv_->close();
+  writing([&] {
+    if (xlsx_) xlsx_->close();
+    if (csv_) csv_->close();
+  });
 }
 
 }  // namespace cli

@@ -44,6 +44,8 @@ class ImportReportFile {
   void summary(const std::vector<std::string>& cells);
   void close();
   std::size_t omitted() const { return omitted_; }
+  // Whether a write of the report failed (then it takes no more rows: the run stops).
+  bool failed() const { return failed_; }
 
  private:
   std::string path_;
@@ -52,6 +54,9 @@ class ImportReportFile {
   std::size_t xlsx_problem_rows_;
   std::size_t problems_ = 0;
   std::size_t omitted_ = 0;
+  bool failed_ = false;
+  template <typename Fn>
+  void writing(Fn&& fn);
 };
 
 }  // namespace cli

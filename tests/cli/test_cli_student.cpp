@@ -544,3 +544,35 @@ TEST_CASE("cli student import: running out of room leaves the database as it was
   CHECK(o.run({"student", "import", path, "--quiet"}).exit_code == 0);
   CHECK(o.count("SELECT count(*) FROM graduates") == 20000);
 }
+
+TEST_CASE(
+    "cli student import: a report that cannot be written stops the run and says what was "
+    "imported",
+    "[cli][student][xfsz]") {
+  Office o;
+  o.file("good.csv",
+         "学生姓名,身份证号,毕业院校,届别\n张三," + id("11010520030115001") + ",北京大学,2026\n");
+  // One good row and 20,000 rejected ones: the database grows by a few pages, the report by some
+  // 3 MB, past the 1 MiB a file may have.
+  std::string big =
+      "学生姓名,身份证号,毕业院校,届别\n李四," + id("11010520030115002") + ",北京大学,2026\n";
+  std::string bad = id("11010520030115003");
+  bad.back() = bad.back() == '0' ? '1' : '0';
+  for (int i = 0; i < 20000; ++i) big += "王五," + bad + ",北京大学,2026\n";
+  o.file("big.csv", big);
+  auto r = testkit::run_shell("cd '" + o.dir.path().string() + "' && ulimit -f 1024; { " +
+                              std::string(NCSSCTL_BINARY) + " --db '" + o.db +
+                              "' student import good.csv big.csv --report r.csv 2>&1 "
+                              ">/dev/null; echo \"status $?\"; } | tail -n 2");
+  INFO(r.text);
+  CHECK(contains(r.text,
+                 "cannot write r.csv: File too large; big.csv was not imported, the "
+                 "files before it were"));
+  CHECK(contains(r.text, "status 8"));
+  CHECK(o.count("SELECT count(*) FROM graduates") == 1);  // good.csv's 张三 alone
+  namespace fs = std::filesystem;
+  for (const auto& e : fs::directory_iterator(o.dir.path())) {
+    CHECK_FALSE(contains(e.path().filename().string(), ".partial-"));
+    CHECK(e.path().filename() != "r.csv");
+  }
+}
