@@ -116,7 +116,10 @@ void note_changes(Context& ctx, const std::string& what, const ncss::ChangeSet& 
     return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump();
   };
   for (const auto& [field, change] : cs.changes.items()) {
-    ctx.note("  " + field + ": " + text(change["old"]) + " -> " + text(change["new"]));
+    // Named as the option that sets it (--size, not the column size_code).
+    std::string shown = field;
+    if (shown.ends_with("_code") && shown != "credit_code") shown.resize(shown.size() - 5);
+    ctx.note("  " + shown + ": " + text(change["old"]) + " -> " + text(change["new"]));
   }
 }
 

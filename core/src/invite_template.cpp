@@ -68,8 +68,8 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
   }
   for (const auto& r : rs) {
     if (r.required && !out.count(r.key)) {
-      throw Error::invalid_input(r.label + " (" + r.key + ") is required for a " + kind +
-                                 " template");
+      throw Error::invalid_input(r.label + " (" + r.key + ") is required for " +
+                                 (kind == "archive" ? "an " : "a ") + kind + " template");
     }
   }
   // Codes first (the archive's rule below reads the receipt type's code), then phone numbers.
@@ -212,8 +212,9 @@ InviteTemplate add_in(SQLite::Database& db, const std::string& credit_code, cons
                       const Actor& actor, const std::string& reason) {
   if (name.empty()) throw Error::invalid_input("the template name is empty");
   if (find(db, credit_code, kind, name)) {
-    throw Error::conflict("employer " + credit_code + " already has a " + kind +
-                          " template named '" + name + "'");
+    throw Error::conflict("employer " + credit_code + " already has " +
+                          (kind == "archive" ? "an " : "a ") + kind + " template named '" + name +
+                          "'");
   }
   AuditWriter audit(db, actor);
   if (make_default) unmark_default(db, audit, credit_code, kind, 0, actor);

@@ -141,7 +141,7 @@ std::vector<EventRecord> history_of_termination(Store& store, std::int64_t termi
     SQLite::Statement exists(db, "SELECT 1 FROM terminations WHERE id = :id");
     exists.bind(":id", termination_id);
     if (!exists.executeStep()) {
-      throw Error::not_found("termination", std::to_string(termination_id));
+      throw Error::not_found("termination", "T" + std::to_string(termination_id));
     }
     SQLite::Statement q(db, std::string(kEventColumns) +
                                 "WHERE subject_type = 'termination' AND subject_id = :id ORDER "
@@ -157,7 +157,7 @@ std::vector<EventRecord> history_of_registration(Store& store, std::int64_t regi
     SQLite::Statement exists(db, "SELECT 1 FROM registrations WHERE id = :id");
     exists.bind(":id", registration_id);
     if (!exists.executeStep()) {
-      throw Error::not_found("registration", std::to_string(registration_id));
+      throw Error::not_found("registration", "R" + std::to_string(registration_id));
     }
     // The registration and its offline terminations.
     SQLite::Statement q(db, std::string(kEventColumns) +

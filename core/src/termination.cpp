@@ -70,7 +70,7 @@ Termination read_termination(SQLite::Statement& q) {
 Termination get_in(SQLite::Database& db, std::int64_t id) {
   SQLite::Statement q(db, std::string(kSelect) + "WHERE t.id = :id");
   q.bind(":id", static_cast<std::int64_t>(id));
-  if (!q.executeStep()) throw Error::not_found("termination", std::to_string(id));
+  if (!q.executeStep()) throw Error::not_found("termination", "T" + std::to_string(id));
   return read_termination(q);
 }
 
@@ -122,7 +122,7 @@ Stored load(SQLite::Database& db, std::int64_t id) {
                       "SELECT mode, phase, requested_by, coalesce(invitation_id, 0), "
                       "coalesce(registration_id, 0) FROM terminations WHERE id = :id");
   q.bind(":id", static_cast<std::int64_t>(id));
-  if (!q.executeStep()) throw Error::not_found("termination", std::to_string(id));
+  if (!q.executeStep()) throw Error::not_found("termination", "T" + std::to_string(id));
   return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
           q.getColumn(3).getInt64(), q.getColumn(4).getInt64()};
 }

@@ -180,7 +180,7 @@ TEST_CASE("cli employer: a private company's nature stays 39 (exit 3) until --no
   r = o.run({"employer", "edit", kCode, "--nature", "31", "--not-private"});
   CHECK(r.exit_code == 0);
   CHECK(contains(r.err, "  private: true -> false\n"));
-  CHECK(contains(r.err, "  nature_code: '39' -> '31'\n"));
+  CHECK(contains(r.err, "  nature: '39' -> '31'\n"));  // as the option, not the column
   r = o.run({"employer", "show", kCode, "--format", "csv"});
   CHECK(contains(r.out, ",31,国有企业,"));
   CHECK(contains(r.out, ",unverified,0,"));

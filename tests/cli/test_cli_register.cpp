@@ -280,6 +280,9 @@ TEST_CASE("cli register: return then resubmit, withdraw then resubmit", "[cli][r
   REQUIRE(h.exit_code == 0);
   CHECK(contains(h.out, "registration.withdraw"));
   CHECK(contains(h.out, "扫描件不清晰"));
+  auto unknown = w.run({"register", "history", "99"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.err, "registration not found: R99"));  // as register show names it
 }
 
 TEST_CASE("cli register: rejected is final, and a new registration is allowed", "[cli][register]") {
