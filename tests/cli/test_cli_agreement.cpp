@@ -373,8 +373,13 @@ std::string code_of(Signed& w, int invitation) {
                 std::to_string(invitation));
 }
 
-fs::path pdf_of(Signed& w, const fs::path& dir, int invitation) {
-  auto r = w.run({"agreement", "pdf", std::to_string(invitation), "-o", dir.string()});
+// `extra`: more options of agreement pdf (--template FILE).
+fs::path pdf_of(Signed& w, const fs::path& dir, int invitation,
+                const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"agreement", "pdf", std::to_string(invitation), "-o",
+                                   dir.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = w.run(args);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -478,11 +483,8 @@ TEST_CASE("cli agreement pdf: a template without the 协议编号 still prints i
   auto t = w.dir / "t.json";
   testkit::write_file(t, R"({"title":"协议","sections":[{"section":"terms"}]})");
   TempDir out;
-  auto r = w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", t.string()});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
   const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
-  auto file = out / (no + "_张三.pdf");
+  auto file = pdf_of(w, out.path(), 1, {"--template", t.string()});
   auto flat = squeezed(shell("pdftotext -enc UTF-8 '" + file.string() + "' -").text);
   CHECK(contains(flat, "协议协议编号" + no + "试用期三个月"));
   CHECK(w.run({"agreement", "verify", file.string(), "--template", t.string()}).exit_code == 0);
@@ -497,11 +499,8 @@ TEST_CASE("cli agreement verify: a genuine PDF whose labels wrap is valid",
     "name":"毕业生姓名（与身份证一致）",
     "major":"所学专业名称（以学校教务系统登记的专业全称为准）"}}]})");
   TempDir out;
-  auto r = w.run({"agreement", "pdf", "1", "-o", out.path().string(), "--template", t.string()});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
   const std::string no = w.text("SELECT agreement_no FROM invitations WHERE id = 1");
-  auto file = out / (no + "_张三.pdf");
+  auto file = pdf_of(w, out.path(), 1, {"--template", t.string()});
   // Read as the verification reads it (in the order drawn): each label whole, then its value.
   auto raw = squeezed(shell("pdftotext -raw -enc UTF-8 '" + file.string() + "' -").text);
   CHECK(contains(raw, "毕业生姓名（与身份证一致）张三"));

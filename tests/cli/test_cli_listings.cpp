@@ -57,16 +57,21 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   return rows;
 }
 
+// The demo's database (samples/demo.sh), which has data of every kind, made in `dir`.
+std::string demo_db(const testkit::TempDir& dir) {
+  auto demo = testkit::run_shell("NCSS_DEMO_DIR='" + (dir / "demo").string() + "' bash '" +
+                                 (testkit::source_dir() / "samples/demo.sh").string() + "' '" +
+                                 NCSSCTL_BINARY + "' >/dev/null 2>&1");
+  REQUIRE(demo.status == 0);
+  return (dir / "demo/ncss.db").string();
+}
+
 }  // namespace
 
 TEST_CASE("cli: every listing in csv, json and jsonl parses, with the same keys",
           "[cli][listings]") {
   testkit::TempDir dir;
-  auto demo = testkit::run_shell("NCSS_DEMO_DIR='" + (dir / "demo").string() + "' bash '" +
-                                 (testkit::source_dir() / "samples/demo.sh").string() + "' '" +
-                                 NCSSCTL_BINARY + "' >/dev/null 2>&1");
-  REQUIRE(demo.status == 0);
-  const std::string db = (dir / "demo/ncss.db").string();
+  const std::string db = demo_db(dir);
   const std::string employer = "91110108749352307A";
   const std::vector<std::vector<std::string>> listings = {
       {"codes"},
@@ -200,11 +205,7 @@ TEST_CASE("cli: a filter naming no employer or graduate is exit 2, not an empty 
 TEST_CASE("cli: write commands print their result for scripts, in every machine format",
           "[cli][listings]") {
   testkit::TempDir dir;
-  auto demo = testkit::run_shell("NCSS_DEMO_DIR='" + (dir / "demo").string() + "' bash '" +
-                                 (testkit::source_dir() / "samples/demo.sh").string() + "' '" +
-                                 NCSSCTL_BINARY + "' >/dev/null 2>&1");
-  REQUIRE(demo.status == 0);
-  const std::string db = (dir / "demo/ncss.db").string();
+  const std::string db = demo_db(dir);
   const std::string a = "91110108749352307A", b = "91370214MA3D2M2T5C";
   // Each changes the demo's database once; the formats take turns.
   const std::vector<std::pair<std::string, std::vector<std::string>>> writes = {
