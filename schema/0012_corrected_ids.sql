@@ -26,7 +26,13 @@ WITH RECURSIVE
     UNION ALL
     SELECT chain.start, chain.cohort, chain.old, chain.at, c.new, c.event_id
     FROM chain JOIN correction c
-      ON c.old = chain.current AND c.cohort = chain.cohort AND c.event_id > chain.step),
+      ON c.old = chain.current AND c.cohort = chain.cohort AND c.event_id > chain.step
+    -- Only the first correction to leave that number afterwards: while this record held it no
+    -- other could (one record per number and 届别), so that one is this record's; a later one
+    -- belongs to a graduate who took the number after it was free again.
+    WHERE c.event_id = (SELECT min(c3.event_id) FROM correction c3
+                        WHERE c3.old = chain.current AND c3.cohort = chain.cohort
+                          AND c3.event_id > chain.step)),
   latest(old, cohort, start) AS (
     SELECT old, cohort, max(start) FROM chain GROUP BY old, cohort)
 INSERT INTO corrected_ids (id_number, cohort, graduate_id, corrected_at)

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "audit_impl.hpp"
@@ -260,6 +261,8 @@ class RosterImport {
                           bool record);
   std::size_t refused_row(const std::string& id);
   bool corrected_away(const RowValues& r, std::size_t row);  // true: rejected as id_corrected
+  // true: rejected as reverts_correction (`changes`: the row's changes to the stored record).
+  bool reverts_correction(const RowValues& r, const nlohmann::json& changes, std::size_t row);
   // `first_rejected`: the first row was itself rejected, so nothing of it was kept.
   void duplicate(std::size_t row, const RowValues& r, std::size_t first, bool first_rejected);
 
@@ -280,8 +283,9 @@ class RosterImport {
   std::unique_ptr<AuditWriter> audit_;
   std::optional<RowStatement> select_, insert_, update_, key_, seen_insert_, seen_select_,
       refused_insert_, refused_select_;
-  std::optional<RowStatement> corrected_;  // only when some ID number was ever corrected away
-  std::size_t refused_ids_ = 0;            // rows in temp.import_refused
+  std::optional<RowStatement> corrected_;    // only when some ID number was ever corrected away
+  std::optional<RowStatement> corrections_;  // a graduate's student correct events, newest first
+  std::size_t refused_ids_ = 0;              // rows in temp.import_refused
   std::string now_text_;
   bool row_rejected_ = false;
 };
@@ -576,6 +580,52 @@ bool RosterImport::corrected_away(const RowValues& r, std::size_t row) {
   return true;
 }
 
+// A file made before the school corrected a record (student correct) still has the old value:
+// importing it would quietly undo the correction (and, for a name, make the graduate's favourites
+// and invitations invalid again). A field whose incoming value is the one the school's latest
+// correction of that field replaced, while the record still holds what it was corrected to, is
+// refused; a value that differs from both is an ordinary update.
+bool RosterImport::reverts_correction(const RowValues& r, const nlohmann::json& changes,
+                                      std::size_t row) {
+  static const std::map<std::string, std::pair<Field, const char*>> kCorrectable = {
+      {"name", {kName, "学生姓名"}},         {"school_code", {kSchool, "毕业院校"}},
+      {"department", {kDepartment, "院系"}}, {"degree_level", {kLevel, "学历层次"}},
+      {"major", {kMajor, "专业"}},           {"phone", {kPhone, "手机号码"}},
+      {"email", {kEmail, "电子邮箱"}}};
+  auto& q = *corrections_;
+  q.reset();
+  q.bind(":id_number", r.v[kIdNumber]);
+  std::set<std::string> decided;  // the latest correction of a field decides for it
+  bool reverted = false;
+  while (decided.size() < changes.size() && q.executeStep()) {
+    auto details = nlohmann::json::parse(q.getColumn(1).getString(), nullptr, false);
+    if (!details.is_object() || details.value("cohort", 0) != r.cohort) continue;
+    const auto corrected = details.value("changes", nlohmann::json::object());
+    for (auto it = changes.begin(); it != changes.end(); ++it) {
+      const auto known = kCorrectable.find(it.key());
+      if (known == kCorrectable.end() || !corrected.contains(it.key()) ||
+          !decided.insert(it.key()).second) {
+        continue;
+      }
+      const auto& c = corrected[it.key()];
+      if (c.value("old", "") != it.value().value("new", "") ||
+          c.value("new", "") != it.value().value("old", "")) {
+        continue;
+      }
+      const auto at = parse_time(q.getColumn(0).getString());
+      auto shown = [&](const std::string& v) { return it.key() == "phone" ? mask_phone(v) : v; };
+      problem(row, known->second.first, "reverts_correction",
+              std::string(known->second.second) + " '" + shown(c.value("old", "")) +
+                  "' is the value the school corrected to '" + shown(c.value("new", "")) + "'" +
+                  (at ? " on " + format_cst_date(*at) : std::string()) +
+                  " (student correct); importing it would undo the correction: fix this row of "
+                  "the file, or correct the record again if the file is right");
+      reverted = true;
+    }
+  }
+  return reverted;
+}
+
 void RosterImport::duplicate(std::size_t row, const RowValues& r, std::size_t first,
                              bool first_rejected) {
   std::string what = "身份证号 " + mask_resident_id(r.v[kIdNumber]);
@@ -653,6 +703,7 @@ bool RosterImport::write(const RowValues& r, std::size_t row) {
     ++report_.unchanged;
     return true;
   }
+  if (reverts_correction(r, changes, row)) return false;
   auto& up = *update_;
   up.reset();
   up.bind(":gid", graduate_id);
@@ -783,6 +834,9 @@ ImportReport RosterImport::run() {
                           "INSERT INTO temp.import_refused (id_number, row) VALUES (:id_number, "
                           ":row) ON CONFLICT DO NOTHING");
   refused_select_.emplace(db_, "SELECT row FROM temp.import_refused WHERE id_number = :id_number");
+  corrections_.emplace(db_,
+                       "SELECT at, details FROM events WHERE subject_type = 'graduate' AND "
+                       "subject_id = :id_number AND action = 'graduate.correct' ORDER BY id DESC");
   if (db_.execAndGet("SELECT EXISTS (SELECT 1 FROM corrected_ids)").getInt() != 0) {
     corrected_.emplace(db_,
                        "SELECT g.id_number, c.corrected_at FROM corrected_ids c JOIN graduates g "
@@ -852,6 +906,7 @@ ImportReport RosterImport::run() {
   refused_insert_.reset();
   refused_select_.reset();
   corrected_.reset();
+  corrections_.reset();
   // A dry run, or --all-or-nothing with a rejected row, writes nothing (a dry run inside a
   // DryRunSession keeps the file for the files after it, until the session rolls back).
   report_.written = tx.end(!(options_.all_or_nothing && report_.rejected > 0));

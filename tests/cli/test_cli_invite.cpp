@@ -929,3 +929,65 @@ TEST_CASE("cli db migrate: schema 12 lists the ID numbers corrected before it",
   CHECK(again.exit_code == 4);
   CHECK(contains(again.err, "id_corrected"));
 }
+
+TEST_CASE("cli db migrate: schema 12 never ties an old number to another graduate",
+          "[cli][invite][invalid][import]") {
+  World w;
+  const std::string b = id("11010520030115002");
+  const std::string c = id("11010520030115010");
+  const std::string d = id("44030420021230011");
+  // 张三 kA → b → c; then 李四 kB → b (free again) → d: two records left b in turn.
+  for (auto [from, to] : {std::pair{kA, b}, std::pair{b, c}, std::pair{kB, b}, std::pair{b, d}}) {
+    REQUIRE(
+        w.run({"student", "correct", from, "--id-number", to, "--reason", "录入错误"}).exit_code ==
+        0);
+  }
+  CHECK(w.count("SELECT count(*) FROM corrected_ids") == 3);  // kA, b, kB, as they happened
+  {
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE corrected_ids; PRAGMA user_version = 11");
+  }
+  REQUIRE(w.run({"db", "migrate"}).exit_code == 0);
+  auto holder = [&](const std::string& n) {
+    return "(SELECT id FROM graduates WHERE id_number = '" + n + "')";
+  };
+  // b was last left by 李四, kB is 李四's, kA is 张三's (through b → c, not b → d).
+  CHECK(w.count("SELECT count(*) FROM corrected_ids") == 3);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number = '" + b +
+                "' AND graduate_id = " + holder(d)) == 1);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number = '" + kB +
+                "' AND graduate_id = " + holder(d)) == 1);
+  CHECK(w.count("SELECT count(*) FROM corrected_ids WHERE id_number = '" + kA +
+                "' AND graduate_id = " + holder(c)) == 1);
+}
+
+TEST_CASE("cli student import: a file made before a correction does not undo it",
+          "[cli][invite][invalid][import]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  REQUIRE(
+      w.run({"student", "correct", kA, "--name", "张叁", "--reason", "姓名录入错误"}).exit_code ==
+      0);
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "张叁", "--id", kA, "--school",
+                 "北京大学"})
+              .exit_code == 0);
+  const int favourites = w.count("SELECT count(*) FROM favorites WHERE status = 'valid'");
+  // The department's original file still says 张三: refused, the correction and the favourite
+  // made since stand.
+  auto again = w.run({"student", "import", (w.dir / "r.csv").string()});
+  INFO(again.err);
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "reverts_correction"));
+  CHECK(contains(again.err, "学生姓名 '张三' is the value the school corrected to '张叁'"));
+  CHECK(contains(again.err, "2 unchanged, 1 rejected"));
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE name = '张叁'") == 1);
+  CHECK(w.count("SELECT count(*) FROM favorites WHERE status = 'valid'") == favourites);
+  // A third name is an ordinary update, as is any other field the school never corrected.
+  auto p = w.dir / "r3.csv";
+  testkit::write_file(p,
+                      "学生姓名,身份证号,毕业院校,届别,专业\n张山," + kA + ",北京大学,2026,法学\n");
+  auto third = w.run({"student", "import", p.string()});
+  INFO(third.err);
+  CHECK(third.exit_code == 0);
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE name = '张山' AND major = '法学'") == 1);
+}
