@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <ctime>
 #include <iostream>
 
@@ -55,7 +56,12 @@ bool Context::mask_personal_data(bool unmask, const std::string& subject_type,
   if (unmask) {
     // Nothing is shown in full unless its pii.unmask event can be recorded once the command has
     // succeeded: a read-only or busy database is refused (exit 7) before any output.
-    if (unmasked_.empty()) ncss::check_events_writable(store());
+    if (unmasked_.empty()) {
+      ncss::check_events_writable(store());
+      // A reader that stops early (| head) must not end the command before its event is
+      // written: a closed pipe becomes a failed write (exit 8 at the end) instead of SIGPIPE.
+      std::signal(SIGPIPE, SIG_IGN);
+    }
     unmasked_.push_back({subject_type, subject_id, command});
     return false;
   }

@@ -487,10 +487,8 @@ TEST_CASE("cli student: template and export write through a temporary name of th
   if (zip != nullptr) zip_discard(zip);
 }
 
-TEST_CASE("cli: a file-size limit is a write error (exit 8), not a silent kill",
-          "[cli][student][xfsz]") {
-  Office o;
-  namespace fs = std::filesystem;
+// A roster of 1,000 valid graduates, imported: listings of more than a pipe's 64 KiB.
+void import_thousand(Office& o) {
   std::string text = "学生姓名,身份证号,毕业院校,届别\n";
   for (int i = 0; i < 1000; ++i) {
     char first17[18];
@@ -499,7 +497,34 @@ TEST_CASE("cli: a file-size limit is a write error (exit 8), not a silent kill",
     text += "学生" + std::to_string(i) + "," + id(first17) + ",北京大学,2026\n";
   }
   REQUIRE(o.run({"student", "import", o.file("r.csv", text), "--quiet"}).exit_code == 0);
-  fs::remove(o.dir / "r.csv");
+  std::filesystem::remove(o.dir / "r.csv");
+}
+
+TEST_CASE("cli: --unmask cut short by | head is still recorded", "[cli][student]") {
+  Office o;
+  import_thousand(o);
+  const std::string dir = o.dir.path().string();
+  auto piped = [&](const std::string& extra) {
+    // The listing's exit status and stderr, its output read 10 bytes into head.
+    testkit::run_shell("cd '" + dir + "' && { '" + std::string(NCSSCTL_BINARY) + "' --db '" + o.db +
+                       "' --format csv student list" + extra +
+                       " 2>err.txt; echo $? >status.txt; } | head -c 10 >/dev/null");
+    return testkit::read_file(o.dir / "status.txt");
+  };
+  // Without --unmask a closed pipe ends the listing quietly, as usual.
+  CHECK(piped("") == "141\n");
+  CHECK(testkit::read_file(o.dir / "err.txt").empty());
+  // With it, the command runs to its end and records what it showed; the closed pipe is exit 8.
+  CHECK(piped(" --unmask") == "8\n");
+  CHECK(contains(testkit::read_file(o.dir / "err.txt"), "cannot write standard output"));
+  CHECK(o.count("SELECT count(*) FROM events WHERE action = 'pii.unmask'") == 1);
+}
+
+TEST_CASE("cli: a file-size limit is a write error (exit 8), not a silent kill",
+          "[cli][student][xfsz]") {
+  Office o;
+  namespace fs = std::filesystem;
+  import_thousand(o);
   // SIGXFSZ at its default (no trap): 64 KiB hold the database's -shm, not the 1,000 rows.
   const std::string ncssctl =
       "ulimit -f 64; " + std::string(NCSSCTL_BINARY) + " --db '" + o.db + "' ";
