@@ -196,10 +196,16 @@ std::string printable(const std::string& text) {
                static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
       out += shown(static_cast<unsigned char>(text[++i]));  // C1 controls
+    } else if (b == 0xD8 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0x9C) {
+      out += shown(0x061C);  // the Arabic letter mark, a direction mark
+      ++i;
     } else if (b == 0xE2 && i + 2 < text.size()) {
       unsigned cp = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
                     (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
-      if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+      // Direction marks and embeddings, and the line and paragraph separators.
+      if (cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
         out += shown(cp);
         i += 2;
       } else {

@@ -155,7 +155,9 @@ TEST_CASE("format: text for the terminal shows control characters as code points
   CHECK(cli::printable("x\ry\x7f") == "x<U+000D>y<U+007F>");
   CHECK(cli::printable("\u202Eevil\u2066") == "<U+202E>evil<U+2066>");
   CHECK(cli::printable("\xC2\x9B") == "<U+009B>");
-  CHECK(cli::printable("·—…") == "·—…");  // other U+00xx and U+20xx text stays
+  CHECK(cli::printable("a\u200Fb\u2028c\u061Cd\u200E") == "a<U+200F>b<U+2028>c<U+061C>d<U+200E>");
+  CHECK(cli::printable("عربي") == "عربي");  // Arabic letters themselves stay
+  CHECK(cli::printable("·—…") == "·—…");    // other U+00xx and U+20xx text stays
 }
 
 TEST_CASE("report file: an .xlsx report full of problems keeps its summaries", "[format]") {
