@@ -80,6 +80,15 @@ void ImportRun::file(const std::string& path,
     ctx_.problem(where + " " + p.code + ": " + p.message);
     report_.problem({path, p.sheet, std::to_string(p.row), p.column, p.header, p.code, p.message});
   };
+  bool written_now = false;  // this file committed
+  // The report cannot be written: no use going on. The message says what was imported.
+  auto report_failed = [&](const ncss::Error& e) {
+    std::string what = written_now    ? path + " and the files before it were imported"
+                       : any_written_ ? path + " was not imported, the files before it were"
+                                      : "nothing was imported";
+    return ncss::Error::io(std::string(e.what()) + "; " + what +
+                           (written_now || any_written_ ? " (the summary above says what)" : ""));
+  };
   try {
     Outcome r = import_one(sink);
     for (const auto& w : r.warnings) ctx_.warn(path + ": " + w);
@@ -97,7 +106,7 @@ void ImportRun::file(const std::string& path,
       verdict = " (--all-or-nothing: nothing written)";
       any_refused_ = true;
     } else {
-      any_written_ = true;
+      written_now = true;
       status = r.rejected ? "partial" : "ok";
       any_rejected_ |= r.rejected > 0;
     }
@@ -107,15 +116,9 @@ void ImportRun::file(const std::string& path,
     row.insert(row.end(), {std::to_string(r.header_row), r.encoding, r.sheet});
     summary_.row(row);
     report_.summary({path, r.sheet, "", "", "", "summary", r.counts_text + verdict});
+    any_written_ |= written_now;
   } catch (const ncss::Error& e) {
-    if (report_.failed()) {
-      // The report cannot be written: no use going on. This file's transaction has rolled back.
-      throw ncss::Error::io(std::string(e.what()) +
-                            (any_written_ ? "; " + path +
-                                                " was not imported, the files before it were "
-                                                "(the summary above says what)"
-                                          : "; nothing was imported"));
-    }
+    if (report_.failed()) throw report_failed(e);
     if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
     // This file is refused whole; the others still run. Rows rejected before the fault was found
     // have been listed: the summary counts them, and says that nothing was written.
@@ -133,7 +136,12 @@ void ImportRun::file(const std::string& path,
     }
     row.insert(row.end(), {"", "", sheet});
     summary_.row(row);
-    report_.summary({path, sheet, "", "", "", "file_refused", message});
+    try {
+      report_.summary({path, sheet, "", "", "", "file_refused", message});
+    } catch (const ncss::Error& failed) {
+      if (report_.failed()) throw report_failed(failed);
+      throw;
+    }
   }
 }
 
