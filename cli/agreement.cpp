@@ -77,7 +77,9 @@ void run_show(Context& ctx, const AgreementOptions& o) {
   }
   ctx.mask_personal_data(o.unmask, "invitation", std::to_string(o.id), "agreement show");
   if (!o.unmask) a.graduate.id_number = ncss::mask_resident_id(a.graduate.id_number);
-  ctx.out() << ncss::agreement_text(a, layout);
+  // The text view is for people: a control character in the terms or a name is shown as
+  // <U+XXXX>, never sent to the terminal (line breaks stay).
+  ctx.out() << printable(ncss::agreement_text(a, layout));
 }
 
 // The output directory, made when missing. If the batch fails without writing a file (every
