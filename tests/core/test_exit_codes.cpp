@@ -45,6 +45,11 @@ TEST_CASE("format: CSV quoting and display width", "[format]") {
   CHECK(cli::display_width("北京大学") == 8);
   CHECK(cli::display_width("法律（非法学）") == 14);
   CHECK(cli::display_width("示例😀科技") == 10);  // an emoji takes two columns, as a CJK one
+  CHECK(cli::display_width("✅⭐⌚") == 6);         // so do the emoji below U+FFFF
+  CHECK(cli::display_width("👍🏽") == 2);    // a skin tone is drawn on its emoji
+  CHECK(cli::display_width("❤️") == 1);      // U+2764 text-wide, its selector nothing
+  CHECK(cli::display_width("é") == 1);           // e and a combining accent
+  CHECK(cli::display_width("·—…✓") == 4);        // other symbols stay one column
   CHECK_THROWS(cli::parse_format("xml"));
 }
 
