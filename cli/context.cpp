@@ -91,6 +91,13 @@ const std::string& Context::output_path(const std::string& path, const std::stri
 
 std::ostream& Context::out() { return std::cout; }
 
+void Context::script_result(const std::vector<Column>& columns,
+                            const std::vector<std::string>& row) {
+  if (format() == Format::Table) return;
+  RowWriter w(out(), format(), columns);
+  w.row(row);
+}
+
 void Context::clear_progress_line() {
   if (!progress_line) return;
   std::cerr << "\r\033[K";

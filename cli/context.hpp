@@ -56,6 +56,9 @@ class Context {
   const std::string& output_path(const std::string& path, const std::string& option);
 
   std::ostream& out();
+  // A write command's result for scripts: one row on standard output in CSV or JSON; nothing in
+  // a table, where the command's note on stderr says it for a person.
+  void script_result(const std::vector<Column>& columns, const std::vector<std::string>& row);
   // Set by a progress display while its line (no newline, on a terminal) is on stderr: note,
   // error and warn erase it first, so their lines do not run into it; it is drawn again on its
   // next update.

@@ -125,15 +125,11 @@ void note_changes(Context& ctx, const std::string& what, const ncss::ChangeSet& 
 
 // After a change, scripts get the record as it now is (a person has the notes).
 void print_for_scripts(Context& ctx, const ncss::Employer& e) {
-  if (ctx.format() == Format::Table) return;
-  RowWriter w(ctx.out(), ctx.format(), kEmployerColumns);
-  w.row(employer_row(e, false));
+  ctx.script_result(kEmployerColumns, employer_row(e, false));
 }
 
 void print_for_scripts(Context& ctx, const ncss::EmployerUser& u) {
-  if (ctx.format() == Format::Table) return;
-  RowWriter w(ctx.out(), ctx.format(), kUserColumns);
-  w.row(user_row(u, false));
+  ctx.script_result(kUserColumns, user_row(u, false));
 }
 
 void run_register(Context& ctx, const EmployerOptions& o) {

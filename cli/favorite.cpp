@@ -85,11 +85,9 @@ void run_remove(Context& ctx, const FavoriteOptions& o) {
   ncss::remove_favorite(ctx.store(), o.employer, o.id_number, o.cohort, ctx.actor());
   const std::string id = ncss::normalize_resident_id(o.id_number);
   ctx.note("removed " + ncss::mask_resident_id(id) + " from the favourites of " + o.employer);
-  if (ctx.format() == Format::Table) return;  // scripts get what was removed
-  RowWriter w(
-      ctx.out(), ctx.format(),
-      {{"employer_code", "统一社会信用代码"}, {"id_number", "身份证号"}, {"result", "结果"}});
-  w.row({ncss::normalize_credit_code(o.employer), id, "removed"});
+  ctx.script_result(
+      {{"employer_code", "统一社会信用代码"}, {"id_number", "身份证号"}, {"result", "结果"}},
+      {ncss::normalize_credit_code(o.employer), id, "removed"});
 }
 
 void run_list(Context& ctx, const FavoriteOptions& o) {

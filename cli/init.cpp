@@ -19,11 +19,9 @@ void register_init(CLI::App& app, Context& ctx) {
       ctx.note(ctx.options.db + " is already an ncssctl database (schema version " +
                std::to_string(store.schema_version()) + "); nothing changed");
     }
-    if (ctx.format() == Format::Table) return;  // scripts get the outcome as a row
-    RowWriter w(ctx.out(), ctx.format(),
-                {{"db", "数据库"}, {"schema_version", "版本", true}, {"result", "结果"}});
-    w.row({ctx.options.db, std::to_string(store.schema_version()),
-           outcome == ncss::InitOutcome::Created ? "created" : "unchanged"});
+    ctx.script_result({{"db", "数据库"}, {"schema_version", "版本", true}, {"result", "结果"}},
+                      {ctx.options.db, std::to_string(store.schema_version()),
+                       outcome == ncss::InitOutcome::Created ? "created" : "unchanged"});
   });
 }
 

@@ -210,10 +210,9 @@ void register_review(CLI::App& app, Context& ctx) {
     }
     ncss::reject_invitation(ctx.store(), item.id, o->reason, ctx.actor());
     ctx.note("rejected invitation " + std::to_string(item.id));
-    if (ctx.format() == Format::Table) return;  // scripts get the outcome, as approve prints it
-    RowWriter w(ctx.out(), ctx.format(),
-                {{"invitation_id", "邀请函编号", true}, {"result", "结果"}});
-    w.row({std::to_string(item.id), "rejected"});
+    // Scripts get the outcome, as approve prints it.
+    ctx.script_result({{"invitation_id", "邀请函编号", true}, {"result", "结果"}},
+                      {std::to_string(item.id), "rejected"});
   });
 
   auto* ret = review->add_subcommand("return",

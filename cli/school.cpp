@@ -54,10 +54,7 @@ void run_show(Context& ctx, const SchoolOptions& o) {
 void run_add(Context& ctx, const SchoolOptions& o) {
   auto s = ncss::add_school(ctx.store(), o.added, ctx.actor());
   ctx.note("added school " + s.code + " " + s.name);
-  // Scripts get the record, as every add prints it; a person has the note.
-  if (ctx.format() == Format::Table) return;
-  RowWriter w(ctx.out(), ctx.format(), kSchoolColumns);
-  w.row(school_row(s));
+  ctx.script_result(kSchoolColumns, school_row(s));  // as every add prints its record
 }
 
 }  // namespace

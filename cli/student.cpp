@@ -165,8 +165,7 @@ void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::
   row.push_back(std::to_string(r.invalidated.favorites));
   row.push_back(std::to_string(r.invalidated.invitations));
   row.push_back(std::to_string(r.invalidated.registrations));
-  RowWriter w(ctx.out(), ctx.format(), columns);
-  w.row(row);
+  ctx.script_result(columns, row);
 }
 
 void run_correct(Context& ctx, const StudentOptions& o) {

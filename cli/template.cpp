@@ -213,9 +213,8 @@ void register_template(CLI::App& app, Context& ctx) {
   remove->callback([&ctx, o] {
     ncss::remove_template(ctx.store(), o->employer, o->kind, o->name, ctx.actor());
     ctx.note("removed the " + o->kind + " template '" + o->name + "'");
-    if (ctx.format() == Format::Table) return;  // scripts get what was removed
-    RowWriter w(ctx.out(), ctx.format(), {{"kind", "类型"}, {"name", "名称"}, {"result", "结果"}});
-    w.row({o->kind, o->name, "removed"});
+    ctx.script_result({{"kind", "类型"}, {"name", "名称"}, {"result", "结果"}},
+                      {o->kind, o->name, "removed"});
   });
 
   auto* history = add_kind_command(
