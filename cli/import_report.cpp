@@ -89,6 +89,7 @@ void ImportRun::file(const std::string& path,
     return ncss::Error::io(std::string(e.what()) + "; " + what +
                            (written_now || any_written_ ? " (the summary above says what)" : ""));
   };
+  std::vector<std::string> row, report_row;  // the file's summary, on stdout and in the report
   try {
     Outcome r = import_one(sink);
     for (const auto& w : r.warnings) ctx_.warn(path + ": " + w);
@@ -111,12 +112,10 @@ void ImportRun::file(const std::string& path,
       any_rejected_ |= r.rejected > 0;
     }
     ctx_.note(path + ": " + r.counts_text + verdict);
-    std::vector<std::string> row = {path, status};
+    row = {path, status};
     row.insert(row.end(), r.counts.begin(), r.counts.end());
     row.insert(row.end(), {std::to_string(r.header_row), r.encoding, r.sheet});
-    summary_.row(row);
-    report_.summary({path, r.sheet, "", "", "", "summary", r.counts_text + verdict});
-    any_written_ |= written_now;
+    report_row = {path, r.sheet, "", "", "", "summary", r.counts_text + verdict};
   } catch (const ncss::Error& e) {
     if (report_.failed()) throw report_failed(e);
     if (e.code() != ncss::ErrorCode::InvalidInput && e.code() != ncss::ErrorCode::Io) throw;
@@ -129,20 +128,22 @@ void ImportRun::file(const std::string& path,
                  " rejected rows listed for it were read before this)";
     }
     ctx_.error(message);
-    std::vector<std::string> row = {path, "refused"};
+    row = {path, "refused"};
     row.insert(row.end(), count_columns_, "0");
     if (rejected_column_ < count_columns_) {
       row[2 + rejected_column_] = std::to_string(rejected_rows);
     }
     row.insert(row.end(), {"", "", sheet});
-    summary_.row(row);
-    try {
-      report_.summary({path, sheet, "", "", "", "file_refused", message});
-    } catch (const ncss::Error& failed) {
-      if (report_.failed()) throw report_failed(failed);
-      throw;
-    }
+    report_row = {path, sheet, "", "", "", "file_refused", message};
   }
+  summary_.row(row);
+  try {
+    report_.summary(report_row);
+  } catch (const ncss::Error& e) {
+    if (report_.failed()) throw report_failed(e);
+    throw;
+  }
+  any_written_ |= written_now;
 }
 
 void ImportRun::finish() {
