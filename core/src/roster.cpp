@@ -592,12 +592,17 @@ bool RosterImport::reverts_correction(const RowValues& r, const nlohmann::json& 
       {"department", {kDepartment, "院系"}}, {"degree_level", {kLevel, "学历层次"}},
       {"major", {kMajor, "专业"}},           {"phone", {kPhone, "手机号码"}},
       {"email", {kEmail, "电子邮箱"}}};
+  std::size_t correctable = 0;  // changed fields a student correct may have set
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    correctable += kCorrectable.contains(it.key()) ? 1 : 0;
+  }
+  if (correctable == 0) return false;  // 学号, 培养方式 or 性别 alone: no events to read
   auto& q = *corrections_;
   q.reset();
   q.bind(":id_number", r.v[kIdNumber]);
   std::set<std::string> decided;  // the latest correction of a field decides for it
   bool reverted = false;
-  while (decided.size() < changes.size() && q.executeStep()) {
+  while (decided.size() < correctable && q.executeStep()) {
     auto details = nlohmann::json::parse(q.getColumn(1).getString(), nullptr, false);
     if (!details.is_object() || details.value("cohort", 0) != r.cohort) continue;
     const auto corrected = details.value("changes", nlohmann::json::object());
