@@ -487,16 +487,22 @@ TEST_CASE("cli student: template and export write through a temporary name of th
   if (zip != nullptr) zip_discard(zip);
 }
 
-// A roster of 1,000 valid graduates, imported: listings of more than a pipe's 64 KiB.
-void import_thousand(Office& o) {
+// A roster of `rows` valid graduates of 北京大学, 2026, as CSV text.
+std::string valid_roster(int rows) {
   std::string text = "学生姓名,身份证号,毕业院校,届别\n";
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < rows; ++i) {
     char first17[18];
     std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
-                  i / 336);
+                  i / 336 % 1000);  // distinct up to 336,000 rows
     text += "学生" + std::to_string(i) + "," + id(first17) + ",北京大学,2026\n";
   }
-  REQUIRE(o.run({"student", "import", o.file("r.csv", text), "--quiet"}).exit_code == 0);
+  return text;
+}
+
+// A roster of 1,000 valid graduates, imported: listings of more than a pipe's 64 KiB.
+void import_thousand(Office& o) {
+  REQUIRE(o.run({"student", "import", o.file("r.csv", valid_roster(1000)), "--quiet"}).exit_code ==
+          0);
   std::filesystem::remove(o.dir / "r.csv");
 }
 
@@ -550,14 +556,7 @@ TEST_CASE("cli student import: running out of room leaves the database as it was
   Office o;
   // 20,000 rows need some 5 MB of WAL; the import may write files of 2 MB at most (ulimit -f,
   // with SIGXFSZ ignored, so a write past it fails as on a full disk instead of killing).
-  std::string text = "学生姓名,身份证号,毕业院校,届别\n";
-  for (int i = 0; i < 20000; ++i) {
-    char first17[18];
-    std::snprintf(first17, sizeof first17, "1101052003%02d%02d%03d", 1 + i / 28 % 12, 1 + i % 28,
-                  i / 336);
-    text += "学生" + std::to_string(i) + "," + id(first17) + ",北京大学,2026\n";
-  }
-  auto path = o.file("big.csv", text);
+  auto path = o.file("big.csv", valid_roster(20000));
   auto full = testkit::run_shell("trap '' XFSZ; ulimit -f 2000; " + std::string(NCSSCTL_BINARY) +
                                  " --db " + o.db + " student import " + path + " --quiet 2>&1");
   CHECK(full.status == 7);
