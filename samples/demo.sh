@@ -134,6 +134,9 @@ step_expect 10 "Withdrawing an accepted one is refused: 请联系学生中止签
 step "The school corrects a misspelt name: her favourite and open invitation become 失效" \
   --actor 新疆大学就业中心 student correct 65310120030702056X --name 古丽娜尔·买买提江 \
   --reason 姓名录入错误 --format table
+step "...and a mistyped 身份证号: the old number is remembered, so the roster file cannot add him again" \
+  --actor 清华大学就业中心 student correct 21010219990301033X --id-number 210102199903010356 \
+  --reason 身份证号录入错误 --format table
 step "The school's review list" review list --school 北京大学 --format table
 step "The school approves two: agreement numbers are assigned" --actor 北京大学就业中心 \
   review approve 1 2 --format table
