@@ -36,6 +36,8 @@ class Context {
 
   // The database named by --db, opened (and checked) on first use.
   ncss::Store& store();
+  // Whether the command changed the database and committed (false when it never opened it).
+  bool committed_changes() const { return store_ && store_->committed_changes(); }
   ncss::StoreOptions store_options() const { return {options.busy_timeout_ms}; }
   ncss::Timestamp now();
   ncss::Actor actor();

@@ -117,7 +117,8 @@ std::optional<std::string> conversion_message(const CLI::App& app, const CLI::Pa
   return std::nullopt;
 }
 
-int run(int argc, char** argv) {
+// `committed`: whether the command's changes to the database were committed (finish_stdout).
+int run(int argc, char** argv, bool& committed) {
   CLI::App app{
       "ncssctl: graduate destination registration and online employment agreements "
       "(全国高校毕业生毕业去向登记与网上签约), on one SQLite database."};
@@ -126,6 +127,11 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   cli::Context ctx;
+  struct Committed {
+    cli::Context& ctx;
+    bool& committed;
+    ~Committed() { committed = ctx.committed_changes(); }
+  } committed_on_return{ctx, committed};
   cli::register_global_options(app, ctx);
   cli::register_init(app, ctx);
   cli::register_db(app, ctx);
@@ -196,5 +202,7 @@ int main(int argc, char** argv) {
   // its temporary file removed, instead of killing ncssctl without a word.
   std::signal(SIGXFSZ, SIG_IGN);
   cli::install_checked_stdout();
-  return cli::finish_stdout(run(argc, argv));
+  bool committed = false;
+  const int status = run(argc, argv, committed);
+  return cli::finish_stdout(status, committed);
 }

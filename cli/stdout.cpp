@@ -97,13 +97,21 @@ void flush_stdout() {
   }
 }
 
-int finish_stdout(int status) {
+int finish_stdout(int status, bool committed) {
   std::cout.flush();
   CheckedStdout& out = checked();
-  if (out.error() == 0 || out.reported) return status;
-  out.reported = true;
-  std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " "
-            << printable(reason(out.error())) << '\n';
+  if (out.error() == 0) return status;
+  const bool was_reported = out.reported;
+  if (!was_reported) {
+    out.reported = true;
+    std::cerr << "ncssctl: " << styled(std::cerr, "1;31", "error:") << " "
+              << printable(reason(out.error())) << '\n';
+  }
+  if (committed) {
+    std::cerr << "ncssctl: note: the command's changes to the database were committed before "
+                 "its output was lost (see them with a listing or `ncssctl history`)\n";
+  }
+  if (was_reported) return status;
   const bool worse = status != kExitOk && status != exit_status_for(ncss::ErrorCode::Partial);
   return worse ? status : exit_status_for(ncss::ErrorCode::Io);
 }

@@ -14,10 +14,11 @@ void install_checked_stdout();
 // what was written to it since start-up could not be written; the error is reported once.
 void flush_stdout();
 
-// At the end of main: flushes std::cout and restores its own buffer. Returns the exit status:
-// `status` when all of standard output was written or the failure was already reported (thrown
-// by flush_stdout()), else, after an error line on stderr, 8 (io) unless `status` already says a
-// worse failure than 4 (partial).
-int finish_stdout(int status);
+// At the end of main: flushes std::cout. Returns the exit status: `status` when all of standard
+// output was written or the failure was already reported (thrown by flush_stdout()), else, after
+// an error line on stderr, 8 (io) unless `status` already says a worse failure than 4 (partial).
+// When output was lost and `committed` (the command's changes to the database were committed),
+// a line on stderr says so: a script that sees exit 8 must not run the command again blindly.
+int finish_stdout(int status, bool committed);
 
 }  // namespace cli

@@ -142,7 +142,29 @@ int latest_schema_version() {
   return all.empty() ? 0 : all.back().version;
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  // SQLite counts changed rows per connection, rolled back or not: the count when a transaction
+  // ends, against the count when the one before it ended, is what that transaction changed.
+  sqlite3* handle = impl_->db.getHandle();
+  impl_->changes_at_end = sqlite3_total_changes64(handle);
+  sqlite3_commit_hook(
+      handle,
+      [](void* data) {
+        auto* impl = static_cast<Impl*>(data);
+        const std::int64_t now = sqlite3_total_changes64(impl->db.getHandle());
+        impl->committed_rows += now - impl->changes_at_end;
+        impl->changes_at_end = now;
+        return 0;
+      },
+      impl_.get());
+  sqlite3_rollback_hook(
+      handle,
+      [](void* data) {
+        auto* impl = static_cast<Impl*>(data);
+        impl->changes_at_end = sqlite3_total_changes64(impl->db.getHandle());
+      },
+      impl_.get());
+}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -173,6 +195,8 @@ std::string storage_message(const SQLite::Exception& e) {
 }
 
 const fs::path& Store::path() const { return impl_->path; }
+
+bool Store::committed_changes() const { return impl_->committed_rows > 0; }
 
 static std::unique_ptr<Store::Impl> connect(const fs::path& path, const StoreOptions& options) {
   // SQLite's memory statistics take a global mutex on every allocation and free: a tenth of a

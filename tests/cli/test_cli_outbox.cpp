@@ -91,6 +91,8 @@ TEST_CASE("cli outbox: export --mark-sent marks nothing when standard output fai
   CHECK(testkit::contains(list.text, "cannot write standard output: No space left on device\n8\n"));
   auto help = testkit::run_shell(ncssctl + "outbox --help >/dev/full 2>/dev/null; echo $?");
   CHECK(help.text == "8\n");
+  // Nothing was committed by any of these: no word of committed changes.
+  for (const auto* run : {&full, &closed, &list}) CHECK(!testkit::contains(run->text, "committed"));
   // Delivered: marked.
   auto ok = testkit::run_shell(ncssctl + "outbox export --mark-sent --format jsonl; echo $?");
   CHECK(testkit::contains(ok.text, "\"sent\""));
@@ -186,4 +188,28 @@ TEST_CASE("cli history and outbox: tables mask ID numbers and phones unless --un
   CHECK(csv.out.find(kId) != std::string::npos);  // what a gateway reads
   CHECK(o.run({"outbox", "list", "--format", "table", "--unmask"}).out.find(kId) !=
         std::string::npos);
+}
+
+TEST_CASE("cli stdout: a write command whose output is lost says its changes were committed",
+          "[cli][stdout]") {
+  Office o;
+  graduate_with_history(o);
+  const std::string ncssctl = std::string(NCSSCTL_BINARY) + " --db '" + o.db + "' ";
+  const auto events = o.count("SELECT count(*) FROM events");
+  auto added = testkit::run_shell(ncssctl +
+                                  "school add --code 99901 --name 测试学院 --level 本科 "
+                                  "--format csv 2>&1 >/dev/full; echo $?");
+  CHECK(testkit::contains(added.text, "cannot write standard output: No space left on device\n"));
+  CHECK(testkit::contains(added.text,
+                          "note: the command's changes to the database were committed "
+                          "before its output was lost"));
+  CHECK(testkit::contains(added.text, "\n8\n"));
+  CHECK(o.count("SELECT count(*) FROM schools WHERE code = '99901'") == 1);
+  CHECK(o.count("SELECT count(*) FROM events") > events);
+  // A dry run commits nothing, and says nothing of it.
+  const auto before = o.count("SELECT count(*) FROM events");
+  auto dry = testkit::run_shell(ncssctl + "sweep --dry-run --format csv 2>&1 >/dev/full; echo $?");
+  CHECK(testkit::contains(dry.text, "cannot write standard output"));
+  CHECK(!testkit::contains(dry.text, "committed"));
+  CHECK(o.count("SELECT count(*) FROM events") == before);
 }

@@ -59,6 +59,33 @@ TEST_CASE("store: init creates a private database at the latest version", "[stor
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
 
+TEST_CASE("store: committed_changes is true only after a commit that changed rows", "[store]") {
+  TempDir dir;
+  InitOutcome outcome;
+  std::ignore = Store::init(dir / "c.db", {}, outcome);
+  auto store = Store::open(dir / "c.db");
+  auto& db = ncss::database(store);
+  CHECK_FALSE(store.committed_changes());
+  db.execAndGet("SELECT count(*) FROM graduates");
+  db.exec("CREATE TEMP TABLE probe (x)");  // no row changed
+  {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    tx.commit();  // a write transaction that changed nothing
+  }
+  CHECK_FALSE(store.committed_changes());
+  {
+    SQLite::Transaction tx(db);
+    db.exec("INSERT INTO probe VALUES (1)");
+  }  // rolled back
+  CHECK_FALSE(store.committed_changes());
+  {
+    SQLite::Transaction tx(db);
+    db.exec("INSERT INTO probe VALUES (1)");
+    tx.commit();
+  }
+  CHECK(store.committed_changes());
+}
+
 TEST_CASE("store: re-running init or migrate changes nothing", "[store]") {
   testkit::StoreFixture f;
   REQUIRE(f.store.migrate() == 0);
