@@ -136,7 +136,8 @@ class IssueRun {
         open_(db,
               "SELECT id, state, deadline FROM invitations INDEXED BY invitations_graduate WHERE "
               "employer_code = :c AND graduate_id = :g AND state IN ('awaiting_graduate', "
-              "'awaiting_review')") {}
+              "'awaiting_review', 'signed', 'terminating') ORDER BY state IN ('signed', "
+              "'terminating') DESC") {}
 
   // Finds the graduate of an ID number, or fills the refusal.
   std::optional<Candidate> find(const std::string& id, int cohort, IssueResult& res) {
@@ -209,8 +210,18 @@ class IssueRun {
       open_.bind(":c", code_);
       open_.bind(":g", c.graduate_id);
       const bool open = open_.executeStep();
-      if (open && open_.getColumn(1).getString() == "awaiting_graduate" &&
-          open_.getColumn(2).getString() < now) {
+      const std::string state = open ? open_.getColumn(1).getString() : std::string();
+      if (state == "signed" || state == "terminating") {
+        // The guides let an employer invite a graduate again only after the graduate refused or
+        // let the invitation lapse, or the school refused it (E24 签约邀请): a signed graduate
+        // is not invited again by the same employer until that signing has ended.
+        res.code = "already_signed";
+        res.message = code_ + " has already signed with " + who + " (invitation " +
+                      std::to_string(open_.getColumn(0).getInt64()) + ", " +
+                      (state == "signed" ? "已签约" : "解约中") +
+                      "); invite again only once that signing is terminated (已解约), voided "
+                      "(已作废) or invalid (失效)";
+      } else if (open && state == "awaiting_graduate" && open_.getColumn(2).getString() < now) {
         overdue = open_.getColumn(0).getInt64();
       } else if (open) {
         res.code = "open_invitation";

@@ -605,6 +605,40 @@ TEST_CASE("cli invite: after a failure the employer may invite again", "[cli][in
   CHECK(contains(bad_state.err, "awaiting_graduate"));
 }
 
+TEST_CASE("cli invite: an employer does not invite a graduate it has signed", "[cli][invite]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  REQUIRE(w.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+  REQUIRE(w.run({"student", "correct", kA, "--level", "本科", "--reason", "补录学历层次"})
+              .exit_code == 0);
+  // Awaiting review: still the open invitation's rule.
+  auto review = w.issue(kV, kA);
+  CHECK(review.exit_code == 4);
+  CHECK(contains(review.err, "open_invitation"));
+  auto approved = w.run({"review", "approve", "1"});
+  INFO(approved.err);
+  REQUIRE(approved.exit_code == 0);
+  const int events = w.events();
+  auto again = w.issue(kV, kA);
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "already_signed"));
+  CHECK(contains(again.err, "has already signed with the graduate"));
+  CHECK(contains(again.err, "(invitation 1, 已签约)"));
+  CHECK(w.invitations() == 1);
+  CHECK(w.events() == events);
+  // 解约中: still refused.
+  REQUIRE(
+      w.run({"terminate", "request", "1", "--by", "graduate", "--reason", "个人发展"}).exit_code ==
+      0);
+  auto terminating = w.issue(kV, kA);
+  CHECK(terminating.exit_code == 4);
+  CHECK(contains(terminating.err, "(invitation 1, 解约中)"));
+  CHECK(w.invitations() == 1);
+  // Another employer may still invite (view-only for the graduate, DOMAIN.md).
+  CHECK(w.issue(kW, kA).exit_code == 0);
+  CHECK(w.invitations() == 2);
+}
+
 // ----- 失效: the school's corrections
 
 namespace {

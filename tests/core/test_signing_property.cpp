@@ -491,9 +491,15 @@ class LifecycleRun : public testkit::StoreFixture {
         continue;
       }
       bool open = false;
+      bool signed_with = false;
       std::int64_t overdue = 0;
       for (const auto& [id, m] : invs_) {
-        if (m.employer != e || m.graduate != g || !ncss::is_open(m.state)) continue;
+        if (m.employer != e || m.graduate != g) continue;
+        // Invited again only after the signing ended (E24 5.2: refused, lapsed, school refused).
+        if (m.state == SigningState::Signed || m.state == SigningState::Terminating) {
+          signed_with = true;
+        }
+        if (!ncss::is_open(m.state)) continue;
         if (m.state == SigningState::AwaitingGraduate && m.deadline < now_.seconds) {
           overdue = id;
         } else {
@@ -504,6 +510,8 @@ class LifecycleRun : public testkit::StoreFixture {
         codes.push_back("not_favorite");
       } else if (std::string(kGraduates[g].mode) != "非定向") {
         codes.push_back("training_mode");
+      } else if (signed_with) {
+        codes.push_back("already_signed");
       } else if (open) {
         codes.push_back("open_invitation");
       } else {
@@ -1715,7 +1723,7 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
   if (property_seeds().size() > 1 && steps >= kDefaultSteps) {
     for (const char* tag :
          {"issue: issued", "issue: training_mode", "issue: open_invitation",
-          "issue: an overdue invitation expired first", "accept", "reject",
+          "issue: already_signed", "issue: an overdue invitation expired first", "accept", "reject",
           "accept: past the deadline, not swept", "accept: view-only", "withdraw",
           "withdraw: contact the graduate", "abort", "approve", "approve: no degree level",
           "school reject", "sweep: expired", "sweep: due this very second, kept",
