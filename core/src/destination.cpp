@@ -51,7 +51,21 @@ std::optional<LiveDestination> live_destination(SQLite::Database& db, std::int64
         d.way_out = "the school voids it (void " + n +
                     ") or the parties end it (terminate request " + n + ")";
       } else {
-        d.way_out = "its termination (解约中) must be approved first";
+        // 解约中: the request waits for the other party's answer (no time limit; the school
+        // helps by recording it once the party has told it, 联系学校协助进行解约), then for the
+        // school's approval.
+        SQLite::Statement t(db,
+                            "SELECT id, phase FROM terminations WHERE invitation_id = :i AND "
+                            "phase IN ('awaiting_party', 'awaiting_review') ORDER BY id DESC "
+                            "LIMIT 1");
+        t.bind(":i", static_cast<std::int64_t>(d.id));
+        const std::string tid = t.executeStep() ? std::to_string(t.getColumn(0).getInt64()) : "";
+        const bool answered = !tid.empty() && t.getColumn(1).getString() == "awaiting_review";
+        d.way_out = tid.empty() ? "its termination (解约中) ends"
+                    : answered
+                        ? "the school approves its termination (terminate approve " + tid + ")"
+                        : "the other party answers its termination (terminate respond " + tid +
+                              ") and the school approves it (terminate approve " + tid + ")";
       }
       return d;
     }

@@ -102,6 +102,9 @@ TEST_CASE("cli terminate: request, the other party accepts, the school approves"
   auto view_only = w.run({"invite", "respond", "2", "--accept"});
   CHECK(view_only.exit_code == 5);
   CHECK(contains(view_only.err, "invitation 1 (解约中)"));
+  CHECK(contains(view_only.err,
+                 "the other party answers its termination (terminate respond 1) "
+                 "and the school approves it (terminate approve 1) first"));
   // The other party is notified; the sweep never touches it, however late.
   CHECK(w.count("SELECT count(*) FROM outbox o JOIN events e ON e.id = o.event_id WHERE "
                 "e.action = 'invitation.request_termination' AND o.recipient_type = "
@@ -114,6 +117,9 @@ TEST_CASE("cli terminate: request, the other party accepts, the school approves"
   INFO(acc.err);
   REQUIRE(acc.exit_code == 0);
   CHECK(contains(acc.out, "awaiting_review,解约中（学校审核中）"));
+  auto waiting = w.run({"register", "destination", "--graduate", kA, "--code", "70"});
+  CHECK(waiting.exit_code == 5);
+  CHECK(contains(waiting.err, ": the school approves its termination (terminate approve 1) first"));
 
   auto ok = w.run({"--format", "csv", "review", "approve", "T1"});
   INFO(ok.err);
