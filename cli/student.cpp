@@ -171,10 +171,11 @@ void print_correction(Context& ctx, const ncss::CorrectionResult& r, const std::
 void run_correct(Context& ctx, const StudentOptions& o) {
   const auto& c = o.correction;
   if (c.name.empty() && c.id_number.empty() && c.school.empty() && c.department.empty() &&
-      c.degree_level.empty() && c.major.empty() && c.phone.empty() && c.email.empty()) {
+      c.degree_level.empty() && c.major.empty() && c.training_mode.empty() && c.phone.empty() &&
+      c.email.empty()) {
     throw ncss::Error::usage(
         "say what to correct: --name, --id-number, --school, --department, --level, --major, "
-        "--phone or --email");
+        "--training-mode, --phone or --email");
   }
   auto r = ncss::correct_graduate(ctx.store(), o.id_number, o.cohort, c, o.reason, ctx.actor());
   print_correction(ctx, r, "correct", "corrected", o.unmask);
@@ -250,7 +251,8 @@ void register_student(CLI::App& app, Context& ctx) {
 
   auto* correct = student->add_subcommand(
       "correct",
-      "the school corrects a record; a new 学生姓名, 身份证号 or 毕业院校 makes the graduate's "
+      "the school corrects a record; a new 学生姓名, 身份证号, 毕业院校 or 培养方式 makes the "
+      "graduate's "
       "favourites, open invitations and unfinished registrations invalid (失效)");
   add_record_options(correct, *o);
   correct->add_option("--name", o->correction.name, "new 学生姓名");
@@ -260,6 +262,8 @@ void register_student(CLI::App& app, Context& ctx) {
   correct->add_option("--level", o->correction.degree_level,
                       "new 学历层次 (博士, 硕士, 本科, 专科)");
   correct->add_option("--major", o->correction.major, "new 专业");
+  correct->add_option("--training-mode", o->correction.training_mode,
+                      "new 培养方式: 非定向, 定向 or 委培 (only 非定向 signs online)");
   correct->add_option("--phone", o->correction.phone, "new 手机号码");
   correct->add_option("--email", o->correction.email, "new 电子邮箱");
   correct->callback([&ctx, o] { run_correct(ctx, *o); });

@@ -16,8 +16,8 @@ namespace {
 
 struct Stored {
   std::int64_t id = 0;
-  std::string id_number, name, school_code, department, degree_level, major, phone, email, gender,
-      status;
+  std::string id_number, name, school_code, department, degree_level, major, training_mode, phone,
+      email, gender, status;
   int cohort = 0;
 };
 
@@ -26,8 +26,8 @@ Stored find_stored(SQLite::Database& db, const std::string& raw_id, int cohort) 
   std::string id = normalize_resident_id(raw_id);
   SQLite::Statement q(db,
                       "SELECT id, id_number, name, school_code, department, "
-                      "coalesce(degree_level, ''), major, phone, email, gender, status, cohort "
-                      "FROM graduates WHERE id_number = :id AND (:cohort = "
+                      "coalesce(degree_level, ''), major, phone, email, gender, status, cohort, "
+                      "training_mode FROM graduates WHERE id_number = :id AND (:cohort = "
                       "0 OR cohort = :cohort) ORDER BY cohort");
   q.bind(":id", id);
   q.bind(":cohort", cohort);
@@ -46,6 +46,7 @@ Stored find_stored(SQLite::Database& db, const std::string& raw_id, int cohort) 
     s.gender = q.getColumn(9).getString();
     s.status = q.getColumn(10).getString();
     s.cohort = q.getColumn(11).getInt();
+    s.training_mode = q.getColumn(12).getString();
     found.push_back(std::move(s));
   }
   if (found.empty()) throw Error::not_found("graduate", mask_resident_id(id));
@@ -62,10 +63,12 @@ std::string require_reason(const std::string& reason) {
   return r;
 }
 
-// The three fields whose change makes favourites and open invitations invalid.
+// The fields whose change makes favourites and open invitations invalid: who the graduate is,
+// and 培养方式, which decides what they may sign at all (only 非定向 signs online or registers a
+// paper agreement; only 定向/委培 registers 定向/委培毕业去向补充登记), as the roster import does.
 bool changes_identity(const nlohmann::json& changes) {
   return changes.contains("name") || changes.contains("id_number") ||
-         changes.contains("school_code");
+         changes.contains("school_code") || changes.contains("training_mode");
 }
 
 // Runs `fn(db, audit, stored)` in one IMMEDIATE transaction and returns the record afterwards.
@@ -129,6 +132,14 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
           next.degree_level = q.getColumn(0).getString();
         }
         if (!trim(c.major).empty()) next.major = trim(c.major);
+        if (!trim(c.training_mode).empty()) {
+          next.training_mode = trim(c.training_mode);
+          if (next.training_mode != "非定向" && next.training_mode != "定向" &&
+              next.training_mode != "委培") {
+            throw Error::invalid_input("--training-mode: 培养方式 '" + next.training_mode +
+                                       "' is not one of 非定向, 定向, 委培");
+          }
+        }
         if (!trim(c.phone).empty()) {
           next.phone = trim(c.phone);
           if (!valid_mobile(next.phone)) {
@@ -155,6 +166,7 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
         compare("department", s.department, next.department);
         compare("degree_level", s.degree_level, next.degree_level);
         compare("major", s.major, next.major);
+        compare("training_mode", s.training_mode, next.training_mode);
         compare("phone", s.phone, next.phone);
         compare("email", s.email, next.email);
         if (changes.empty()) return s.id_number;
@@ -172,7 +184,7 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
         SQLite::Statement u(db,
                             "UPDATE graduates SET name = :name, id_number = :id, gender = :gender, "
                             "school_code = :school, department = :department, degree_level = "
-                            "nullif(:level, ''), major = :major, phone "
+                            "nullif(:level, ''), major = :major, training_mode = :mode, phone "
                             "= :phone, email = :email, updated_at = :now WHERE id = :gid");
         u.bind(":name", next.name);
         u.bind(":id", next.id_number);
@@ -181,6 +193,7 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
         u.bind(":department", next.department);
         u.bind(":level", next.degree_level);
         u.bind(":major", next.major);
+        u.bind(":mode", next.training_mode);
         u.bind(":phone", next.phone);
         u.bind(":email", next.email);
         u.bind(":now", format_utc(actor.now));

@@ -590,13 +590,13 @@ bool RosterImport::reverts_correction(const RowValues& r, const nlohmann::json& 
   static const std::map<std::string, std::pair<Field, const char*>> kCorrectable = {
       {"name", {kName, "学生姓名"}},         {"school_code", {kSchool, "毕业院校"}},
       {"department", {kDepartment, "院系"}}, {"degree_level", {kLevel, "学历层次"}},
-      {"major", {kMajor, "专业"}},           {"phone", {kPhone, "手机号码"}},
-      {"email", {kEmail, "电子邮箱"}}};
+      {"major", {kMajor, "专业"}},           {"training_mode", {kTrainingMode, "培养方式"}},
+      {"phone", {kPhone, "手机号码"}},       {"email", {kEmail, "电子邮箱"}}};
   std::size_t correctable = 0;  // changed fields a student correct may have set
   for (auto it = changes.begin(); it != changes.end(); ++it) {
     correctable += kCorrectable.contains(it.key()) ? 1 : 0;
   }
-  if (correctable == 0) return false;  // 学号, 培养方式 or 性别 alone: no events to read
+  if (correctable == 0) return false;  // 学号 or 性别 alone: no events to read
   auto& q = *corrections_;
   q.reset();
   q.bind(":id_number", r.v[kIdNumber]);

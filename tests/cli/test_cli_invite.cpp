@@ -183,6 +183,49 @@ TEST_CASE("cli invite: a re-import as 委培 ends the online signing begun as �
   CHECK(w.invitations() == 1);
 }
 
+TEST_CASE("cli student correct: --training-mode ends what the old mode allowed",
+          "[cli][invite][invalid]") {
+  World w;
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  // A word outside the three is exit 3, nothing written.
+  const int before = w.count("SELECT count(*) FROM events");
+  auto bad = w.run({"student", "correct", kA, "--training-mode", "定向培养", "--reason", "x"});
+  CHECK(bad.exit_code == 3);
+  CHECK(contains(bad.err, "--training-mode: 培养方式 '定向培养' is not one of 非定向, 定向, 委培"));
+  CHECK(w.count("SELECT count(*) FROM events") == before);
+  // 非定向 → 委培: the favourites and the open invitation are 失效, and no one invites again.
+  auto r = w.run({"--format", "csv", "student", "correct", kA, "--training-mode", "委培",
+                  "--reason", "培养方式录入错误"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "2 favourites and 1 invitation made invalid"));
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE training_mode = '委培'") == 1);
+  CHECK(w.count("SELECT count(*) FROM events WHERE action = 'graduate.correct' AND details LIKE "
+                "'%\"training_mode\":{\"new\":\"委培\",\"old\":\"非定向\"}%'") == 1);
+  CHECK(w.run({"invite", "respond", "1", "--accept"}).exit_code == 5);
+  REQUIRE(w.run({"favorite", "add", "--employer", kW, "--name", "张三", "--id", kA, "--school",
+                 "北京大学"})
+              .exit_code == 0);
+  auto again = w.issue(kW, kA);
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "training_mode"));
+  // A roster file made before the correction does not put 非定向 back.
+  auto p = w.dir / "old.csv";
+  testkit::write_file(
+      p, "学生姓名,身份证号,毕业院校,届别,培养方式\n张三," + kA + ",北京大学,2026,非定向\n");
+  auto old = w.run({"student", "import", p.string()});
+  CHECK(old.exit_code == 4);
+  CHECK(contains(old.err, "reverts_correction"));
+  CHECK(w.count("SELECT count(*) FROM graduates WHERE training_mode = '委培'") == 1);
+  // 委培 → 非定向: the graduate may be invited again.
+  REQUIRE(w.run({"student", "correct", kA, "--training-mode", "非定向", "--reason", "核实为非定向"})
+              .exit_code == 0);
+  REQUIRE(w.run({"favorite", "add", "--employer", kV, "--name", "张三", "--id", kA, "--school",
+                 "北京大学"})
+              .exit_code == 0);
+  CHECK(w.issue(kV, kA).exit_code == 0);
+}
+
 TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
   World w;
   const std::vector<std::vector<std::string>> missing = {
@@ -609,8 +652,9 @@ TEST_CASE("cli invite: an employer does not invite a graduate it has signed", "[
   World w;
   REQUIRE(w.issue(kV, kA).exit_code == 0);
   REQUIRE(w.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
-  REQUIRE(w.run({"student", "correct", kA, "--level", "本科", "--reason", "补录学历层次"})
-              .exit_code == 0);
+  REQUIRE(
+      w.run({"student", "correct", kA, "--level", "本科", "--reason", "补录学历层次"}).exit_code ==
+      0);
   // Awaiting review: still the open invitation's rule.
   auto review = w.issue(kV, kA);
   CHECK(review.exit_code == 4);

@@ -1,9 +1,10 @@
 // The school's corrections to a graduate's record after import: correct fields, remove the record
 // (it becomes invalid) and restore it. DOMAIN.md "Invalid (失效)": when the school corrects a
-// graduate's 学生姓名, 身份证号 or 毕业院校, or removes the record, the graduate's favourites,
-// every invitation not yet decided (awaiting the graduate or the review) and every registration
-// not yet final (pending, returned, awaiting its scan, in scan review) become invalid, with an
-// event and notifications for each. Signed agreements are final records and stay as they are.
+// graduate's 学生姓名, 身份证号, 毕业院校 or 培养方式, or removes the record, the graduate's
+// favourites, every invitation not yet decided (awaiting the graduate or the review) and every
+// registration not yet final (pending, returned, awaiting its scan, in scan review) become invalid,
+// with an event and notifications for each. Signed agreements are final records and stay as they
+// are.
 #pragma once
 
 #include <string>
@@ -21,9 +22,10 @@ struct GraduateCorrection {
   std::string school;      // 毕业院校: name, former name or code
   std::string department;  // 院系
   std::string degree_level;  // 学历层次: 博士, 硕士, 本科, 专科 (or the code table's name or code)
-  std::string major;  // 专业
-  std::string phone;  // 手机号码
-  std::string email;  // 电子邮箱
+  std::string major;          // 专业
+  std::string training_mode;  // 培养方式: 非定向, 定向 or 委培
+  std::string phone;          // 手机号码
+  std::string email;          // 电子邮箱
 };
 
 // What the change made invalid (失效).

@@ -45,7 +45,8 @@ struct IssueRequest {
   bool all_or_nothing = false;
 };
 
-// One graduate's outcome. Codes of refusals: not_favorite, open_invitation, training_mode,
+// One graduate's outcome. Codes of refusals: not_favorite, open_invitation, already_signed,
+// training_mode,
 // graduate_invalid, graduate_not_found, cohort_ambiguous; for --from-file rows also the ID
 // number's defects (id_missing, id_excel_number, id_length, id_chars, id_checksum, id_birthdate,
 // id_birth_future), cohort_invalid, name_mismatch and duplicate_in_file.
