@@ -261,3 +261,16 @@ TEST_CASE("cli text: registration fields, notes and reasons", "[cli][text]") {
   d.refused({"register", "return", "1", "--reason", "请\x1B补充"},
             "--reason holds the control character U+001B at character 2");
 }
+
+TEST_CASE("cli text: --actor and NCSSCTL_ACTOR are one line", "[cli][text]") {
+  Desk d;
+  d.refused({"--actor", "admin\n", "favorite", "remove", "--employer", kV, kA},
+            "--actor (NCSSCTL_ACTOR) holds a line break (U+000A) at character 6");
+  d.refused({"favorite", "remove", "--employer", kV, kA},
+            "--actor (NCSSCTL_ACTOR) holds the control character U+001B at character 3",
+            {{"NCSSCTL_ACTOR", "ad\x1B[31mmin"}});
+  CHECK(d.count("SELECT count(*) FROM favorites") == 2);
+  auto r = d.run({"--actor", "张老师（就业指导中心）", "favorite", "remove", "--employer", kV, kA});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+}
