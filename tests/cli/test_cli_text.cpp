@@ -274,3 +274,30 @@ TEST_CASE("cli text: --actor and NCSSCTL_ACTOR are one line", "[cli][text]") {
   INFO(r.err);
   CHECK(r.exit_code == 0);
 }
+
+TEST_CASE("cli text: an agreement template's texts", "[cli][text]") {
+  Desk d;
+  REQUIRE(d.issue(kA).exit_code == 0);
+  REQUIRE(d.run({"invite", "respond", "1", "--accept"}).exit_code == 0);
+  REQUIRE(d.run({"review", "approve", "1"}).exit_code == 0);
+  auto t = d.dir / "t.json";
+  testkit::write_file(t,
+                      "{\n  \"title\": \"就业协议书\",\n  \"sections\": [\n"
+                      "    { \"section\": \"clauses\", \"clauses\": [\"第一条\\n第二条\", "
+                      "\"第三条\\u0007\"] }\n  ]\n}\n");
+  auto out = d.dir / "pdf";
+  auto r = d.run({"agreement", "pdf", "1", "-o", out.string(), "--template", t.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "agreement template " + t.string() +
+                            ": section 1 (clauses, line 4): clause 2 of \"clauses\" holds the "
+                            "control character U+0007 at character 4"));
+  // A clause's line break is a paragraph's: accepted.
+  testkit::write_file(t,
+                      "{\n  \"title\": \"就业协议书\",\n  \"sections\": [\n"
+                      "    { \"section\": \"clauses\", \"clauses\": [\"第一条\\r\\n第二条\"] }\n"
+                      "  ]\n}\n");
+  r = d.run({"agreement", "pdf", "1", "-o", out.string(), "--template", t.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+}
