@@ -10,6 +10,7 @@
 
 #include "ncss/audit.hpp"
 #include "ncss/error.hpp"
+#include "ncss/text.hpp"
 #include "report_file.hpp"
 
 namespace cli {
@@ -137,8 +138,17 @@ void register_global_options(CLI::App& app, Context& ctx) {
                  "the time to act at, ISO-8601 (2026-06-30T09:00:00+08:00; no offset means "
                  "+08:00); default the system clock")
       ->envname("NCSSCTL_NOW");
-  app.add_option("--actor", o.actor, "who acts, recorded on every event; default the login name")
+  app.add_option("--actor", o.actor,
+                 "who acts, recorded on every event (one line; no control or invisible "
+                 "characters); default the login name")
       ->envname("NCSSCTL_ACTOR");
+  // The actor is stored with every event and printed as an agreement's 审核人: refused (exit 3)
+  // before any command runs, as free text typed into any field is.
+  app.parse_complete_callback([&ctx] {
+    if (!ctx.options.actor.empty()) {
+      ncss::checked_text(ctx.options.actor, "--actor (NCSSCTL_ACTOR)", ncss::TextLines::Single);
+    }
+  });
   app.add_option("--busy-timeout", o.busy_timeout_ms,
                  "milliseconds a write waits for another writer")
       ->envname("NCSSCTL_BUSY_TIMEOUT")

@@ -57,6 +57,7 @@ std::string read_terms(const std::string& terms) {
 }
 
 void run_issue(Context& ctx, InviteOptions& o) {
+  if (o.issue.terms.starts_with('@')) o.issue.terms_file = o.issue.terms.substr(1);
   o.issue.terms = read_terms(o.issue.terms);
   bool mask = ctx.format() == Format::Table;
   RowWriter w(ctx.out(), ctx.format(),
@@ -258,7 +259,9 @@ void register_invite(CLI::App& app, Context& ctx) {
                     "户口迁移 template (default: the employer's default)");
   issue->add_option("--valid-days", r.valid_days, "应约有效期 in days, 1 to 30")
       ->capture_default_str();
-  issue->add_option("--terms", r.terms, "补充条款: TEXT, or @FILE");
+  issue->add_option("--terms", r.terms,
+                    "补充条款: TEXT, or @FILE; line breaks kept, control and invisible characters "
+                    "refused");
   issue->add_flag("--dry-run", r.dry_run, "check and report; write nothing");
   issue->add_flag("--all-or-nothing", r.all_or_nothing, "write nothing if any graduate is refused");
   issue->callback([&ctx, o] { run_issue(ctx, *o); });
@@ -268,7 +271,8 @@ void register_invite(CLI::App& app, Context& ctx) {
       "撤回签约, only while awaiting the graduate (awaiting review: exit 10, 请联系学生中止签约)");
   withdraw->add_option("id", o->id, "invitation id")->required();
   withdraw->add_option("--reason", o->reason, "撤回签约原因, code or name")->required();
-  withdraw->add_option("--note", o->note, "a note of at most 200 characters");
+  withdraw->add_option("--note", o->note,
+                       "a note of at most 200 characters (may hold line breaks)");
   withdraw->callback([&ctx, o] {
     auto v = ncss::withdraw_invitation(ctx.store(), o->id, o->reason, o->note, ctx.actor());
     ctx.note("withdrew invitation " + std::to_string(v.id));

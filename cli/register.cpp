@@ -220,7 +220,7 @@ void add_destination_fields(CLI::App* cmd, const Options& o) {
             "升学院校 / 留学院校: required for 80 and 85");
   add_field(cmd, o, "--country", "country", "国家/地区: required for 85");
   add_field(cmd, o, "--company", "company", "公司名称: required for 75 自主创业");
-  add_field(cmd, o, "--note", "note", "说明, at most 200 characters");
+  add_field(cmd, o, "--note", "note", "说明, at most 200 characters (may hold line breaks)");
 }
 
 void add_id(CLI::App* cmd, const Options& o) {
@@ -299,7 +299,7 @@ void register_register(CLI::App& app, Context& ctx) {
       "定向/委培毕业去向补充登记: the only registration of a 定向/委培 graduate (others: exit 5)");
   add_graduate(targeted, o);
   add_field(targeted, o, "--unit", "unit", "定向/委培单位")->required();
-  add_field(targeted, o, "--note", "note", "说明, at most 200 characters");
+  add_field(targeted, o, "--note", "note", "说明, at most 200 characters (may hold line breaks)");
   targeted->add_option("--proof", o->proofs, "证明材料, JPEG or PNG (optional)");
   targeted->callback([&ctx, o] { submit(ctx, *o, Kind::Targeted); });
 

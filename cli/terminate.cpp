@@ -138,8 +138,10 @@ void register_terminate(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember({"employer", "graduate"}));
   request->add_option("--reason", o->request.reason, "解约原因, code or name")->required();
-  request->add_option("--note", o->request.note,
-                      "解约说明, at most 200 characters (optional: the form marks it 选填)");
+  request->add_option(
+      "--note", o->request.note,
+      "解约说明, at most 200 characters (optional: the form marks it 选填; may hold "
+      "line breaks)");
   request->callback([&ctx, o] {
     print(ctx, ncss::request_termination(ctx.store(), o->request, ctx.actor()), "requested");
   });
@@ -169,7 +171,10 @@ void register_terminate(CLI::App& app, Context& ctx) {
   offline->add_option("--cohort", o->offline.cohort, "届别, when on several rosters")
       ->check(kCohortYear);
   offline->add_option("--reason", o->offline.reason, "解约原因, code or name")->required();
-  offline->add_option("--note", o->offline.note, "解约说明, at most 200 characters")->required();
+  offline
+      ->add_option("--note", o->offline.note,
+                   "解约说明, at most 200 characters (may hold line breaks)")
+      ->required();
   offline->add_option("--letter", o->letters, "解约函 scans, JPEG or PNG, at most 10 MiB each")
       ->required();
   offline->callback([&ctx, o] {

@@ -184,15 +184,28 @@ std::vector<std::size_t> section_lines(const std::string& text) {
   throw Error::invalid_input("agreement template " + source + ": " + problem);
 }
 
+// A text of the template as the PDF draws it: a paragraph (clauses, note, signatures) keeps its
+// line breaks (CR LF as LF), a title, heading or label is one line; control and invisible
+// characters, which the PDF would draw as 〓, are refused as in any field typed or read.
+std::string template_text(const std::string& text, TextLines lines, const std::string& source,
+                          const std::string& where, const std::string& what) {
+  if (auto found = find_refused_character(text, lines)) {
+    refuse(source, where + ": " + refused_character_message(what, *found, lines));
+  }
+  return checked_text(text, what, lines);
+}
+
 std::string string_member(const json& object, const char* key, const std::string& source,
-                          const std::string& where, bool required) {
+                          const std::string& where, bool required,
+                          TextLines lines = TextLines::Single) {
   auto it = object.find(key);
   if (it == object.end()) {
     if (required) refuse(source, where + " has no \"" + key + "\"");
     return "";
   }
   if (!it->is_string()) refuse(source, where + ": \"" + key + "\" must be a string");
-  return it->get<std::string>();
+  return template_text(it->get<std::string>(), lines, source, where,
+                       "\"" + std::string(key) + "\"");
 }
 
 std::vector<std::string> clause_list(const json& item, const char* key, const std::string& source,
@@ -207,7 +220,9 @@ std::vector<std::string> clause_list(const json& item, const char* key, const st
     if (!c.is_string() || c.get<std::string>().empty()) {
       refuse(source, where + ": every clause of \"" + key + "\" must be a non-empty string");
     }
-    out.push_back(c.get<std::string>());
+    out.push_back(
+        template_text(c.get<std::string>(), TextLines::Multi, source, where,
+                      "clause " + std::to_string(out.size() + 1) + " of \"" + key + "\""));
   }
   return out;
 }
@@ -244,7 +259,8 @@ AgreementSection parse_section(const json& item, std::size_t index, std::size_t 
                            "\" (known: " + (known.empty() ? "none" : known) + ")");
       }
       if (!value.is_string()) refuse(source, where + ": label \"" + key + "\" must be a string");
-      s.labels[key] = value.get<std::string>();
+      s.labels[key] = template_text(value.get<std::string>(), TextLines::Single, source, where,
+                                    "label \"" + key + "\"");
     }
   }
   if (s.name == "clauses") {
@@ -253,10 +269,12 @@ AgreementSection parse_section(const json& item, std::size_t index, std::size_t 
     if (s.paper_clauses.empty()) s.paper_clauses = s.clauses;
   }
   if (s.name == "verification") {
-    s.note = string_member(item, "note", source, where, false);
+    s.note = string_member(item, "note", source, where, false, TextLines::Multi);
     if (item.find("note") == item.end()) s.note = kDefaultVerificationNote;
   }
-  if (s.name == "terms") s.empty = string_member(item, "empty", source, where, false);
+  if (s.name == "terms") {
+    s.empty = string_member(item, "empty", source, where, false, TextLines::Multi);
+  }
   return s;
 }
 
@@ -447,7 +465,7 @@ AgreementTemplate parse_agreement_template(const std::string& json_text,
   t.title = string_member(doc, "title", source, "the template", true);
   t.paper_title = string_member(doc, "paper_title", source, "the template", false);
   if (t.paper_title.empty()) t.paper_title = t.title;
-  t.signatures = string_member(doc, "signatures", source, "the template", false);
+  t.signatures = string_member(doc, "signatures", source, "the template", false, TextLines::Multi);
   auto sections = doc.find("sections");
   if (sections == doc.end() || !sections->is_array() || sections->empty()) {
     refuse(source, "\"sections\" must be a non-empty list");

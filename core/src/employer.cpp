@@ -80,8 +80,14 @@ void require_field(const std::string& value, const std::string& label) {
   if (value.empty()) throw Error::invalid_input(label + " must not be empty");
 }
 
+// A single-line field of the employer's forms, as stored (trimmed): hidden characters refused.
+void require_one_line(const std::string& value, const std::string& label) {
+  checked_text(value, label, TextLines::Single);
+}
+
 void validate_credit_code(const std::string& code, const std::string& label) {
   require_field(code, label);
+  require_one_line(code, label);
   auto problems = describe_credit_code_defects(code);
   if (problems.empty()) return;
   std::string msg = label + " '" + code + "' is not valid: ";
@@ -109,6 +115,22 @@ CodeEntry resolve_code(Store& store, const std::string& table, const std::string
   }
   throw Error::invalid_input(title + " (" + option + ") '" + value + "' is not in the " + table +
                              " table; valid codes: " + valid);
+}
+
+// The fields an add or an edit gives, each a single line; a stored value is not checked again.
+void validate_user_text(const EmployerUserEdit& u) {
+  const std::pair<const std::optional<std::string>*, const char*> fields[] = {
+      {&u.real_name, "真实姓名 (--real-name)"},
+      {&u.gender, "性别 (--gender)"},
+      {&u.department, "所在部门 (--department)"},
+      {&u.position, "担任职务 (--position)"},
+      {&u.email, "邮箱 (--email)"},
+      {&u.work_phone, "工作电话 (--work-phone)"},
+      {&u.fax, "传真 (--fax)"},
+      {&u.mobile, "手机 (--mobile)"}};
+  for (const auto& [value, label] : fields) {
+    if (*value) require_one_line(trim(**value), label);
+  }
 }
 
 void validate_user(const EmployerUser& u) {
@@ -277,7 +299,9 @@ Employer register_employer(Store& store, const EmployerRegistration& reg, const 
   e.street = trim(reg.street);
   e.website = trim(reg.website);
   require_field(e.name, "单位名称 (--name)");
+  require_one_line(e.name, "单位名称 (--name)");
   require_field(e.short_name, "公司简称 (--short-name)");
+  require_one_line(e.short_name, "公司简称 (--short-name)");
   validate_credit_code(e.credit_code, "统一社会信用代码 (--credit-code)");
   auto nature = resolve_code(store, "employer_nature", "单位性质", "--nature", trim(reg.nature));
   auto industry = resolve_code(store, "industry", "网签所属行业", "--industry", trim(reg.industry));
@@ -290,8 +314,12 @@ Employer register_employer(Store& store, const EmployerRegistration& reg, const 
   }
   e.private_company = reg.private_company;
   require_field(e.province, "省份 (--province)");
+  require_one_line(e.province, "省份 (--province)");
   require_field(e.city, "城市 (--city)");
+  require_one_line(e.city, "城市 (--city)");
   require_field(e.street, "详细地址 (--street)");
+  require_one_line(e.street, "详细地址 (--street)");
+  require_one_line(e.website, "公司网址 (--website)");
   validate_website(e.website);
   e.nature_code = nature.code;
   e.nature = nature.name;
@@ -411,10 +439,19 @@ ChangeSet edit_employer(Store& store, const std::string& credit_code, const Empl
   if (edit.size) {
     size = resolve_code(store, "company_size", "公司规模", "--size", trim(*edit.size)).code;
   }
-  if (edit.province) require_field(trim(*edit.province), "省份 (--province)");
-  if (edit.city) require_field(trim(*edit.city), "城市 (--city)");
-  if (edit.street) require_field(trim(*edit.street), "详细地址 (--street)");
-  if (edit.website) validate_website(trim(*edit.website));
+  const std::pair<const std::optional<std::string>*, const char*> address[] = {
+      {&edit.province, "省份 (--province)"},
+      {&edit.city, "城市 (--city)"},
+      {&edit.street, "详细地址 (--street)"}};
+  for (const auto& [value, label] : address) {
+    if (!*value) continue;
+    require_field(trim(**value), label);
+    require_one_line(trim(**value), label);
+  }
+  if (edit.website) {
+    require_one_line(trim(*edit.website), "公司网址 (--website)");
+    validate_website(trim(*edit.website));
+  }
 
   return with_storage_errors([&] {
     auto& db = database(store);
@@ -473,14 +510,17 @@ Employer correct_employer(Store& store, const std::string& credit_code,
   std::string code = normalize_credit_code(credit_code);
   std::string reason = trim(correction.reason);
   require_field(reason, "the reason for a correction (--reason)");
+  reason = checked_text(reason, "the reason for a correction (--reason)", TextLines::Multi);
   std::optional<std::string> new_name, new_short_name, new_code;
   if (correction.name) {
     new_name = trim(*correction.name);
     require_field(*new_name, "单位名称 (--name)");
+    require_one_line(*new_name, "单位名称 (--name)");
   }
   if (correction.short_name) {
     new_short_name = trim(*correction.short_name);
     require_field(*new_short_name, "公司简称 (--short-name)");
+    require_one_line(*new_short_name, "公司简称 (--short-name)");
   }
   if (correction.credit_code) {
     new_code = normalize_credit_code(*correction.credit_code);
@@ -556,6 +596,8 @@ EmployerUser add_employer_user(Store& store, const std::string& credit_code, Emp
                   &user.work_phone, &user.fax, &user.mobile}) {
     *f = trim(*f);
   }
+  validate_user_text({user.real_name, user.gender, user.department, user.position, user.email,
+                      user.work_phone, user.fax, user.mobile});
   validate_user(user);
   return with_storage_errors([&] {
     auto& db = database(store);
@@ -617,6 +659,7 @@ EmployerUser get_employer_user(Store& store, std::int64_t id) {
 
 ChangeSet edit_employer_user(Store& store, std::int64_t id, const EmployerUserEdit& edit,
                              const Actor& actor) {
+  validate_user_text(edit);
   return with_storage_errors([&] {
     auto& db = database(store);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);

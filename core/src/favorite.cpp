@@ -177,6 +177,10 @@ Favorite add_favorite(Store& store, const std::string& credit_code_raw,
     require_verified_employer_in(db, credit_code, "add favourites");
     std::string name = trim(request.name);
     if (name.empty()) throw Error::invalid_input("--name (学生姓名) is empty");
+    // Matched against the roster, which holds no hidden character: refused as the input it is.
+    checked_text(name, "--name (学生姓名)", TextLines::Single);
+    checked_text(trim(request.id_number), "--id (身份证号)", TextLines::Single);
+    checked_text(trim(request.school), "--school (毕业院校)", TextLines::Single);
     std::string id = normalize_resident_id(request.id_number);
     if (id.empty()) throw Error::invalid_input("--id (身份证号) is empty");
     auto defects = id_problems(id, actor.now);

@@ -60,7 +60,7 @@ Stored find_stored(SQLite::Database& db, const std::string& raw_id, int cohort) 
 std::string require_reason(const std::string& reason) {
   std::string r = trim(reason);
   if (r.empty()) throw Error::invalid_input("--reason is required: say why the record changes");
-  return r;
+  return checked_text(r, "--reason", TextLines::Multi);
 }
 
 // The fields whose change makes favourites and open invitations invalid: who the graduate is,
@@ -94,6 +94,13 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
                                   const GraduateCorrection& c, const std::string& reason_raw,
                                   const Actor& actor) {
   const std::string reason = require_reason(reason_raw);
+  // Each a single line of the roster, which refuses these characters in its cells too.
+  const std::pair<const std::string*, const char*> fields[] = {
+      {&c.name, "--name (学生姓名)"},          {&c.id_number, "--id-number (身份证号)"},
+      {&c.school, "--school (毕业院校)"},      {&c.department, "--department (院系)"},
+      {&c.degree_level, "--level (学历层次)"}, {&c.major, "--major (专业)"},
+      {&c.phone, "--phone (手机号码)"},        {&c.email, "--email (电子邮箱)"}};
+  for (const auto& [value, label] : fields) checked_text(trim(*value), label, TextLines::Single);
   return in_transaction(
       store, id_number, cohort, actor,
       [&](SQLite::Database& db, AuditWriter& audit, Stored& s, CorrectionResult& result) {

@@ -544,6 +544,14 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
       throw Error::invalid_input("the 补充条款 (--terms) are not UTF-8 text (byte " +
                                  std::to_string(*at + 1) + ")");
     }
+    // The agreement PDF lays the 补充条款 out as a paragraph that keeps its line breaks. A
+    // file's refusal says the line too.
+    if (auto found = find_refused_character(r.terms, TextLines::Multi);
+        found && !r.terms_file.empty()) {
+      throw Error::invalid_input(refused_character_message(
+          "the terms file '" + r.terms_file + "' (补充条款)", *found, TextLines::Multi, true));
+    }
+    const std::string terms = checked_text(r.terms, "the 补充条款 (--terms)", TextLines::Multi);
     const int sources =
         (r.all_favorites ? 1 : 0) + (r.id_numbers.empty() ? 0 : 1) + (r.from_file.empty() ? 0 : 1);
     if (sources == 0) {
@@ -658,7 +666,7 @@ IssueReport issue_invitations(Store& store, const IssueRequest& r, const Actor& 
             insert.bind(":phone", job.contact_phone);
             insert.bind(":archive", archive);
             insert.bind(":hukou", hukou);
-            insert.bind(":terms", r.terms);
+            insert.bind(":terms", terms);
             insert.bind(":days", r.valid_days);
             insert.bind(":now", now);
             insert.bind(":deadline", deadline);
@@ -810,7 +818,7 @@ Invitation withdraw_invitation(Store& store, std::int64_t id, const std::string&
       }
       code = q.getColumn(0).getString();
     }
-    std::string n = trim(note);
+    std::string n = checked_text(trim(note), "--note", TextLines::Multi);
     if (utf8_length(n) > kMaxNoteChars) {
       throw Error::invalid_input("--note is " + std::to_string(utf8_length(n)) +
                                  " characters; at most 200");

@@ -61,6 +61,7 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
                                  " templates; they have " + keys);
     }
     std::string v = trim(value);
+    checked_text(v, r->label, TextLines::Single);  // every field is one line of the form
     if (utf8_length(v) > kMaxFieldChars) {
       throw Error::invalid_input(r->label + " is too long (at most 200 characters)");
     }
@@ -211,6 +212,7 @@ InviteTemplate add_in(SQLite::Database& db, const std::string& credit_code, cons
                       const std::string& name, const TemplateFields& fields, bool make_default,
                       const Actor& actor, const std::string& reason) {
   if (name.empty()) throw Error::invalid_input("the template name is empty");
+  checked_text(name, "the template name (--name)", TextLines::Single);
   if (find(db, credit_code, kind, name)) {
     throw Error::conflict("employer " + credit_code + " already has " +
                           (kind == "archive" ? "an " : "a ") + kind + " template named '" + name +

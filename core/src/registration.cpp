@@ -320,8 +320,10 @@ std::string code_lookup(SQLite::Database& db, const char* table, const std::stri
 // A value as stored: trimmed, codes resolved, the credit code checked.
 std::string normalize_field(SQLite::Database& db, RegistrationKind kind, const std::string& key,
                             const std::string& raw) {
-  std::string v = trim(raw);
   const std::string what = field_text(kind, key);
+  // 说明 is a text area of several lines; every other field is one line of the form.
+  std::string v =
+      checked_text(trim(raw), what, key == "note" ? TextLines::Multi : TextLines::Single);
   if (key == "credit_code") {
     v = normalize_credit_code(v);
     auto defects = describe_credit_code_defects(v);
@@ -756,7 +758,7 @@ std::string require_reason(const std::string& reason, const char* act) {
     throw Error::invalid_input(std::string("--reason is required to ") + act +
                                " a registration: the graduate is told why");
   }
-  return r;
+  return checked_text(r, "--reason", TextLines::Multi);
 }
 
 // ----- Reading
@@ -1057,7 +1059,7 @@ Registration upload_registration_scan(Store& store, std::int64_t id,
 
 Registration void_registration(Store& store, std::int64_t id, const std::string& reason,
                                const Actor& actor) {
-  const std::string why = trim(reason);
+  const std::string why = checked_text(trim(reason), "--reason", TextLines::Multi);
   return act_on(store, id, actor, [&](SQLite::Database& db, AuditWriter& audit, Loaded& r) {
     auto next = require_next(r, A::Void);
     record(db, audit, r, A::Void, next, why, "", nlohmann::json::object());

@@ -267,6 +267,7 @@ void reject_invitation(Store& store, std::int64_t id, const std::string& reason,
   with_storage_errors([&] {
     std::string why = trim(reason);
     if (why.empty()) throw Error::invalid_input("--reason is required to reject a signing");
+    why = checked_text(why, "--reason", TextLines::Multi);
     auto& db = database(store);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     InvitationRow inv = require_invitation(db, id);

@@ -1,6 +1,7 @@
 #include "ncss/school.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "audit_impl.hpp"
 #include "store_impl.hpp"
@@ -93,6 +94,12 @@ School get_school(Store& store, const std::string& key) {
 }
 
 School add_school(Store& store, School school, const Actor& actor) {
+  const std::pair<const std::string*, const char*> text[] = {
+      {&school.code, "院校代码 (--code)"},     {&school.moe_id, "学校标识码 (--moe-id)"},
+      {&school.name, "学校名称 (--name)"},     {&school.authority, "主管部门 (--authority)"},
+      {&school.province, "省份 (--province)"}, {&school.city, "所在地 (--city)"},
+      {&school.level, "办学层次 (--level)"}};
+  for (const auto& [value, label] : text) checked_text(*value, label, TextLines::Single);
   if (!(school.code.size() == 5 && all_ascii_digits(school.code))) {
     throw Error::invalid_input("school code '" + school.code + "' must be 5 digits");
   }

@@ -88,7 +88,7 @@ std::string reason_code(SQLite::Database& db, const std::string& reason) {
 // `required`: the offline request's 解约说明 must be filled in (graduate guide 6.1); the online
 // request's form marks it 选填 (graduate guide, 申请解约), so an empty one is no note.
 std::string checked_note(const std::string& note, bool required = true) {
-  std::string n = trim(note);
+  std::string n = checked_text(trim(note), "--note", TextLines::Multi);  // 0/200: a text area
   if (n.empty() && required)
     throw Error::invalid_input("--note is required: say why, in at most 200 characters");
   if (utf8_length(n) > kMaxTerminationNoteChars) {
@@ -108,7 +108,7 @@ std::string checked_party(const std::string& by) {
 std::string required_reason(const std::string& reason, const char* what) {
   std::string r = trim(reason);
   if (r.empty()) throw Error::invalid_input(std::string("--reason is required: ") + what);
-  return r;
+  return checked_text(r, "--reason", TextLines::Multi);
 }
 
 // The row as it is stored, to change it; NotFound otherwise.

@@ -105,6 +105,67 @@ std::string code_point_name(char32_t cp) {
   return buf;
 }
 
+std::optional<RefusedCharacter> find_refused_character(std::string_view s, TextLines lines) {
+  std::size_t before = 0;  // characters of the lines before this one, with their line breaks
+  for (std::size_t line = 1;; ++line) {
+    const std::size_t end = lines == TextLines::Multi ? s.find('\n') : std::string_view::npos;
+    std::string_view text = s.substr(0, end);
+    const bool crlf = end != std::string_view::npos && !text.empty() && text.back() == '\r';
+    if (crlf) text.remove_suffix(1);  // CR LF is one line break, as a Windows file has it
+    if (auto hidden = find_hidden_character(text)) {
+      return RefusedCharacter{hidden->code_point, before + hidden->position, line,
+                              hidden->position};
+    }
+    if (end == std::string_view::npos) return std::nullopt;
+    before += utf8_length(text) + (crlf ? 2 : 1);
+    s.remove_prefix(end + 1);
+  }
+}
+
+std::string refused_character_message(std::string_view field, const RefusedCharacter& found,
+                                      TextLines lines, bool at_line) {
+  const char32_t cp = found.code_point;
+  const std::string name = code_point_name(cp);
+  std::string what, advice = "delete it";
+  if ((cp == U'\n' || cp == U'\r') && lines == TextLines::Single) {
+    what = "a line break (" + name + ")";
+    advice = "it is one line: type it without one";
+  } else if (cp == U'\r') {
+    what = "a carriage return (" + name + ") that is not part of a CR LF line break";
+    advice = "end lines with LF or CR LF";
+  } else if (cp == U'\t') {
+    what = "a tab (" + name + ")";
+    advice = "type a space instead";
+  } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+    what = "the control character " + name;
+  } else {
+    what = "the invisible character " + name;
+    advice =
+        "delete it (a zero-width, direction or format character, often pasted in with the "
+        "text)";
+  }
+  std::string where = "at character " + std::to_string(found.position);
+  if (at_line) {
+    where +=
+        " (line " + std::to_string(found.line) + ", column " + std::to_string(found.column) + ")";
+  }
+  return std::string(field) + " holds " + what + " " + where + "; " + advice;
+}
+
+std::string checked_text(std::string_view text, std::string_view field, TextLines lines) {
+  if (auto found = find_refused_character(text, lines)) {
+    throw Error::invalid_input(refused_character_message(field, *found, lines));
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // Only a CR before an LF is left in a Multi text: the line break is stored as LF.
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
 std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& out) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char lead = byte(i);

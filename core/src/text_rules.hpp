@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ncss/text.hpp"
 #include "ncss/time.hpp"
 
 namespace ncss {
@@ -30,6 +31,20 @@ struct HiddenCharacter {
   std::size_t position;  // 1-based, in characters
 };
 std::optional<HiddenCharacter> find_hidden_character(std::string_view s);
+// The first character a field of `lines` refuses (checked_text in ncss/text.hpp): a hidden
+// character, where a Multi field takes LF and CR LF. Its position counts every character of `s`
+// from 1; line and column count lines from 1 and characters from 1 within the line.
+struct RefusedCharacter {
+  char32_t code_point;
+  std::size_t position;
+  std::size_t line;
+  std::size_t column;
+};
+std::optional<RefusedCharacter> find_refused_character(std::string_view s, TextLines lines);
+// "--note holds the control character U+0007 at character 5; delete it". `at_line` adds the line
+// and column for text read from a file ("at character 40 (line 3, column 7)").
+std::string refused_character_message(std::string_view field, const RefusedCharacter& found,
+                                      TextLines lines, bool at_line = false);
 // "U+001B".
 std::string code_point_name(char32_t cp);
 // Characters (code points) of UTF-8 text, as a form counts them ("at most 200 characters").

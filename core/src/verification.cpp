@@ -8,6 +8,7 @@
 
 #include "audit_impl.hpp"
 #include "ncss/identity.hpp"
+#include "ncss/text.hpp"
 #include "store_impl.hpp"
 #include "upload_impl.hpp"
 
@@ -320,6 +321,8 @@ std::string format_amount(int fen) {
 
 VerificationAttempt start_remittance(Store& store, const RemittanceRequest& request,
                                      const Actor& actor) {
+  checked_text(request.account, "the account (对公账号, --account)", TextLines::Single);
+  checked_text(request.bank, "the bank (开户银行, --bank)", TextLines::Single);
   auto account = normalize_account(request.account);
   if (account.size() < 8 || account.size() > 32 ||
       !std::all_of(account.begin(), account.end(),
@@ -547,6 +550,7 @@ VerificationAttempt reject_materials(Store& store, const std::string& credit_cod
   if (trimmed.empty()) {
     throw Error::invalid_input("a rejection needs a reason the employer can act on");
   }
+  trimmed = checked_text(trimmed, "--reason", TextLines::Multi);
   return decide_materials(store, credit_code, AttemptEvent::Reject, trimmed, actor);
 }
 

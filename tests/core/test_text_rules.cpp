@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "ncss/error.hpp"
 #include "text_rules.hpp"
 
 namespace {
@@ -70,4 +71,90 @@ TEST_CASE("is_scientific: a spreadsheet's or a script's exponent form, not any t
     INFO(s);
     CHECK_FALSE(is_scientific(s));
   }
+}
+
+TEST_CASE("checked_text: a single-line field refuses what a roster cell refuses, line breaks too",
+          "[text_rules]") {
+  using ncss::TextLines;
+  // Chinese text with full-width punctuation and the ideographic space is text.
+  const std::string chinese = "北京市海淀区（中关村）《协议》「补充」，甲方·乙方—丙方。、　完";
+  CHECK(ncss::checked_text(chinese, "--street", TextLines::Single) == chinese);
+  CHECK(ncss::checked_text("Zhang San\u00A0Jr.", "--name", TextLines::Single) ==
+        "Zhang San\u00A0Jr.");
+  CHECK(ncss::checked_text("", "--name", TextLines::Single).empty());
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"甲\n乙", "--x holds a line break (U+000A) at character 2; it is one line"},
+           {"甲乙\r\n", "--x holds a line break (U+000D) at character 3; it is one line"},
+           {"a\tb", "--x holds a tab (U+0009) at character 2; type a space instead"},
+           {"红\x1B[31m", "--x holds the control character U+001B at character 2; delete it"},
+           {"\x7F", "--x holds the control character U+007F at character 1"},
+           {"x\u0085", "--x holds the control character U+0085 at character 2"},
+           {"张\u200B三", "--x holds the invisible character U+200B at character 2; delete it (a"},
+           {"abc\u202Egpj.exe", "--x holds the invisible character U+202E"},
+           {"\uFEFF甲", "--x holds the invisible character U+FEFF"},
+           {std::string("a\0b", 3), "--x holds the control character U+0000 at character 2"}}) {
+    INFO(c.text);
+    try {
+      ncss::checked_text(c.text, "--x", TextLines::Single);
+      FAIL("not refused");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+      CHECK_THAT(e.what(), Catch::Contains(c.message));
+    }
+  }
+}
+
+TEST_CASE("checked_text: a multi-line field keeps LF, stores CR LF as LF, refuses the rest",
+          "[text_rules]") {
+  using ncss::TextLines;
+  CHECK(ncss::checked_text("一、试用期三个月。\n二、月薪一万元。", "--terms", TextLines::Multi) ==
+        "一、试用期三个月。\n二、月薪一万元。");
+  CHECK(ncss::checked_text("一\r\n二\r\n", "--terms", TextLines::Multi) == "一\n二\n");
+  CHECK(ncss::checked_text("\n\n", "--terms", TextLines::Multi) == "\n\n");
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  for (const auto& c : std::vector<Case>{
+           // Positions count every character typed, the line breaks too (CR LF as two).
+           {"一\r\n二\x07", "--note holds the control character U+0007 at character 5; delete it"},
+           {"一\r二",
+            "--note holds a carriage return (U+000D) that is not part of a CR LF line "
+            "break at character 2; end lines with LF or CR LF"},
+           {"一\n\t二", "--note holds a tab (U+0009) at character 3"},
+           {"一\n二\u2066三", "--note holds the invisible character U+2066"},
+           {"一\r\r\n", "--note holds a carriage return (U+000D)"}}) {
+    INFO(c.text);
+    try {
+      ncss::checked_text(c.text, "--note", TextLines::Multi);
+      FAIL("not refused");
+    } catch (const ncss::Error& e) {
+      CHECK(e.code() == ncss::ErrorCode::InvalidInput);
+      CHECK_THAT(e.what(), Catch::Contains(c.message));
+    }
+  }
+}
+
+TEST_CASE("find_refused_character: the line and column of a file's text", "[text_rules]") {
+  auto found =
+      ncss::find_refused_character("第一行\r\n第二行\n第三\u200D行", ncss::TextLines::Multi);
+  REQUIRE(found);
+  CHECK(found->code_point == 0x200D);
+  CHECK(found->position == 12);  // 3 + CR LF + 3 + LF + 2, then the character itself
+  CHECK(found->line == 3);
+  CHECK(found->column == 3);
+  CHECK(ncss::refused_character_message("the terms file 't.txt'", *found, ncss::TextLines::Multi,
+                                        true)
+            .starts_with("the terms file 't.txt' holds the invisible character U+200D at "
+                         "character 12 (line 3, column 3); delete it (a zero-width, direction or "
+                         "format character, often pasted in with the text)"));
+  CHECK_FALSE(ncss::find_refused_character("第一行\n第二行", ncss::TextLines::Multi));
+  found = ncss::find_refused_character("第一行\n第二行", ncss::TextLines::Single);
+  REQUIRE(found);
+  CHECK(found->position == 4);
+  CHECK(found->line == 1);
 }

@@ -40,7 +40,9 @@ struct IssueRequest {
   std::string archive_template;
   std::string hukou_template;
   int valid_days = 7;  // 应约有效期, 1 to 30
-  std::string terms;   // 补充条款
+  std::string terms;   // 补充条款: several lines (CR LF stored as LF)
+  // Where the CLI read `terms` from (--terms @FILE), for messages; empty: typed as --terms.
+  std::string terms_file;
   bool dry_run = false;
   bool all_or_nothing = false;
 };
