@@ -276,7 +276,12 @@ void run_verify(Context& ctx, const AgreementOptions& o) {
                        o.subject.ends_with(".PDF");
   ncss::AgreementVerification v;
   if (is_file) {
-    v = ncss::verify_agreement_pdf(ctx.store(), o.subject, layout_of(o));
+    if (o.template_file.empty()) {
+      v = ncss::verify_agreement_pdf(ctx.store(), o.subject, nullptr);  // built in, any version
+    } else {
+      const auto layout = layout_of(o);
+      v = ncss::verify_agreement_pdf(ctx.store(), o.subject, &layout);
+    }
   } else {
     if (!o.template_file.empty()) {
       throw ncss::Error::usage("--template is for verifying a PDF file, not a code");

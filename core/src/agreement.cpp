@@ -22,6 +22,7 @@ namespace ncss {
 namespace detail {
 // Generated at configure time from templates/agreement.json (see CMakeLists.txt).
 extern const char* const kDefaultAgreementTemplate;
+extern const std::vector<std::pair<const char*, const char*>> kRetiredAgreementTemplates;
 }  // namespace detail
 
 namespace {
@@ -501,6 +502,17 @@ const AgreementTemplate& default_agreement_template() {
   static const AgreementTemplate t = parse_agreement_template(
       detail::kDefaultAgreementTemplate, "templates/agreement.json (built in)");
   return t;
+}
+
+const std::vector<AgreementTemplate>& retired_agreement_templates() {
+  static const std::vector<AgreementTemplate> all = [] {
+    std::vector<AgreementTemplate> v;
+    for (const auto& [name, text] : detail::kRetiredAgreementTemplates) {
+      v.push_back(parse_agreement_template(text, std::string(name) + " (built in)"));
+    }
+    return v;
+  }();
+  return all;
 }
 
 AgreementTemplate load_agreement_template(const std::filesystem::path& file) {

@@ -450,7 +450,7 @@ AgreementVerification verify_agreement_code(Store& store, const std::string& tex
 }
 
 AgreementVerification verify_agreement_pdf(Store& store, const fs::path& file,
-                                           const AgreementTemplate& layout) {
+                                           const AgreementTemplate* layout) {
   const std::string text = pdf_text(file);
   auto code = find_code(text);
   if (!code) {
@@ -460,8 +460,14 @@ AgreementVerification verify_agreement_pdf(Store& store, const fs::path& file,
   }
   AgreementVerification v = verify_code(store, *code);
   if (!v.agreement || v.result == VerificationResult::Altered) return v;
-  const std::string expected = without_space(document_text(*v.agreement, layout));
+  const std::string expected =
+      without_space(document_text(*v.agreement, layout ? *layout : default_agreement_template()));
   const std::string actual = without_space(text);
+  if (expected != actual && !layout) {
+    for (const auto& earlier : retired_agreement_templates()) {
+      if (without_space(document_text(*v.agreement, earlier)) == actual) return v;
+    }
+  }
   if (expected != actual) {
     std::size_t at = 0;
     while (at < expected.size() && at < actual.size() && expected[at] == actual[at]) ++at;

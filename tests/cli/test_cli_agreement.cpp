@@ -503,6 +503,35 @@ TEST_CASE("cli agreement pdf: a template without the 协议编号 still prints i
   CHECK(w.run({"agreement", "verify", file.string(), "--template", t.string()}).exit_code == 0);
 }
 
+TEST_CASE("cli agreement verify: a PDF made with an earlier built-in template stays genuine",
+          "[cli][agreement][verify]") {
+  Signed w;
+  TempDir out;
+  // Clause 三 no longer names the 就业报到证 (not issued since the 2023 cohort).
+  auto now = pdf_of(w, out.path(), 1, {});
+  auto flat = squeezed(shell("pdftotext -enc UTF-8 '" + now.string() + "' -").text);
+  CHECK(contains(flat, "办理毕业去向登记、档案转递等手续"));
+  CHECK_FALSE(contains(flat, "报到证"));
+  // The same agreement as the earlier built-in template laid it out (a PDF downloaded then).
+  TempDir old_dir;
+  const auto retired = testkit::source_dir() / "templates/retired/agreement-2026-11.json";
+  auto old = pdf_of(w, old_dir.path(), 1, {"--template", retired.string()});
+  CHECK(contains(squeezed(shell("pdftotext -enc UTF-8 '" + old.string() + "' -").text),
+                 "办理就业报到证、档案转递等手续"));
+  auto v = w.run({"--format", "csv", "agreement", "verify", old.string()});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(contains(v.out, "valid,"));
+  // Only the built-in templates have earlier versions: against a template named with
+  // --template, the earlier text is an alteration.
+  const auto current = testkit::source_dir() / "templates/agreement.json";
+  auto named = w.run(
+      {"--format", "csv", "agreement", "verify", old.string(), "--template", current.string()});
+  CHECK(named.exit_code == 9);
+  CHECK(contains(named.out, "altered,"));
+  CHECK(w.run({"agreement", "verify", now.string()}).exit_code == 0);
+}
+
 TEST_CASE("cli agreement verify: a genuine PDF whose labels wrap is valid",
           "[cli][agreement][verify]") {
   // The label column holds 12 ideographs: these labels wrap onto two and three lines.

@@ -91,6 +91,9 @@ struct AgreementTemplate {
 AgreementTemplate parse_agreement_template(const std::string& json_text, const std::string& source);
 // The template compiled into the binary from templates/agreement.json.
 const AgreementTemplate& default_agreement_template();
+// The built-in templates of earlier versions (templates/retired/*.json), oldest first: what the
+// agreements their PDFs were made with said, for `agreement verify` (verify_agreement_pdf).
+const std::vector<AgreementTemplate>& retired_agreement_templates();
 // Reads and parses a template file (Io if unreadable, InvalidInput if invalid).
 AgreementTemplate load_agreement_template(const std::filesystem::path& file);
 
@@ -197,10 +200,11 @@ struct AgreementVerification {
 AgreementVerification verify_agreement_code(Store& store, const std::string& text);
 // Verifies an agreement PDF: reads its text (poppler), finds the code, and compares the text,
 // whitespace aside, with the agreement the code belongs to laid out by `layout` (the template
-// the PDF was made with). InvalidInput for a file that is not a PDF or holds no code; Io if it
-// cannot be read.
+// the PDF was made with; nullptr: the built-in one, or one of the earlier versions' built-in
+// templates, so that a PDF made before the built-in text changed stays genuine). InvalidInput
+// for a file that is not a PDF or holds no code; Io if it cannot be read.
 AgreementVerification verify_agreement_pdf(Store& store, const std::filesystem::path& file,
-                                           const AgreementTemplate& layout);
+                                           const AgreementTemplate* layout);
 // The approval time of an agreement as a Timestamp (for `created`).
 Timestamp agreement_time(const Agreement& agreement);
 
