@@ -251,8 +251,8 @@ void register_student(CLI::App& app, Context& ctx) {
 
   auto* correct = student->add_subcommand(
       "correct",
-      "the school corrects a record; a new 学生姓名, 身份证号, 毕业院校 or 培养方式 makes the "
-      "graduate's "
+      "the school corrects a record; a new 学生姓名, 身份证号, 毕业院校 or 培养方式, or a changed "
+      "学历层次, 专业 or 院系, makes the graduate's "
       "favourites, open invitations and unfinished registrations invalid (失效)");
   add_record_options(correct, *o);
   correct->add_option("--name", o->correction.name, "new 学生姓名");

@@ -63,14 +63,6 @@ std::string require_reason(const std::string& reason) {
   return checked_text(r, "--reason", TextLines::Multi);
 }
 
-// The fields whose change makes favourites and open invitations invalid: who the graduate is,
-// and 培养方式, which decides what they may sign at all (only 非定向 signs online or registers a
-// paper agreement; only 定向/委培 registers 定向/委培毕业去向补充登记), as the roster import does.
-bool changes_identity(const nlohmann::json& changes) {
-  return changes.contains("name") || changes.contains("id_number") ||
-         changes.contains("school_code") || changes.contains("training_mode");
-}
-
 // Runs `fn(db, audit, stored)` in one IMMEDIATE transaction and returns the record afterwards.
 template <typename Fn>
 CorrectionResult in_transaction(Store& store, const std::string& id_number, int cohort,
@@ -236,7 +228,7 @@ CorrectionResult correct_graduate(Store& store, const std::string& id_number, in
           n.payload["fields"].push_back(it.key());
         audit.notify(event_id, n);
         result.changed = true;
-        if (changes_identity(changes)) {
+        if (change_invalidates(changes)) {
           auto count = invalidate_graduate(db, audit, s.id,
                                            "毕业生信息已更正 (record corrected): " + reason);
           result.invalidated = {count.favorites, count.invitations, count.registrations};

@@ -742,12 +742,9 @@ bool RosterImport::write(const RowValues& r, std::size_t row) {
     note.payload["fields"].push_back(it.key());
   audit_->notify(event, note);
   ++report_.updated;
-  // DOMAIN.md "Invalid (失效)": a corrected 学生姓名 or 毕业院校 voids what was built on the old
-  // record. (A new 身份证号 is a new record here: the key is the ID number.) So does a changed
-  // 培养方式: only 非定向 graduates sign online or register paper agreements, and only 定向/委培
-  // ones register 定向/委培毕业去向补充登记, so what was begun under the old mode cannot go on.
-  if (changes.contains("name") || changes.contains("school_code") ||
-      changes.contains("training_mode")) {
+  // DOMAIN.md "Invalid (失效)": a corrected record voids what was built on the old one (which
+  // fields: change_invalidates). A new 身份证号 is a new record here: the key is the ID number.
+  if (change_invalidates(changes)) {
     auto count =
         invalidate_graduate(db_, *audit_, graduate_id,
                             "毕业生信息已更正 (roster re-import): " + file_.filename().string());

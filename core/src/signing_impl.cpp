@@ -151,6 +151,16 @@ SigningState apply_signing_event(SQLite::Database& db, AuditWriter& audit, const
   return t.next;
 }
 
+bool change_invalidates(const nlohmann::json& changes) {
+  for (const char* key : {"name", "id_number", "school_code", "training_mode"}) {
+    if (changes.contains(key)) return true;
+  }
+  for (const char* key : {"degree_level", "major", "department"}) {
+    if (changes.contains(key) && !changes[key].value("old", "").empty()) return true;
+  }
+  return false;
+}
+
 InvalidationCount invalidate_graduate(SQLite::Database& db, AuditWriter& audit,
                                       std::int64_t graduate_id, const std::string& cause) {
   InvalidationCount count;

@@ -59,4 +59,14 @@ struct InvalidationCount {
 InvalidationCount invalidate_graduate(SQLite::Database& db, AuditWriter& audit,
                                       std::int64_t graduate_id, const std::string& cause);
 
+// Whether a change of a graduate's record (`changes`: field → {old, new}, as the events hold it)
+// makes what was built on it invalid (invalidate_graduate). The 2024 employer guide: a
+// favourite's graduate information cannot change (加入学生收藏夹的毕业生信息不可更改); when it was
+// wrong, the school corrects it and the employer adds the graduate again. So any correction of
+// what the employer saw and the agreement prints does: 学生姓名, 身份证号, 毕业院校, 培养方式
+// (which decides what the graduate may sign), and 学历层次, 专业 or 院系 when they had a value
+// (filling in one the roster left empty corrects nothing the employer saw). Not 手机号码, 电子邮箱
+// (the graduate's own contact details) or 学号.
+bool change_invalidates(const nlohmann::json& changes);
+
 }  // namespace ncss

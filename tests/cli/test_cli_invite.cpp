@@ -226,6 +226,35 @@ TEST_CASE("cli student correct: --training-mode ends what the old mode allowed",
   CHECK(w.issue(kV, kA).exit_code == 0);
 }
 
+TEST_CASE("cli student import: a re-import that changes 专业 makes invitations invalid",
+          "[cli][invite][invalid]") {
+  World w;
+  auto write = [&](const std::string& extra_header, const std::string& extra) {
+    auto p = w.dir / "r3.csv";
+    testkit::write_file(p, "学生姓名,身份证号,毕业院校,届别,培养方式" + extra_header + "\n张三," +
+                               kA + ",北京大学,2026,非定向" + extra + "\n");
+    auto r = w.run({"--format", "json", "student", "import", p.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out)[0];
+  };
+  REQUIRE(w.issue(kV, kA).exit_code == 0);
+  // Filling in what the roster left empty, and a new phone: the record grows, nothing is void.
+  auto filled = write(",专业,院系,手机号码", ",法学,法学院,13800138000");
+  CHECK(filled["updated"] == 1);
+  CHECK(filled["invalidated_invitations"] == 0);
+  auto phone = write(",手机号码", ",13900139000");
+  CHECK(phone["updated"] == 1);
+  CHECK(phone["invalidated_invitations"] == 0);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'awaiting_graduate'") == 1);
+  // A different 专业: the employer saw 法学; the invitation and both favourites are 失效.
+  auto changed = write(",专业", ",法律（非法学）");
+  CHECK(changed["updated"] == 1);
+  CHECK(changed["invalidated_invitations"] == 1);
+  CHECK(changed["invalidated_favorites"] == 2);
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE state = 'invalid'") == 1);
+}
+
 TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
   World w;
   const std::vector<std::vector<std::string>> missing = {

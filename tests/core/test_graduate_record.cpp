@@ -97,21 +97,43 @@ TEST_CASE("graduate record: an unanswered invitation past its deadline is record
   CHECK(ncss::sweep_expired(f.store, later, false, {}).expired == 0);
 }
 
-TEST_CASE("graduate record: 院系, 专业, 学历层次, phone and email do not invalidate",
+TEST_CASE("graduate record: filling in 院系 and 专业, phone and email do not invalidate",
           "[graduate_record][invalid]") {
   RecordFixture f;
   ncss::GraduateCorrection c;
-  c.department = "信息学院";
-  c.major = "软件工程";
-  c.degree_level = "硕士";
+  c.department = "信息学院";  // the roster had none
+  c.major = "软件工程";       // nor this
   c.phone = "13800138000";
   c.email = "zhang@example.cn";
   auto r = ncss::correct_graduate(f.store, kA, 2026, c, "核对", f.actor);
   CHECK(r.changed);
   CHECK(r.invalidated.favorites == 0);
   CHECK(r.invalidated.invitations == 0);
-  CHECK(r.graduate.degree_level == "11");
   CHECK(f.text("SELECT state FROM invitations") == "awaiting_graduate");
+}
+
+TEST_CASE("graduate record: a changed 学历层次, 专业 or 院系 invalidates as a new name does",
+          "[graduate_record][invalid]") {
+  // The guide: the graduate information of a favourite cannot change; the school corrects it
+  // and the employer adds the graduate again.
+  for (const char* field : {"degree_level", "major", "department"}) {
+    INFO(field);
+    RecordFixture f;
+    ncss::GraduateCorrection fill;
+    fill.department = "信息学院";
+    fill.major = "软件工程";
+    REQUIRE(
+        ncss::correct_graduate(f.store, kA, 2026, fill, "补录", f.actor).invalidated.favorites ==
+        0);
+    ncss::GraduateCorrection c;
+    if (std::string(field) == "degree_level") c.degree_level = "硕士";  // was 本科
+    if (std::string(field) == "major") c.major = "计算机科学与技术";
+    if (std::string(field) == "department") c.department = "计算机学院";
+    auto r = ncss::correct_graduate(f.store, kA, 2026, c, "录入错误", f.actor);
+    CHECK(r.invalidated.favorites == 1);
+    CHECK(r.invalidated.invitations == 1);
+    CHECK(f.text("SELECT state FROM invitations") == "invalid");
+  }
 }
 
 TEST_CASE("graduate record: refusals leave everything as it was", "[graduate_record][invalid]") {

@@ -1,6 +1,7 @@
 // The school's corrections to a graduate's record after import: correct fields, remove the record
 // (it becomes invalid) and restore it. DOMAIN.md "Invalid (失效)": when the school corrects a
-// graduate's 学生姓名, 身份证号, 毕业院校 or 培养方式, or removes the record, the graduate's
+// graduate's 学生姓名, 身份证号, 毕业院校 or 培养方式 (or a 学历层次, 专业 or 院系 that had a
+// value), or removes the record, the graduate's
 // favourites, every invitation not yet decided (awaiting the graduate or the review) and every
 // registration not yet final (pending, returned, awaiting its scan, in scan review) become invalid,
 // with an event and notifications for each. Signed agreements are final records and stay as they
