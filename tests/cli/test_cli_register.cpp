@@ -324,6 +324,13 @@ TEST_CASE("cli register destination: the school approves it as another code", "[
   CHECK(e["destination"]["new"] == "80");
   CHECK(e["subtype"]["new"] == "考研");
   CHECK(w.outbox("registration_approve") == 1);
+  // The graduate's message says the school changed it, and what.
+  auto payload = nlohmann::json::parse(
+      w.text("SELECT payload FROM outbox WHERE template = 'registration_approve'"));
+  CHECK(payload["changed_by_school"] == true);
+  CHECK(payload["destination"]["old"] == "70");
+  CHECK(payload["destination"]["new"] == "80");
+  CHECK(payload["changes"]["study_school"]["new"] == "武汉大学");
 }
 
 TEST_CASE("cli register destination: the codes' fields and proofs", "[cli][register]") {
@@ -354,6 +361,10 @@ TEST_CASE("cli register void: an approved destination, then free to move on", "[
   REQUIRE(w.destination(kA, {"--code", "西部计划", "--unit", "西部计划项目办", "--proof", w.png})
               .exit_code == 0);
   REQUIRE(w.run({"register", "approve", "1"}).exit_code == 0);
+  // Approved as filed: nothing changed by the school.
+  CHECK(nlohmann::json::parse(
+            w.text("SELECT payload FROM outbox WHERE template = 'registration_approve'"))
+            ["changed_by_school"] == false);
   REQUIRE(w.issue(kA).exit_code == 0);  // invitation 1
   CHECK(w.run({"invite", "respond", "1", "--accept"}).exit_code == 5);
   auto v = w.run({"register", "void", "1", "--reason", "签约"});
