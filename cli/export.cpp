@@ -171,7 +171,8 @@ void export_signings(Context& ctx, const ExportOptions& o) {
 const std::vector<std::string> kRegistrationHeaders = {
     "登记编号", "登记类型", "学生姓名",     "身份证号", "毕业院校", "院系",     "学历层次",
     "届别",     "培养方式", "毕业去向代码", "毕业去向", "子类型",   "单位名称", "统一社会信用代码",
-    "岗位名称", "审核状态", "审核意见",     "协议编号", "提交时间", "审核时间", "最新操作时间"};
+    "单位性质", "职位类别", "岗位名称",     "工作地点", "审核状态", "审核意见", "协议编号",
+    "提交时间", "审核时间", "最新操作时间"};
 
 std::string field(const ncss::Registration& v, const char* key) {
   auto it = v.fields.find(key);
@@ -206,7 +207,10 @@ void export_registrations(Context& ctx, const ExportOptions& o) {
                                                        v.subtype,
                                                        unit_name(v),
                                                        field(v, "credit_code"),
+                                                       v.nature_name,
+                                                       v.job_category_name,
                                                        field(v, "position"),
+                                                       field(v, "work_location"),
                                                        ncss::registration_state_text(v.state),
                                                        v.review_reason,
                                                        v.agreement_no,

@@ -72,9 +72,10 @@ struct World {
     REQUIRE(run({"review", "approve", "1"}).exit_code == 0);
     auto scan = (dir / "scan.jpg").string();
     testkit::write_file(scan, std::string("\xFF\xD8\xFF\xE0", 4) + "stamped");
-    auto paper = run({"register", "paper", "--graduate", kC, "--employer-name",
-                      "北京示例科技有限公司", "--credit-code", "91110108749352307A", "--nature",
-                      "39", "--job-category", "13", "--position", "软件工程师", "--scan", scan});
+    auto paper =
+        run({"register", "paper", "--graduate", kC, "--employer-name", "北京示例科技有限公司",
+             "--credit-code", "91110108749352307A", "--nature", "39", "--job-category", "13",
+             "--position", "软件工程师", "--work-location", "北京市海淀区", "--scan", scan});
     INFO(paper.err);
     REQUIRE(paper.exit_code == 0);
   }
@@ -384,7 +385,10 @@ TEST_CASE("cli export registrations and terminations: columns and filters", "[cl
     CHECK(cell(reg, 1, "毕业去向代码") == "10");
     CHECK(cell(reg, 1, "单位名称") == "北京示例科技有限公司");
     CHECK(cell(reg, 1, "统一社会信用代码") == "91110108749352307A");
+    CHECK(cell(reg, 1, "单位性质") == "其他企业");
+    CHECK(cell(reg, 1, "职位类别") == "工程技术人员");
     CHECK(cell(reg, 1, "岗位名称") == "软件工程师");
+    CHECK(cell(reg, 1, "工作地点") == "北京市海淀区");
     CHECK(cell(reg, 1, "审核状态") == "待审核");
 
     auto term_path = w.out("term" + ext);
