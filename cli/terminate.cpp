@@ -25,6 +25,7 @@ struct TerminateOptions {
   std::string reason;
   std::string note;
   ncss::TerminationFilter filter;
+  int idle_days = 0;
   bool failed = false;
   bool unmask = false;
 };
@@ -95,6 +96,8 @@ void run_list(Context& ctx, TerminateOptions& o) {
     }
     o.filter.list = "解约失败";
   }
+  if (o.idle_days > 0)
+    o.filter.idle_since = ncss::Timestamp{ctx.now().seconds - o.idle_days * 86400};
   auto all = ncss::list_terminations(ctx.store(), o.filter);
   bool mask = ctx.mask_personal_data(o.unmask, "termination", "list", "terminate list");
   RowWriter w(ctx.out(), ctx.format(), kColumns);
@@ -224,6 +227,11 @@ void register_terminate(CLI::App& app, Context& ctx) {
   list->add_option("--school", o->filter.school, "毕业院校: code or name");
   list->add_option("--cohort", o->filter.cohort, "届别")->check(kCohortYear);
   list->add_option("--graduate", o->filter.id_number, "身份证号");
+  list->add_option("--idle-days", o->idle_days,
+                   "only those whose last step is at least N days old (with --phase "
+                   "awaiting_party: requests the other party has not answered, for the school "
+                   "to help with)")
+      ->check(CLI::Range(1, 3650));
   list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
   list->callback([&ctx, o] { run_list(ctx, *o); });
 

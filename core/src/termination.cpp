@@ -517,7 +517,8 @@ void for_each_termination(Store& store, const TerminationFilter& f,
                 "AND (:employer = '' OR coalesce(i.employer_code, json_extract(g_reg.fields, "
                 "'$.credit_code')) = :employer) AND (:school = '' OR "
                 "g.school_code = :school) AND (:cohort = 0 OR g.cohort = :cohort) AND (:id = '' "
-                "OR g.id_number = :id) AND (:dept = '' OR g.department = :dept) ORDER BY t.id");
+                "OR g.id_number = :id) AND (:dept = '' OR g.department = :dept) AND (:idle = '' "
+                "OR t.updated_at <= :idle) ORDER BY t.id");
     q.bind(":phases", phases);
     q.bind(":phase", f.phase);
     q.bind(":employer", employer_filter_code(db, f.employer));
@@ -525,6 +526,7 @@ void for_each_termination(Store& store, const TerminationFilter& f,
     q.bind(":cohort", f.cohort);
     q.bind(":id", graduate_filter_id(db, f.id_number));
     q.bind(":dept", trim(f.department));
+    q.bind(":idle", f.idle_since ? format_utc(*f.idle_since) : std::string());
     while (q.executeStep()) sink(read_termination(q));
   });
 }

@@ -447,3 +447,27 @@ TEST_CASE("cli review queue: signings, registrations and terminations awaiting t
   REQUIRE(w.run({"review", "return", "R1", "--reason", "请补充说明"}).exit_code == 0);
   CHECK(queue({}).out == empty.out);
 }
+
+TEST_CASE("cli terminate list --idle-days: requests the other party has left unanswered",
+          "[cli][terminate]") {
+  Signed w;
+  REQUIRE(w.request().exit_code == 0);  // at kNow, 2026-05-20 09:00 +08:00
+  auto at = [&](const std::string& now, const std::string& days) {
+    return run_ncssctl({"--db", w.db, "--now", now, "--format", "csv", "terminate", "list",
+                        "--phase", "awaiting_party", "--idle-days", days});
+  };
+  // 13 days and 23 hours later: not yet idle for 14 days.
+  auto early = at("2026-06-03T08:59:59+08:00", "14");
+  REQUIRE(early.exit_code == 0);
+  CHECK_FALSE(contains(early.out, "\n1,online,"));
+  // 14 days to the second: listed.
+  auto due = at("2026-06-03T09:00:00+08:00", "14");
+  REQUIRE(due.exit_code == 0);
+  CHECK(contains(due.out, "\n1,online,1,"));
+  // Answered, it is no longer awaiting the party, however old.
+  REQUIRE(w.run({"terminate", "respond", "1", "--by", "graduate", "--accept"}).exit_code == 0);
+  CHECK_FALSE(contains(at("2026-09-01T09:00:00+08:00", "14").out, "\n1,online,"));
+  // Days outside 1..3650: a usage error.
+  CHECK(at("2026-06-03T09:00:00+08:00", "0").exit_code == 2);
+  CHECK(at("2026-06-03T09:00:00+08:00", "x").exit_code == 2);
+}

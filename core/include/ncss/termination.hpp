@@ -16,12 +16,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ncss/audit.hpp"
 #include "ncss/invitation.hpp"
 #include "ncss/store.hpp"
+#include "ncss/time.hpp"
 
 namespace ncss {
 
@@ -111,6 +113,9 @@ struct TerminationFilter {
   int cohort = 0;
   std::string id_number;
   std::string department;  // the graduate's 院系
+  // Only those whose last step (updated_at) was at or before this time: requests nobody has
+  // answered for a while (terminate list --idle-days). Unset: all.
+  std::optional<Timestamp> idle_since;
 };
 
 std::vector<Termination> list_terminations(Store& store, const TerminationFilter& filter);
