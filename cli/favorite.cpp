@@ -28,6 +28,7 @@ struct FavoriteOptions {
   std::string template_out = "学生收藏导入模板.xlsx";
   std::string id_number;
   int cohort = 0;
+  std::string status;  // list: valid, invalid or empty (both)
   bool unmask = false;
 };
 
@@ -91,7 +92,7 @@ void run_remove(Context& ctx, const FavoriteOptions& o) {
 }
 
 void run_list(Context& ctx, const FavoriteOptions& o) {
-  auto favorites = ncss::list_favorites(ctx.store(), o.employer, o.cohort);
+  auto favorites = ncss::list_favorites(ctx.store(), o.employer, o.cohort, o.status);
   bool mask = ctx.mask_personal_data(o.unmask, "employer", o.employer, "favorite list");
   RowWriter w(ctx.out(), ctx.format(), kFavoriteColumns);
   for (const auto& f : favorites) {
@@ -157,6 +158,9 @@ void register_favorite(CLI::App& app, Context& ctx) {
       "list", "list the favourites (ID numbers masked in tables unless --unmask)");
   add_employer(list, *o);
   list->add_option("--cohort", o->cohort, "only this 届别")->check(kCohortYear);
+  list->add_option("--status", o->status,
+                   "valid (the 收藏夹 as the platform shows it) or invalid (its 失效 list); "
+                   "default both");
   list->add_flag("--unmask", o->unmask, "show ID numbers in full (recorded)");
   list->callback([&ctx, o] { run_list(ctx, *o); });
 }

@@ -423,8 +423,12 @@ void remove_favorite(Store& store, const std::string& credit_code_raw, const std
   });
 }
 
-std::vector<Favorite> list_favorites(Store& store, const std::string& credit_code_raw, int cohort) {
+std::vector<Favorite> list_favorites(Store& store, const std::string& credit_code_raw, int cohort,
+                                     const std::string& status) {
   return with_storage_errors([&] {
+    if (!status.empty() && status != "valid" && status != "invalid") {
+      throw Error::usage("--status must be valid or invalid, not '" + status + "'");
+    }
     auto& db = database(store);
     std::string credit_code = normalize_credit_code(credit_code_raw);
     {
@@ -439,9 +443,11 @@ std::vector<Favorite> list_favorites(Store& store, const std::string& credit_cod
         "f.created_at, f.created_by FROM favorites f JOIN graduates "
         "g ON g.id = f.graduate_id JOIN schools s ON s.code = g.school_code LEFT JOIN "
         "degree_levels d ON d.code = g.degree_level WHERE f.credit_code = :c AND (:cohort = 0 "
-        "OR f.cohort = :cohort) ORDER BY f.cohort, g.school_code, g.id_number");
+        "OR f.cohort = :cohort) AND (:status = '' OR (CASE WHEN f.status = 'valid' THEN "
+        "g.status ELSE f.status END) = :status) ORDER BY f.cohort, g.school_code, g.id_number");
     q.bind(":c", credit_code);
     q.bind(":cohort", cohort);
+    q.bind(":status", status);
     std::vector<Favorite> out;
     while (q.executeStep()) {
       Favorite f;

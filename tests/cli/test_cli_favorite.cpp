@@ -2,6 +2,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "ncss/identity.hpp"
 #include "testkit.hpp"
@@ -67,6 +68,39 @@ TEST_CASE("cli favorite: add, list masked, remove", "[cli][favorite]") {
   r = e.run({"favorite", "remove", "--employer", kV, kA});
   CHECK(r.exit_code == 2);
   CHECK(e.count("SELECT count(*) FROM favorites") == 0);
+}
+
+TEST_CASE("cli favorite list --status: the 收藏夹 and its 失效 list", "[cli][favorite]") {
+  Employer e;
+  for (const auto& [name, id, school] :
+       {std::tuple{"张三", kA, "北京大学"}, std::tuple{"李四", kB, "清华大学"}}) {
+    REQUIRE(
+        e.run({"favorite", "add", "--employer", kV, "--name", name, "--id", id, "--school", school})
+            .exit_code == 0);
+  }
+  // The school corrects 张三's name: that favourite is 失效; 李四's stays.
+  REQUIRE(
+      e.run({"student", "correct", kA, "--name", "张叁", "--reason", "姓名录入错误"}).exit_code ==
+      0);
+  auto list = [&](const std::string& status) {
+    std::vector<std::string> args = {"favorite", "list", "--employer", kV, "--format", "csv"};
+    if (!status.empty()) args.insert(args.end(), {"--status", status});
+    return e.run(args);
+  };
+  auto valid = list("valid");
+  REQUIRE(valid.exit_code == 0);
+  CHECK(contains(valid.out, kB));
+  CHECK_FALSE(contains(valid.out, kA));
+  auto invalid = list("invalid");
+  REQUIRE(invalid.exit_code == 0);
+  CHECK(contains(invalid.out, kA));
+  CHECK_FALSE(contains(invalid.out, kB));
+  auto both = list("");
+  CHECK(contains(both.out, kA));
+  CHECK(contains(both.out, kB));
+  auto bad = list("expired");
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "--status must be valid or invalid, not 'expired'"));
 }
 
 TEST_CASE("cli favorite: refusals of add", "[cli][favorite]") {

@@ -69,7 +69,10 @@ void remove_favorite(Store& store, const std::string& credit_code, const std::st
                      int cohort, const Actor& actor);
 
 // The employer's favourites in (cohort, school, ID number) order; cohort 0: all.
-std::vector<Favorite> list_favorites(Store& store, const std::string& credit_code, int cohort = 0);
+// `status`: valid (the 收藏夹 as the platform shows it) or invalid (its 失效 list: favourites made
+// invalid by a correction, or of a graduate removed from the roster); empty: both.
+std::vector<Favorite> list_favorites(Store& store, const std::string& credit_code, int cohort = 0,
+                                     const std::string& status = "");
 
 // Writes the .xlsx import template: 学生姓名, 身份证号, 毕业院校, the ID column formatted as text.
 void write_favorite_template(const std::filesystem::path& file);
