@@ -36,6 +36,9 @@ class Context {
 
   // The database named by --db, opened (and checked) on first use.
   ncss::Store& store();
+  // Makes `store` the command's store (init, which creates it rather than opening it), so that
+  // committed_changes() knows of its writes.
+  ncss::Store& adopt_store(ncss::Store store) { return store_.emplace(std::move(store)); }
   // Whether the command changed the database and committed (false when it never opened it).
   bool committed_changes() const { return store_ && store_->committed_changes(); }
   ncss::StoreOptions store_options() const { return {options.busy_timeout_ms}; }

@@ -11,7 +11,7 @@ void register_init(CLI::App& app, Context& ctx) {
       "init", "create the database (mode 0600) with the code tables and the school list");
   cmd->callback([&ctx] {
     ncss::InitOutcome outcome;
-    auto store = ncss::Store::init(ctx.options.db, ctx.store_options(), outcome);
+    auto& store = ctx.adopt_store(ncss::Store::init(ctx.options.db, ctx.store_options(), outcome));
     if (outcome == ncss::InitOutcome::Created) {
       ctx.note("created " + ctx.options.db + " (schema version " +
                std::to_string(store.schema_version()) + ")");

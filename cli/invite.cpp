@@ -48,6 +48,8 @@ std::string read_terms(const std::string& terms) {
   s << in.rdbuf();
   if (in.bad()) throw ncss::Error::io("cannot read the terms file '" + file + "'");
   std::string text = s.str();
+  // Notepad and other Windows editors start a UTF-8 file with a byte-order mark: not text.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   if (auto at = ncss::invalid_utf8_at(text)) {
     throw ncss::Error::invalid_input("the terms file '" + file + "' is not UTF-8 text (byte " +
                                      std::to_string(*at + 1) +

@@ -219,8 +219,8 @@ class IssueRun {
         res.message = code_ + " has already signed with " + who + " (invitation " +
                       std::to_string(open_.getColumn(0).getInt64()) + ", " +
                       (state == "signed" ? "已签约" : "解约中") +
-                      "); invite again only once that signing is terminated (已解约), voided "
-                      "(已作废) or invalid (失效)";
+                      "); invite again only once that signing is terminated (已解约) or voided "
+                      "(已作废)";
       } else if (open && state == "awaiting_graduate" && open_.getColumn(2).getString() < now) {
         overdue = open_.getColumn(0).getInt64();
       } else if (open) {

@@ -725,6 +725,7 @@ void record(SQLite::Database& db, AuditWriter& audit, const Loaded& r, Registrat
                  {"reason", reason}};
     if (extra.contains("agreement_no")) n.payload["agreement_no"] = extra["agreement_no"];
     if (extra.contains("destination")) n.payload["destination"] = extra["destination"];
+    if (extra.contains("subtype")) n.payload["subtype"] = extra["subtype"];
     // The graduate guide: when the school changes the destination information in its review,
     // the graduate is messaged about it. The message says what changed, field by field.
     if (extra.contains("changes")) n.payload["changes"] = extra["changes"];

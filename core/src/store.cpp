@@ -143,25 +143,17 @@ int latest_schema_version() {
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
-  // SQLite counts changed rows per connection, rolled back or not: the count when a transaction
-  // ends, against the count when the one before it ended, is what that transaction changed.
-  sqlite3* handle = impl_->db.getHandle();
-  impl_->changes_at_end = sqlite3_total_changes64(handle);
-  sqlite3_commit_hook(
-      handle,
-      [](void* data) {
-        auto* impl = static_cast<Impl*>(data);
-        const std::int64_t now = sqlite3_total_changes64(impl->db.getHandle());
-        impl->committed_rows += now - impl->changes_at_end;
-        impl->changes_at_end = now;
-        return 0;
-      },
-      impl_.get());
-  sqlite3_rollback_hook(
-      handle,
-      [](void* data) {
-        auto* impl = static_cast<Impl*>(data);
-        impl->changes_at_end = sqlite3_total_changes64(impl->db.getHandle());
+  // SQLite calls the WAL hook after each commit that wrote pages of a database in WAL mode: here
+  // only the main database (temporary tables, which commands use as scratch space, are not in
+  // WAL), and never for a transaction that changed nothing or was rolled back. The hook replaces
+  // SQLite's own, the automatic checkpoint (sqlite3_wal_autocheckpoint, 1000 pages), which it
+  // therefore does itself, as SQLite's does.
+  sqlite3_wal_hook(
+      impl_->db.getHandle(),
+      [](void* data, sqlite3* db, const char* name, int frames) {
+        static_cast<Impl*>(data)->committed = true;
+        if (frames >= 1000) sqlite3_wal_checkpoint(db, name);
+        return SQLITE_OK;
       },
       impl_.get());
 }
@@ -196,7 +188,7 @@ std::string storage_message(const SQLite::Exception& e) {
 
 const fs::path& Store::path() const { return impl_->path; }
 
-bool Store::committed_changes() const { return impl_->committed_rows > 0; }
+bool Store::committed_changes() const { return impl_->committed; }
 
 static std::unique_ptr<Store::Impl> connect(const fs::path& path, const StoreOptions& options) {
   // SQLite's memory statistics take a global mutex on every allocation and free: a tenth of a

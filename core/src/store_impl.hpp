@@ -16,10 +16,9 @@ namespace ncss {
 struct Store::Impl {
   std::filesystem::path path;
   SQLite::Database db;
-  // Rows changed by the transactions committed so far, and SQLite's count of changed rows when
-  // the last transaction ended (see Store::committed_changes, the hooks in store.cpp).
-  std::int64_t committed_rows = 0;
-  std::int64_t changes_at_end = 0;
+  // Whether a transaction that changed the database has committed (Store::committed_changes,
+  // the WAL hook in store.cpp).
+  bool committed = false;
   Impl(std::filesystem::path p, int flags) : path(std::move(p)), db(path.string(), flags) {}
 };
 

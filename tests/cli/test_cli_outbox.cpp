@@ -206,10 +206,29 @@ TEST_CASE("cli stdout: a write command whose output is lost says its changes wer
   CHECK(testkit::contains(added.text, "\n8\n"));
   CHECK(o.count("SELECT count(*) FROM schools WHERE code = '99901'") == 1);
   CHECK(o.count("SELECT count(*) FROM events") > events);
-  // A dry run commits nothing, and says nothing of it.
+  // A dry run commits nothing, and says nothing of it; the same import for real does.
+  auto roster = (o.dir / "new.csv").string();
+  const std::string first17 = "44030420021230002";
+  testkit::write_file(roster, "学生姓名,身份证号,毕业院校,届别\n李四," + first17 +
+                                  ncss::resident_id_check_char(first17) + ",清华大学,2026\n");
   const auto before = o.count("SELECT count(*) FROM events");
-  auto dry = testkit::run_shell(ncssctl + "sweep --dry-run --format csv 2>&1 >/dev/full; echo $?");
+  auto dry = testkit::run_shell(ncssctl + "student import --dry-run --format csv '" + roster +
+                                "' 2>&1 >/dev/full; echo $?");
   CHECK(testkit::contains(dry.text, "cannot write standard output"));
   CHECK(!testkit::contains(dry.text, "committed"));
   CHECK(o.count("SELECT count(*) FROM events") == before);
+  auto real = testkit::run_shell(ncssctl + "student import --format csv '" + roster +
+                                 "' 2>&1 >/dev/full; echo $?");
+  CHECK(testkit::contains(real.text, "note: the command's changes to the database were committed"));
+  CHECK(o.count("SELECT count(*) FROM events") > before);
+  // init makes its own store: creating the database is a committed change too; finding it made
+  // is not.
+  const std::string fresh = (o.dir / "fresh.db").string();
+  const std::string init = std::string(NCSSCTL_BINARY) + " --db '" + fresh + "' init --format csv";
+  auto created = testkit::run_shell(init + " 2>&1 >/dev/full; echo $?");
+  CHECK(testkit::contains(created.text,
+                          "note: the command's changes to the database were committed"));
+  CHECK(testkit::contains(created.text, "\n8\n"));
+  auto again = testkit::run_shell(init + " 2>&1 >/dev/full; echo $?");
+  CHECK(!testkit::contains(again.text, "committed"));
 }

@@ -526,3 +526,19 @@ TEST_CASE("cli student correct: a new name makes a pending registration invalid"
   CHECK_FALSE(contains(again.err, "registration"));
   CHECK(w.state(3) == "approved");
 }
+
+TEST_CASE("cli register approve: a new sub-type of the same code reaches the graduate's message",
+          "[cli][register]") {
+  World w;
+  REQUIRE(w.destination(kA, {"--code", "西部计划", "--unit", "西部计划项目办", "--proof", w.png})
+              .exit_code == 0);
+  auto a = w.run({"register", "approve", "1", "--code", "三支一扶"});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  auto payload = nlohmann::json::parse(
+      w.text("SELECT payload FROM outbox WHERE template = 'registration_approve'"));
+  CHECK(payload["changed_by_school"] == true);
+  CHECK(payload["destination"]["new"] == "50");
+  CHECK(payload["subtype"]["old"] == "西部计划");
+  CHECK(payload["subtype"]["new"] == "三支一扶");
+}

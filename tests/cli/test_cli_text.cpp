@@ -186,7 +186,9 @@ TEST_CASE("cli text: invitation templates and invitations", "[cli][text]") {
 
   // The 补充条款 keep their line breaks (CR LF stored as LF), and Chinese punctuation.
   const std::string kept = "一、试用期三个月。\n二、月薪一万元（税前），含「五险一金」。";
-  testkit::write_file(terms, "一、试用期三个月。\r\n二、月薪一万元（税前），含「五险一金」。");
+  // Saved by Notepad: a byte-order mark first, which is not text.
+  testkit::write_file(terms,
+                      "\xEF\xBB\xBF一、试用期三个月。\r\n二、月薪一万元（税前），含「五险一金」。");
   auto r = d.issue(kA, {"--terms", "@" + terms.string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -197,7 +199,8 @@ TEST_CASE("cli text: invitation templates and invitations", "[cli][text]") {
   r = d.run({"invite", "withdraw", "1", "--reason", "岗位调整", "--note", "岗位调整\n另行通知"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(d.text("SELECT reason FROM events WHERE action LIKE '%withdraw%' ORDER BY id DESC") != "");
+  CHECK(d.text("SELECT json_extract(details, '$.note') FROM events WHERE action LIKE "
+               "'%withdraw%' ORDER BY id DESC") == "岗位调整\n另行通知");
 }
 
 TEST_CASE("cli text: a --from-file cell with a line break is refused with its row", "[cli][text]") {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <tuple>
 
 #include "fixtures.hpp"
@@ -59,7 +60,8 @@ TEST_CASE("store: init creates a private database at the latest version", "[stor
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
 
-TEST_CASE("store: committed_changes is true only after a commit that changed rows", "[store]") {
+TEST_CASE("store: committed_changes is true only after a commit that changed the database",
+          "[store]") {
   TempDir dir;
   InitOutcome outcome;
   std::ignore = Store::init(dir / "c.db", {}, outcome);
@@ -69,21 +71,36 @@ TEST_CASE("store: committed_changes is true only after a commit that changed row
   db.execAndGet("SELECT count(*) FROM graduates");
   db.exec("CREATE TEMP TABLE probe (x)");  // no row changed
   {
+    // A table of the database, made by a raw connection: its rows are what a command commits.
+    SQLite::Database raw((dir / "c.db").string(), SQLite::OPEN_READWRITE);
+    raw.exec("CREATE TABLE meta_probe (x)");
+  }
+  {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     tx.commit();  // a write transaction that changed nothing
   }
   CHECK_FALSE(store.committed_changes());
   {
     SQLite::Transaction tx(db);
-    db.exec("INSERT INTO probe VALUES (1)");
+    db.exec("INSERT INTO meta_probe VALUES (1)");
   }  // rolled back
   CHECK_FALSE(store.committed_changes());
   {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec("INSERT INTO probe VALUES (1)");  // scratch space only
+    tx.commit();
+  }
+  CHECK_FALSE(store.committed_changes());
+  {
     SQLite::Transaction tx(db);
-    db.exec("INSERT INTO probe VALUES (1)");
+    db.exec("INSERT INTO meta_probe VALUES (1)");
     tx.commit();
   }
   CHECK(store.committed_changes());
+  // The hook that sees it replaces SQLite's automatic checkpoint, and does it: 8 MiB committed
+  // (2,048 pages) reach the database file, not only its WAL.
+  db.exec("INSERT INTO meta_probe VALUES (zeroblob(8 * 1024 * 1024))");
+  CHECK(std::filesystem::file_size(dir / "c.db") > 8u * 1024 * 1024);
 }
 
 TEST_CASE("store: re-running init or migrate changes nothing", "[store]") {

@@ -44,8 +44,9 @@ class Store {
   // Applies the migrations this database lacks, each in its own transaction; returns how many.
   int migrate();
   CheckReport check();
-  // True once a transaction that changed rows has committed through this store: what the
-  // command made stays made, whatever happens to its output afterwards.
+  // True once a transaction that changed the database (not only temporary tables) has
+  // committed through this store: what the command made stays made, whatever happens to its
+  // output afterwards.
   bool committed_changes() const;
 
   struct Impl;
