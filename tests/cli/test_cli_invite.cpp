@@ -55,7 +55,7 @@ struct World {
   testkit::RunResult issue(const std::string& employer, const std::string& to,
                            const std::string& now = kNow) {
     return run({"--format", "csv", "invite", "issue", "--employer", employer, "--to", to,
-                "--job-category", "13", "--position", "研发工程师"},
+                "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"},
                now);
   }
   int count(const std::string& sql) {
@@ -116,6 +116,8 @@ TEST_CASE("cli invite show: the archive and hukou blocks in words, the archive p
                  kA,
                  "--job-category",
                  "13",
+                 "--contact",
+                 "张经理",
                  "--position",
                  "研发工程师",
                  "--archive-receipt-type",
@@ -144,9 +146,10 @@ TEST_CASE("cli invite show: the archive and hukou blocks in words, the archive p
 
 TEST_CASE("cli invite show: the contact's phone is masked in a table", "[cli][invite]") {
   World w;
-  REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                 "--position", "研发工程师", "--contact-phone", "13812345678"})
-              .exit_code == 0);
+  REQUIRE(
+      w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
+             "张经理", "--position", "研发工程师", "--contact-phone", "13812345678"})
+          .exit_code == 0);
   auto table = w.run({"--format", "table", "invite", "show", "1"});
   CHECK(contains(table.out, "138****5678"));
   CHECK_FALSE(contains(table.out, "13812345678"));
@@ -237,7 +240,8 @@ TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
       {"--job-category", "13", "--position", "x", "--contact-phone", "1381234567"},
       {"--job-category", "13", "--position", std::string(201, 'x')}};
   for (const auto& job : missing) {
-    std::vector<std::string> args = {"invite", "issue", "--employer", kV, "--to", kA};
+    std::vector<std::string> args = {"invite", "issue", "--employer", kV,
+                                     "--to",   kA,      "--contact",  "张经理"};
     args.insert(args.end(), job.begin(), job.end());
     auto r = w.run(args);
     INFO(r.err);
@@ -247,7 +251,7 @@ TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
   CHECK(w.invitations() == 0);
   CHECK(w.events() == 0);
   REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                 "--position", "x", "--contact-phone", "010-62751234"})
+                 "--contact", "张经理", "--position", "x", "--contact-phone", "010-62751234"})
               .exit_code == 0);
   CHECK(w.count("SELECT count(*) FROM invitations WHERE contact_phone = '010-62751234'") == 1);
 }
@@ -344,9 +348,10 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
                                 ",张三\n,,,\n2026,,1.10105E+17,\n2026,," + bad + ",李四\n2026,,\"" +
                                 kA + "\",张三\n2026,," + kD + ",王五\n2026,x," + kB + ",李肆\n");
   auto issue = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--format",       "csv", "invite",      "issue",
-                                     "--employer",     kV,    "--from-file", list.string(),
-                                     "--job-category", "13",  "--position",  "研发工程师"};
+    std::vector<std::string> args = {"--format",       "csv",       "invite",      "issue",
+                                     "--employer",     kV,          "--from-file", list.string(),
+                                     "--job-category", "13",        "--contact",   "张经理",
+                                     "--position",     "研发工程师"};
     args.insert(args.end(), extra.begin(), extra.end());
     return w.run(args);
   };
@@ -381,7 +386,7 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
   auto none = w.dir / "none.csv";
   testkit::write_file(none, "学生姓名\n张三\n");
   auto refused = w.run({"invite", "issue", "--employer", kV, "--from-file", none.string(),
-                        "--job-category", "13", "--position", "研发工程师"});
+                        "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"});
   CHECK(refused.exit_code == 3);
   CHECK(contains(refused.err, "none.csv"));
   CHECK(w.invitations() == 1);
@@ -391,9 +396,10 @@ TEST_CASE("cli invite: --all-favorites invites one cohort's favourites and needs
           "[cli][invite]") {
   World w;
   auto all = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--format",   "csv",        "invite",         "issue",
-                                     "--employer", kV,           "--job-category", "13",
-                                     "--position", "研发工程师", "--all-favorites"};
+    std::vector<std::string> args = {"--format",       "csv",    "invite",         "issue",
+                                     "--employer",     kV,       "--job-category", "13",
+                                     "--contact",      "张经理", "--position",     "研发工程师",
+                                     "--all-favorites"};
     args.insert(args.end(), extra.begin(), extra.end());
     return w.run(args);
   };
@@ -416,9 +422,9 @@ TEST_CASE("cli invite: typed archive and hukou info, the first typed becomes the
           "[cli][invite][template]") {
   World w;
   auto issue = [&](const std::string& to, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--format",       "csv", "invite",     "issue",
-                                     "--employer",     kV,    "--to",       to,
-                                     "--job-category", "13",  "--position", "研发工程师"};
+    std::vector<std::string> args = {
+        "--format",       "csv", "invite",    "issue",  "--employer", kV,          "--to", to,
+        "--job-category", "13",  "--contact", "张经理", "--position", "研发工程师"};
     args.insert(args.end(), extra.begin(), extra.end());
     return w.run(args);
   };
@@ -458,7 +464,7 @@ TEST_CASE("cli invite: --terms @FILE must be a readable UTF-8 file", "[cli][invi
   World w;
   auto issue_with = [&](const std::string& terms) {
     return w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                  "--position", "研发", "--terms", terms});
+                  "--contact", "张经理", "--position", "研发", "--terms", terms});
   };
   testkit::write_file(w.dir / "gbk.txt", "\xB2\xB9\xB3\xE4");  // 补充 in GBK
   auto r = issue_with("@" + (w.dir / "gbk.txt").string());
@@ -478,7 +484,8 @@ TEST_CASE("cli invite: --terms @FILE must be a readable UTF-8 file", "[cli][invi
 TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
   World w;
   auto r = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA, "--to", kD,
-                  "--job-category", "工程技术人员", "--position", "研发", "--all-or-nothing"});
+                  "--job-category", "工程技术人员", "--contact", "张经理", "--position", "研发",
+                  "--all-or-nothing"});
   CHECK(r.exit_code == 3);
   CHECK(w.invitations() == 0);
   // The rows that would be issued say so, with no invitation ID: none was written.
@@ -488,8 +495,9 @@ TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][inv
   CHECK(refused[0]["invitation_id"].is_null());
   CHECK(refused[1]["result"] == "refused");
   CHECK(refused[1]["invitation_id"].is_null());
-  auto d = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
-                  "--job-category", "13", "--position", "研发", "--dry-run"});
+  auto d =
+      w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA, "--job-category",
+             "13", "--contact", "张经理", "--position", "研发", "--dry-run"});
   CHECK(d.exit_code == 0);
   CHECK(w.invitations() == 0);
   CHECK(w.events() == 0);
@@ -498,14 +506,15 @@ TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][inv
   CHECK(dry[0]["result"] == "issued");
   CHECK(dry[0]["invitation_id"].is_null());
   // A dry run with --all-or-nothing answers as the real run would: exit 3.
-  auto both = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",
-                     "13", "--position", "研发", "--all-or-nothing", "--dry-run"});
+  auto both =
+      w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category", "13",
+             "--contact", "张经理", "--position", "研发", "--all-or-nothing", "--dry-run"});
   CHECK(both.exit_code == 3);
   CHECK(contains(both.err, "(dry run, --all-or-nothing: the real run would write nothing)"));
   CHECK(w.invitations() == 0);
   // The real run numbers it.
   auto real = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
-                     "--job-category", "13", "--position", "研发"});
+                     "--job-category", "13", "--contact", "张经理", "--position", "研发"});
   REQUIRE(real.exit_code == 0);
   CHECK(nlohmann::json::parse(real.out)[0]["invitation_id"] == 1);
 }
@@ -516,7 +525,7 @@ TEST_CASE("cli invite: 应约有效期 outside 1 to 30 days is exit 3, nothing w
   for (const char* days : {"0", "31", "-1"}) {
     INFO(days);
     auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                    "--position", "研发", "--valid-days", days});
+                    "--contact", "张经理", "--position", "研发", "--valid-days", days});
     CHECK(r.exit_code == 3);
     CHECK(contains(r.err,
                    "--valid-days (应约有效期) must be 1 to 30 days, not " + std::string(days)));
@@ -526,7 +535,7 @@ TEST_CASE("cli invite: 应约有效期 outside 1 to 30 days is exit 3, nothing w
   // The bounds themselves are taken (two employers: one open invitation each).
   for (auto [employer, days] : {std::pair{kV, "1"}, std::pair{kW, "30"}}) {
     CHECK(w.run({"invite", "issue", "--employer", employer, "--to", kA, "--job-category", "13",
-                 "--position", "研发", "--valid-days", days})
+                 "--contact", "张经理", "--position", "研发", "--valid-days", days})
               .exit_code == 0);
   }
   CHECK(w.count("SELECT count(*) FROM invitations WHERE valid_days IN (1, 30)") == 2);
@@ -905,8 +914,9 @@ TEST_CASE("cli invite: --from-file reads ID numbers kept as text and refuses unr
   // zero-width space and an ID number with .0 (written from a number) are refused.
   testkit::write_file(list, "身份证号,学生姓名\n=\"" + kA + "\",张三\n'" + kB + ",李四\n" + kD +
                                 ",王\u200B五\n" + kD + ".0,王五\n");
-  auto r = w.run({"--format", "csv", "invite", "issue", "--employer", kV, "--from-file",
-                  list.string(), "--job-category", "13", "--position", "研发工程师"});
+  auto r =
+      w.run({"--format", "csv", "invite", "issue", "--employer", kV, "--from-file", list.string(),
+             "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"});
   INFO(r.err);
   CHECK(r.exit_code == 4);
   CHECK(contains(r.out, kA + ",张三,issued"));
@@ -931,11 +941,13 @@ TEST_CASE("cli invite issue: progress on a terminal only", "[cli][invite]") {
   testkit::write_file(path, roster);
   REQUIRE(w.run({"student", "import", path.string()}).exit_code == 0);
   REQUIRE(w.run({"favorite", "import", "--employer", kV, path.string()}).exit_code == 0);
-  const std::string issue = "invite issue --employer " + kV +
-                            " --all-favorites --cohort 2025 --job-category 13 --position 研发 "
-                            "--dry-run --format csv";
-  auto piped = w.run({"invite", "issue", "--employer", kV, "--all-favorites", "--cohort", "2025",
-                      "--job-category", "13", "--position", "研发", "--dry-run"});
+  const std::string issue =
+      "invite issue --employer " + kV +
+      " --all-favorites --cohort 2025 --job-category 13 --position 研发 --contact 张经理 "
+      "--dry-run --format csv";
+  auto piped =
+      w.run({"invite", "issue", "--employer", kV, "--all-favorites", "--cohort", "2025",
+             "--job-category", "13", "--contact", "张经理", "--position", "研发", "--dry-run"});
   CHECK(piped.exit_code == 0);
   CHECK_FALSE(contains(piped.err, " graduates"));
   // script(1) gives it a pseudo-terminal; the line is cleared before the outcomes are printed.

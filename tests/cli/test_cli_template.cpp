@@ -40,7 +40,7 @@ TEST_CASE("cli template: add, edit, show, history, remove", "[cli][template]") {
                   "王老师", "--contact-phone", "13800001111"});
   CHECK(r.exit_code == 0);
   r = e.run({"template", "add", "job", "--employer", kA, "--name", "研发岗", "--job-category", "10",
-             "--position", "x"});
+             "--contact", "张经理", "--position", "x"});
   CHECK(r.exit_code == 6);
   r = e.run({"template", "edit", "job", "研发岗", "--employer", kA, "--position", "算法工程师"});
   CHECK(r.exit_code == 0);
@@ -130,10 +130,10 @@ TEST_CASE("cli template list: the fields are a JSON object for scripts, whatever
           "[cli][template]") {
   Employers e;
   REQUIRE(e.run({"template", "add", "job", "--employer", kA, "--name", "amb", "--job-category",
-                 "13", "--position", "p; work_location=上海"})
+                 "13", "--contact", "张经理", "--position", "p; work_location=上海"})
               .exit_code == 0);
   REQUIRE(e.run({"template", "add", "job", "--employer", kA, "--name", "amb2", "--job-category",
-                 "13", "--position", "p", "--work-location", "上海"})
+                 "13", "--contact", "张经理", "--position", "p", "--work-location", "上海"})
               .exit_code == 0);
   auto r = e.run({"template", "list", "--employer", kA, "--format", "json"});
   REQUIRE(r.exit_code == 0);

@@ -449,6 +449,7 @@ class LifecycleRun : public testkit::StoreFixture {
     r.employer_code = kEmployers[e].code;
     r.job_category = "工程技术人员";
     r.position = "研发工程师";
+    r.contact = "张经理";
     r.valid_days = days;
     r.dry_run = chance(8);
     r.all_or_nothing = chance(20);
