@@ -256,6 +256,101 @@ TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
   CHECK(w.count("SELECT count(*) FROM invitations WHERE contact_phone = '010-62751234'") == 1);
 }
 
+TEST_CASE("cli invite: 签约联系人 is required, as the form stars it", "[cli][invite]") {
+  World w;
+  const int all_events = w.count("SELECT count(*) FROM events");
+  const int outbox = w.count("SELECT count(*) FROM outbox");
+  // Typed job info without --contact, or with a blank one: refused whole, nothing written (not
+  // even the typed archive info as the employer's first default).
+  for (const std::vector<std::string>& contact :
+       std::vector<std::vector<std::string>>{{}, {"--contact", ""}, {"--contact", " \u3000"}}) {
+    std::vector<std::string> args = {"invite",
+                                     "issue",
+                                     "--employer",
+                                     kV,
+                                     "--to",
+                                     kA,
+                                     "--to",
+                                     kD,
+                                     "--job-category",
+                                     "13",
+                                     "--position",
+                                     "研发工程师",
+                                     "--archive-receipt-type",
+                                     "1"};
+    args.insert(args.end(), contact.begin(), contact.end());
+    for (const char* mode : {"", "--dry-run"}) {
+      auto run_args = args;
+      if (*mode) run_args.push_back(mode);
+      auto r = w.run(run_args);
+      INFO(r.err);
+      CHECK(r.exit_code == 3);
+      CHECK(contains(r.err, "job info is missing --contact"));
+      CHECK(contains(r.err, "签约联系人"));
+      CHECK(r.out.empty());
+    }
+  }
+  // Several missing at once are named together.
+  auto both = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13"});
+  CHECK(both.exit_code == 3);
+  CHECK(contains(both.err, "job info is missing --position, --contact"));
+  CHECK(w.invitations() == 0);
+  CHECK(w.count("SELECT count(*) FROM events") == all_events);
+  CHECK(w.count("SELECT count(*) FROM invite_templates") == 0);
+  CHECK(w.count("SELECT count(*) FROM outbox") == outbox);
+}
+
+TEST_CASE("cli invite: a job template stored without 签约联系人 is refused until it is edited",
+          "[cli][invite][template]") {
+  World w;
+  {
+    // As `template add` stored it before the contact was required: a version in the history too.
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO invite_templates (credit_code, kind, name, fields, is_default, created_at, "
+        "updated_at) VALUES ('" +
+        kV +
+        "', 'job', '旧 模板', '{\"job_category\":\"13\",\"position\":\"研发工程师\"}', 0, "
+        "'2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z')");
+    raw.exec(
+        "INSERT INTO invite_template_history (template_id, version, fields, action, actor, at) "
+        "VALUES (last_insert_rowid(), 1, "
+        "'{\"job_category\":\"13\",\"position\":\"研发工程师\",\"is_default\":false}', "
+        "'add', 'hr', '2025-06-01T00:00:00Z')");
+  }
+  const int all_events = w.count("SELECT count(*) FROM events");
+  const int outbox = w.count("SELECT count(*) FROM outbox");
+  auto from_old = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"invite", "issue", "--employer",     kV,       "--to", kA,
+                                     "--to",   kD,      "--job-template", "旧 模板"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return w.run(args);
+  };
+  for (const auto& extra : std::vector<std::vector<std::string>>{{}, {"--dry-run"}}) {
+    auto r = from_old(extra);
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "has no 签约联系人"));
+    // The message names the command that completes it, the name quoted for the shell.
+    CHECK(contains(r.err,
+                   "`ncssctl template edit job '旧 模板' --employer " + kV + " --contact NAME`"));
+    CHECK(r.out.empty());
+  }
+  CHECK(w.invitations() == 0);
+  CHECK(w.count("SELECT count(*) FROM events") == all_events);
+  CHECK(w.count("SELECT count(*) FROM outbox") == outbox);
+  // The template is listed and shown as stored; the command the message names completes it.
+  CHECK(w.run({"template", "show", "job", "旧 模板", "--employer", kV}).exit_code == 0);
+  auto edit =
+      w.run({"template", "edit", "job", "旧 模板", "--employer", kV, "--contact", "张经理"});
+  INFO(edit.err);
+  REQUIRE(edit.exit_code == 0);
+  auto r = from_old();
+  INFO(r.err);
+  CHECK(r.exit_code == 4);  // 王五 is 定向; 张三 is invited
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE contact = '张经理'") == 1);
+}
+
 TEST_CASE("cli invite: an unverified employer is refused whole", "[cli][invite]") {
   World w;
   auto r = w.issue(kU, kA);

@@ -118,6 +118,39 @@ TEST_CASE("template: refusals write nothing", "[template]") {
   CHECK(f.count("SELECT count(*) FROM invite_templates") == 3);
 }
 
+TEST_CASE("template: 签约联系人 is required, and an edit cannot clear it", "[template]") {
+  TemplateFixture f;
+  std::string msg;
+  CHECK(f.error_of(
+            [&] {
+              ncss::add_template(f.store, kA, "job", "研发岗",
+                                 {{"job_category", "13"}, {"position", "p"}}, false, f.actor);
+            },
+            &msg) == ncss::ErrorCode::InvalidInput);
+  CHECK(msg == "签约联系人 (contact) is required for a job template");
+  CHECK(f.count("SELECT count(*) FROM invite_templates") == 0);
+  ncss::add_template(f.store, kA, "job", "研发岗",
+                     {{"job_category", "13"}, {"position", "p"}, {"contact", "张经理"}}, false,
+                     f.actor);
+  for (const char* blank : {"", " ", "\u3000"}) {
+    CHECK(f.error_of(
+              [&] {
+                ncss::edit_template(f.store, kA, "job", "研发岗", {{"contact", blank}}, false,
+                                    f.actor);
+              },
+              &msg) == ncss::ErrorCode::InvalidInput);
+    CHECK(msg ==
+          "签约联系人 (--contact) is required for a job template and cannot be cleared; give a new "
+          "value instead");
+  }
+  // So are the other required fields, of every kind.
+  CHECK(f.error_of([&] {
+    ncss::edit_template(f.store, kA, "job", "研发岗", {{"position", ""}}, false, f.actor);
+  }) == ncss::ErrorCode::InvalidInput);
+  CHECK(ncss::get_template(f.store, kA, "job", "研发岗").fields.at("contact") == "张经理");
+  CHECK(ncss::template_history(f.store, kA, "job", "研发岗").size() == 1);
+}
+
 TEST_CASE("template: another employer can neither see nor edit it", "[template]") {
   TemplateFixture f;
   ncss::add_template(f.store, kA, "hukou", "集体户", {{"address", "北京市海淀区"}}, false, f.actor);
