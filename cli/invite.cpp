@@ -229,7 +229,8 @@ void register_invite(CLI::App& app, Context& ctx) {
   jt->excludes(jc);
   issue->add_option("--position", r.position, "拟录用岗位名称");
   issue->add_option("--work-location", r.work_location, "工作地点");
-  issue->add_option("--contact", r.contact, "签约联系人");
+  issue->add_option("--contact", r.contact,
+                    "签约联系人, required with typed job info (starred on the invitation form)");
   issue->add_option("--contact-phone", r.contact_phone, "签约联系人电话");
   // Typed archive and hukou info (the template fields of invite_template.hpp).
   struct Typed {

@@ -117,11 +117,14 @@ step "Invitations to six favourites (job template; default archive template; huk
   --terms 试用期三个月 --format table
 step "The second employer adds a favourite" favorite add --employer $B --name 张雨涵 \
   --id 110108200311050362 --school 北京大学
+step_expect 3 "An invitation without its 签约联系人 (starred on the form) is refused, nothing sent" \
+  invite issue --employer $B --to 110108200311050362 --job-category 工程技术人员 \
+  --position 软件工程师
 step "...and invites the same graduate" invite issue --employer $B --to 110108200311050362 \
-  --job-category 工程技术人员 --position 软件工程师 --format table
+  --job-category 工程技术人员 --position 软件工程师 --contact 刘经理 --format table
 step_expect 4 "Inviting from a list file (dry run): every row answered with its rule" \
   invite issue --employer $B --from-file "$top/samples/favorites-2026.csv" \
-  --job-category 工程技术人员 --position 软件工程师 --dry-run --format table
+  --job-category 工程技术人员 --position 软件工程师 --contact 刘经理 --dry-run --format table
 step "张雨涵 accepts the first employer's invitation" invite respond 1 --accept
 step_expect 5 "...so the second employer's invitation is view-only" invite respond 7 --accept
 step "Two more accept" invite respond 2 --accept

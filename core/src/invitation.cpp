@@ -1,5 +1,6 @@
 #include "ncss/invitation.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -48,6 +49,18 @@ std::string job_category_code(SQLite::Database& db, const std::string& code_or_n
   return q.getColumn(0).getString();
 }
 
+// A template name as one shell word, for a command the message suggests.
+std::string shell_word(const std::string& s) {
+  bool plain = !s.empty();
+  for (unsigned char c : s) {
+    plain &= c >= 0x80 || std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  }
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string field(const TemplateFields& f, const std::string& key) {
   auto it = f.find(key);
   return it == f.end() ? "" : it->second;
@@ -63,10 +76,27 @@ JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
     j.work_location = field(t.fields, "work_location");
     j.contact = field(t.fields, "contact");
     j.contact_phone = field(t.fields, "contact_phone");
+    if (trim(j.contact).empty()) {
+      // A template saved before 签约联系人 was required: the employer completes it once, rather
+      // than every invitation from it going out with an empty contact.
+      throw Error::invalid_input("the job template '" + t.name +
+                                 "' has no 签约联系人 (saved before the contact was required; "
+                                 "the invitation form stars it): add one with `ncssctl template "
+                                 "edit job " +
+                                 shell_word(t.name) + " --employer " + code + " --contact NAME`");
+    }
   } else {
-    if (trim(r.job_category).empty() || trim(r.position).empty()) {
-      throw Error::invalid_input(
-          "job info is missing: give --job-template, or --job-category and --position");
+    std::string missing;
+    for (const auto& [value, option] :
+         {std::pair{&r.job_category, "--job-category"}, std::pair{&r.position, "--position"},
+          std::pair{&r.contact, "--contact"}}) {
+      if (trim(*value).empty()) missing += (missing.empty() ? "" : ", ") + std::string(option);
+    }
+    if (!missing.empty()) {
+      // The form stars 拟录用职位类别, 拟录用岗位名称 and 签约联系人 (应约有效期 has a default).
+      throw Error::invalid_input("job info is missing " + missing +
+                                 ": give --job-template, or --job-category, --position and "
+                                 "--contact (签约联系人), which the invitation form requires");
     }
     // Typed job info is checked as `template add` checks a job template (lengths, the category
     // code, the 联系电话).

@@ -30,7 +30,7 @@ const std::vector<FieldRule>& rules(const std::string& kind) {
       {"job_category", "拟录用职位类别", true, "job_category"},
       {"position", "拟录用岗位名称", true},
       {"work_location", "工作地点", false},
-      {"contact", "签约联系人", false},
+      {"contact", "签约联系人", true},  // starred (*) on the 2022 form, as category and position
       {"contact_phone", "联系电话", false, nullptr, true}};
   static const std::vector<FieldRule> archive = {
       {"receipt_type", "档案接收类型", true, "archive_receipt"},
@@ -104,6 +104,29 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
     }
   }
   return out;
+}
+
+// An edit's refusals in its own words: an empty value clears an optional field, never a required
+// one; a template stored before a field became required (签约联系人) gets it with this edit.
+void refuse_missing_required(const std::string& kind, const InviteTemplate& t,
+                             const TemplateFields& changes) {
+  for (const auto& r : rules(kind)) {
+    if (!r.required) continue;
+    std::string option = "--" + r.key;
+    std::replace(option.begin(), option.end(), '_', '-');
+    auto c = changes.find(r.key);
+    if (c != changes.end() && trim(c->second).empty()) {
+      throw Error::invalid_input(r.label + " (" + option + ") is required for " +
+                                 (kind == "archive" ? "an " : "a ") + kind +
+                                 " template and cannot be cleared; give a new value instead");
+    }
+    auto old = t.fields.find(r.key);
+    if (c == changes.end() && (old == t.fields.end() || trim(old->second).empty())) {
+      throw Error::invalid_input("the " + kind + " template '" + t.name + "' has no " + r.label +
+                                 " (saved before it was required): give it with " + option +
+                                 " in this edit");
+    }
+  }
 }
 
 nlohmann::json to_json(const TemplateFields& f) {
@@ -306,6 +329,7 @@ InviteTemplate edit_template(Store& store, const std::string& credit_code_raw,
     require_employer(db, credit_code);
     rules(kind);
     auto t = get(db, credit_code, kind, trim(name));
+    refuse_missing_required(kind, t, changes);
     TemplateFields merged = t.fields;
     for (const auto& [k, v] : changes) merged[k] = v;
     for (auto it = merged.begin(); it != merged.end();) {

@@ -85,7 +85,7 @@ struct World {
   }
   testkit::RunResult issue(const std::string& employer, const std::string& to) {
     return run({"invite", "issue", "--employer", employer, "--to", to, "--job-category", "13",
-                "--position", "研发工程师"});
+                "--contact", "张经理", "--position", "研发工程师"});
   }
   std::string out(const std::string& name) const { return (dir / name).string(); }
   int count(const std::string& sql) {

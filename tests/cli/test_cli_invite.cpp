@@ -55,7 +55,7 @@ struct World {
   testkit::RunResult issue(const std::string& employer, const std::string& to,
                            const std::string& now = kNow) {
     return run({"--format", "csv", "invite", "issue", "--employer", employer, "--to", to,
-                "--job-category", "13", "--position", "研发工程师"},
+                "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"},
                now);
   }
   int count(const std::string& sql) {
@@ -116,6 +116,8 @@ TEST_CASE("cli invite show: the archive and hukou blocks in words, the archive p
                  kA,
                  "--job-category",
                  "13",
+                 "--contact",
+                 "张经理",
                  "--position",
                  "研发工程师",
                  "--archive-receipt-type",
@@ -144,9 +146,10 @@ TEST_CASE("cli invite show: the archive and hukou blocks in words, the archive p
 
 TEST_CASE("cli invite show: the contact's phone is masked in a table", "[cli][invite]") {
   World w;
-  REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                 "--position", "研发工程师", "--contact-phone", "13812345678"})
-              .exit_code == 0);
+  REQUIRE(
+      w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
+             "张经理", "--position", "研发工程师", "--contact-phone", "13812345678"})
+          .exit_code == 0);
   auto table = w.run({"--format", "table", "invite", "show", "1"});
   CHECK(contains(table.out, "138****5678"));
   CHECK_FALSE(contains(table.out, "13812345678"));
@@ -266,7 +269,8 @@ TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
       {"--job-category", "13", "--position", "x", "--contact-phone", "1381234567"},
       {"--job-category", "13", "--position", std::string(201, 'x')}};
   for (const auto& job : missing) {
-    std::vector<std::string> args = {"invite", "issue", "--employer", kV, "--to", kA};
+    std::vector<std::string> args = {"invite", "issue", "--employer", kV,
+                                     "--to",   kA,      "--contact",  "张经理"};
     args.insert(args.end(), job.begin(), job.end());
     auto r = w.run(args);
     INFO(r.err);
@@ -276,9 +280,104 @@ TEST_CASE("cli invite: job info is required and checked", "[cli][invite]") {
   CHECK(w.invitations() == 0);
   CHECK(w.events() == 0);
   REQUIRE(w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                 "--position", "x", "--contact-phone", "010-62751234"})
+                 "--contact", "张经理", "--position", "x", "--contact-phone", "010-62751234"})
               .exit_code == 0);
   CHECK(w.count("SELECT count(*) FROM invitations WHERE contact_phone = '010-62751234'") == 1);
+}
+
+TEST_CASE("cli invite: 签约联系人 is required, as the form stars it", "[cli][invite]") {
+  World w;
+  const int all_events = w.count("SELECT count(*) FROM events");
+  const int outbox = w.count("SELECT count(*) FROM outbox");
+  // Typed job info without --contact, or with a blank one: refused whole, nothing written (not
+  // even the typed archive info as the employer's first default).
+  for (const std::vector<std::string>& contact :
+       std::vector<std::vector<std::string>>{{}, {"--contact", ""}, {"--contact", " \u3000"}}) {
+    std::vector<std::string> args = {"invite",
+                                     "issue",
+                                     "--employer",
+                                     kV,
+                                     "--to",
+                                     kA,
+                                     "--to",
+                                     kD,
+                                     "--job-category",
+                                     "13",
+                                     "--position",
+                                     "研发工程师",
+                                     "--archive-receipt-type",
+                                     "1"};
+    args.insert(args.end(), contact.begin(), contact.end());
+    for (const char* mode : {"", "--dry-run"}) {
+      auto run_args = args;
+      if (*mode) run_args.push_back(mode);
+      auto r = w.run(run_args);
+      INFO(r.err);
+      CHECK(r.exit_code == 3);
+      CHECK(contains(r.err, "job info is missing --contact"));
+      CHECK(contains(r.err, "签约联系人"));
+      CHECK(r.out.empty());
+    }
+  }
+  // Several missing at once are named together.
+  auto both = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13"});
+  CHECK(both.exit_code == 3);
+  CHECK(contains(both.err, "job info is missing --position, --contact"));
+  CHECK(w.invitations() == 0);
+  CHECK(w.count("SELECT count(*) FROM events") == all_events);
+  CHECK(w.count("SELECT count(*) FROM invite_templates") == 0);
+  CHECK(w.count("SELECT count(*) FROM outbox") == outbox);
+}
+
+TEST_CASE("cli invite: a job template stored without 签约联系人 is refused until it is edited",
+          "[cli][invite][template]") {
+  World w;
+  {
+    // As `template add` stored it before the contact was required: a version in the history too.
+    SQLite::Database raw(w.db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO invite_templates (credit_code, kind, name, fields, is_default, created_at, "
+        "updated_at) VALUES ('" +
+        kV +
+        "', 'job', '旧 模板', '{\"job_category\":\"13\",\"position\":\"研发工程师\"}', 0, "
+        "'2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z')");
+    raw.exec(
+        "INSERT INTO invite_template_history (template_id, version, fields, action, actor, at) "
+        "VALUES (last_insert_rowid(), 1, "
+        "'{\"job_category\":\"13\",\"position\":\"研发工程师\",\"is_default\":false}', "
+        "'add', 'hr', '2025-06-01T00:00:00Z')");
+  }
+  const int all_events = w.count("SELECT count(*) FROM events");
+  const int outbox = w.count("SELECT count(*) FROM outbox");
+  auto from_old = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"invite", "issue", "--employer",     kV,       "--to", kA,
+                                     "--to",   kD,      "--job-template", "旧 模板"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return w.run(args);
+  };
+  for (const auto& extra : std::vector<std::vector<std::string>>{{}, {"--dry-run"}}) {
+    auto r = from_old(extra);
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "has no 签约联系人"));
+    // The message names the command that completes it, the name quoted for the shell.
+    CHECK(contains(r.err,
+                   "`ncssctl template edit job '旧 模板' --employer " + kV + " --contact NAME`"));
+    CHECK(r.out.empty());
+  }
+  CHECK(w.invitations() == 0);
+  CHECK(w.count("SELECT count(*) FROM events") == all_events);
+  CHECK(w.count("SELECT count(*) FROM outbox") == outbox);
+  // The template is listed and shown as stored; the command the message names completes it.
+  CHECK(w.run({"template", "show", "job", "旧 模板", "--employer", kV}).exit_code == 0);
+  auto edit =
+      w.run({"template", "edit", "job", "旧 模板", "--employer", kV, "--contact", "张经理"});
+  INFO(edit.err);
+  REQUIRE(edit.exit_code == 0);
+  auto r = from_old();
+  INFO(r.err);
+  CHECK(r.exit_code == 4);  // 王五 is 定向; 张三 is invited
+  CHECK(w.count("SELECT count(*) FROM invitations WHERE contact = '张经理'") == 1);
 }
 
 TEST_CASE("cli invite: an unverified employer is refused whole", "[cli][invite]") {
@@ -373,9 +472,10 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
                                 ",张三\n,,,\n2026,,1.10105E+17,\n2026,," + bad + ",李四\n2026,,\"" +
                                 kA + "\",张三\n2026,," + kD + ",王五\n2026,x," + kB + ",李肆\n");
   auto issue = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--format",       "csv", "invite",      "issue",
-                                     "--employer",     kV,    "--from-file", list.string(),
-                                     "--job-category", "13",  "--position",  "研发工程师"};
+    std::vector<std::string> args = {"--format",       "csv",       "invite",      "issue",
+                                     "--employer",     kV,          "--from-file", list.string(),
+                                     "--job-category", "13",        "--contact",   "张经理",
+                                     "--position",     "研发工程师"};
     args.insert(args.end(), extra.begin(), extra.end());
     return w.run(args);
   };
@@ -410,7 +510,7 @@ TEST_CASE("cli invite: --from-file invites the listed graduates, reporting each 
   auto none = w.dir / "none.csv";
   testkit::write_file(none, "学生姓名\n张三\n");
   auto refused = w.run({"invite", "issue", "--employer", kV, "--from-file", none.string(),
-                        "--job-category", "13", "--position", "研发工程师"});
+                        "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"});
   CHECK(refused.exit_code == 3);
   CHECK(contains(refused.err, "none.csv"));
   CHECK(w.invitations() == 1);
@@ -420,9 +520,10 @@ TEST_CASE("cli invite: --all-favorites invites one cohort's favourites and needs
           "[cli][invite]") {
   World w;
   auto all = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--format",   "csv",        "invite",         "issue",
-                                     "--employer", kV,           "--job-category", "13",
-                                     "--position", "研发工程师", "--all-favorites"};
+    std::vector<std::string> args = {"--format",       "csv",    "invite",         "issue",
+                                     "--employer",     kV,       "--job-category", "13",
+                                     "--contact",      "张经理", "--position",     "研发工程师",
+                                     "--all-favorites"};
     args.insert(args.end(), extra.begin(), extra.end());
     return w.run(args);
   };
@@ -445,9 +546,9 @@ TEST_CASE("cli invite: typed archive and hukou info, the first typed becomes the
           "[cli][invite][template]") {
   World w;
   auto issue = [&](const std::string& to, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--format",       "csv", "invite",     "issue",
-                                     "--employer",     kV,    "--to",       to,
-                                     "--job-category", "13",  "--position", "研发工程师"};
+    std::vector<std::string> args = {
+        "--format",       "csv", "invite",    "issue",  "--employer", kV,          "--to", to,
+        "--job-category", "13",  "--contact", "张经理", "--position", "研发工程师"};
     args.insert(args.end(), extra.begin(), extra.end());
     return w.run(args);
   };
@@ -487,7 +588,7 @@ TEST_CASE("cli invite: --terms @FILE must be a readable UTF-8 file", "[cli][invi
   World w;
   auto issue_with = [&](const std::string& terms) {
     return w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                  "--position", "研发", "--terms", terms});
+                  "--contact", "张经理", "--position", "研发", "--terms", terms});
   };
   testkit::write_file(w.dir / "gbk.txt", "\xB2\xB9\xB3\xE4");  // 补充 in GBK
   auto r = issue_with("@" + (w.dir / "gbk.txt").string());
@@ -507,7 +608,8 @@ TEST_CASE("cli invite: --terms @FILE must be a readable UTF-8 file", "[cli][invi
 TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][invite]") {
   World w;
   auto r = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA, "--to", kD,
-                  "--job-category", "工程技术人员", "--position", "研发", "--all-or-nothing"});
+                  "--job-category", "工程技术人员", "--contact", "张经理", "--position", "研发",
+                  "--all-or-nothing"});
   CHECK(r.exit_code == 3);
   CHECK(w.invitations() == 0);
   // The rows that would be issued say so, with no invitation ID: none was written.
@@ -517,8 +619,9 @@ TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][inv
   CHECK(refused[0]["invitation_id"].is_null());
   CHECK(refused[1]["result"] == "refused");
   CHECK(refused[1]["invitation_id"].is_null());
-  auto d = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
-                  "--job-category", "13", "--position", "研发", "--dry-run"});
+  auto d =
+      w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA, "--job-category",
+             "13", "--contact", "张经理", "--position", "研发", "--dry-run"});
   CHECK(d.exit_code == 0);
   CHECK(w.invitations() == 0);
   CHECK(w.events() == 0);
@@ -527,14 +630,15 @@ TEST_CASE("cli invite: --all-or-nothing and --dry-run write nothing", "[cli][inv
   CHECK(dry[0]["result"] == "issued");
   CHECK(dry[0]["invitation_id"].is_null());
   // A dry run with --all-or-nothing answers as the real run would: exit 3.
-  auto both = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category",
-                     "13", "--position", "研发", "--all-or-nothing", "--dry-run"});
+  auto both =
+      w.run({"invite", "issue", "--employer", kV, "--to", kA, "--to", kD, "--job-category", "13",
+             "--contact", "张经理", "--position", "研发", "--all-or-nothing", "--dry-run"});
   CHECK(both.exit_code == 3);
   CHECK(contains(both.err, "(dry run, --all-or-nothing: the real run would write nothing)"));
   CHECK(w.invitations() == 0);
   // The real run numbers it.
   auto real = w.run({"--format", "json", "invite", "issue", "--employer", kV, "--to", kA,
-                     "--job-category", "13", "--position", "研发"});
+                     "--job-category", "13", "--contact", "张经理", "--position", "研发"});
   REQUIRE(real.exit_code == 0);
   CHECK(nlohmann::json::parse(real.out)[0]["invitation_id"] == 1);
 }
@@ -545,7 +649,7 @@ TEST_CASE("cli invite: 应约有效期 outside 1 to 30 days is exit 3, nothing w
   for (const char* days : {"0", "31", "-1"}) {
     INFO(days);
     auto r = w.run({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13",
-                    "--position", "研发", "--valid-days", days});
+                    "--contact", "张经理", "--position", "研发", "--valid-days", days});
     CHECK(r.exit_code == 3);
     CHECK(contains(r.err,
                    "--valid-days (应约有效期) must be 1 to 30 days, not " + std::string(days)));
@@ -555,7 +659,7 @@ TEST_CASE("cli invite: 应约有效期 outside 1 to 30 days is exit 3, nothing w
   // The bounds themselves are taken (two employers: one open invitation each).
   for (auto [employer, days] : {std::pair{kV, "1"}, std::pair{kW, "30"}}) {
     CHECK(w.run({"invite", "issue", "--employer", employer, "--to", kA, "--job-category", "13",
-                 "--position", "研发", "--valid-days", days})
+                 "--contact", "张经理", "--position", "研发", "--valid-days", days})
               .exit_code == 0);
   }
   CHECK(w.count("SELECT count(*) FROM invitations WHERE valid_days IN (1, 30)") == 2);
@@ -934,8 +1038,9 @@ TEST_CASE("cli invite: --from-file reads ID numbers kept as text and refuses unr
   // zero-width space and an ID number with .0 (written from a number) are refused.
   testkit::write_file(list, "身份证号,学生姓名\n=\"" + kA + "\",张三\n'" + kB + ",李四\n" + kD +
                                 ",王\u200B五\n" + kD + ".0,王五\n");
-  auto r = w.run({"--format", "csv", "invite", "issue", "--employer", kV, "--from-file",
-                  list.string(), "--job-category", "13", "--position", "研发工程师"});
+  auto r =
+      w.run({"--format", "csv", "invite", "issue", "--employer", kV, "--from-file", list.string(),
+             "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"});
   INFO(r.err);
   CHECK(r.exit_code == 4);
   CHECK(contains(r.out, kA + ",张三,issued"));
@@ -960,11 +1065,13 @@ TEST_CASE("cli invite issue: progress on a terminal only", "[cli][invite]") {
   testkit::write_file(path, roster);
   REQUIRE(w.run({"student", "import", path.string()}).exit_code == 0);
   REQUIRE(w.run({"favorite", "import", "--employer", kV, path.string()}).exit_code == 0);
-  const std::string issue = "invite issue --employer " + kV +
-                            " --all-favorites --cohort 2025 --job-category 13 --position 研发 "
-                            "--dry-run --format csv";
-  auto piped = w.run({"invite", "issue", "--employer", kV, "--all-favorites", "--cohort", "2025",
-                      "--job-category", "13", "--position", "研发", "--dry-run"});
+  const std::string issue =
+      "invite issue --employer " + kV +
+      " --all-favorites --cohort 2025 --job-category 13 --position 研发 --contact 张经理 "
+      "--dry-run --format csv";
+  auto piped =
+      w.run({"invite", "issue", "--employer", kV, "--all-favorites", "--cohort", "2025",
+             "--job-category", "13", "--contact", "张经理", "--position", "研发", "--dry-run"});
   CHECK(piped.exit_code == 0);
   CHECK_FALSE(contains(piped.err, " graduates"));
   // script(1) gives it a pseudo-terminal; the line is cleared before the outcomes are printed.

@@ -76,7 +76,7 @@ struct World {
   }
   testkit::RunResult issue(const std::string& to) {
     return run({"--format", "csv", "invite", "issue", "--employer", kV, "--to", to,
-                "--job-category", "13", "--position", "研发工程师"});
+                "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"});
   }
   int count(const std::string& sql) {
     SQLite::Database raw(db, SQLite::OPEN_READONLY);

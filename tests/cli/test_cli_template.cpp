@@ -40,7 +40,7 @@ TEST_CASE("cli template: add, edit, show, history, remove", "[cli][template]") {
                   "王老师", "--contact-phone", "13800001111"});
   CHECK(r.exit_code == 0);
   r = e.run({"template", "add", "job", "--employer", kA, "--name", "研发岗", "--job-category", "10",
-             "--position", "x"});
+             "--contact", "张经理", "--position", "x"});
   CHECK(r.exit_code == 6);
   r = e.run({"template", "edit", "job", "研发岗", "--employer", kA, "--position", "算法工程师"});
   CHECK(r.exit_code == 0);
@@ -126,14 +126,96 @@ TEST_CASE("cli template: invalid fields are refused with exit 3", "[cli][templat
   CHECK(r.out.find("\n") == r.out.rfind("\n"));  // the header only
 }
 
+TEST_CASE("cli template: a job template needs 签约联系人, and an edit cannot clear it",
+          "[cli][template]") {
+  Employers e;
+  // `template add job` without --contact, or with a blank one: exit 3, nothing stored.
+  for (const std::vector<std::string>& contact :
+       std::vector<std::vector<std::string>>{{}, {"--contact", ""}, {"--contact", "\u3000"}}) {
+    std::vector<std::string> args = {"template", "add",        "job",       "--employer",
+                                     kA,         "--name",     "研发岗",    "--job-category",
+                                     "13",       "--position", "研发工程师"};
+    args.insert(args.end(), contact.begin(), contact.end());
+    auto r = e.run(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "签约联系人 (contact) is required for a job template"));
+  }
+  CHECK(e.run({"template", "list", "--employer", kA}).out.find("研发岗") == std::string::npos);
+
+  REQUIRE(
+      e.run({"template", "add", "job", "--employer", kA, "--name", "研发岗", "--job-category", "13",
+             "--position", "研发工程师", "--contact", "王老师", "--work-location", "北京"})
+          .exit_code == 0);
+  // An empty value clears an optional field (工作地点), never the contact: exit 3, unchanged.
+  for (const char* blank : {"", " "}) {
+    auto r = e.run({"template", "edit", "job", "研发岗", "--employer", kA, "--contact", blank});
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err,
+                   "签约联系人 (--contact) is required for a job template and cannot be "
+                   "cleared"));
+  }
+  auto r = e.run({"template", "edit", "job", "研发岗", "--employer", kA, "--contact", "",
+                  "--position", "算法工程师"});
+  CHECK(r.exit_code == 3);
+  r = e.run({"template", "show", "job", "研发岗", "--employer", kA, "--format", "json"});
+  CHECK(contains(r.out, "\"contact\": \"王老师\""));
+  CHECK(contains(r.out, "\"position\": \"研发工程师\""));
+  CHECK(contains(r.out, "\"version\": 1"));
+  CHECK_FALSE(
+      contains(e.run({"template", "history", "job", "研发岗", "--employer", kA}).out, "edit"));
+  r = e.run({"template", "edit", "job", "研发岗", "--employer", kA, "--work-location", ""});
+  CHECK(r.exit_code == 0);
+  r = e.run({"template", "show", "job", "研发岗", "--employer", kA, "--format", "json"});
+  CHECK(contains(r.out, "\"work_location\": \"\""));
+  CHECK(contains(r.out, "\"contact\": \"王老师\""));
+}
+
+TEST_CASE("cli template: a job template stored without 签约联系人 gets one in its next edit",
+          "[cli][template]") {
+  Employers e;
+  {
+    SQLite::Database raw(e.db, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO invite_templates (credit_code, kind, name, fields, is_default, created_at, "
+        "updated_at) VALUES ('" +
+        kA +
+        "', 'job', '旧', '{\"job_category\":\"13\",\"position\":\"研发工程师\"}', 1, "
+        "'2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z')");
+    raw.exec(
+        "INSERT INTO invite_template_history (template_id, version, fields, action, actor, at) "
+        "VALUES (last_insert_rowid(), 1, "
+        "'{\"job_category\":\"13\",\"position\":\"研发工程师\",\"is_default\":true}', "
+        "'add', 'hr', '2025-06-01T00:00:00Z')");
+  }
+  // Listed as stored.
+  auto r = e.run({"template", "list", "--employer", kA, "--format", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "旧"));
+  // An edit of another field says what is missing, and changes nothing.
+  r = e.run({"template", "edit", "job", "旧", "--employer", kA, "--position", "算法工程师"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err,
+                 "the job template '旧' has no 签约联系人 (saved before it was required): "
+                 "give it with --contact in this edit"));
+  r = e.run({"template", "edit", "job", "旧", "--employer", kA, "--position", "算法工程师",
+             "--contact", "张经理"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  r = e.run({"template", "show", "job", "旧", "--employer", kA, "--format", "json"});
+  CHECK(contains(r.out, "\"contact\": \"张经理\""));
+  CHECK(contains(r.out, "\"version\": 2"));
+}
+
 TEST_CASE("cli template list: the fields are a JSON object for scripts, whatever a value holds",
           "[cli][template]") {
   Employers e;
   REQUIRE(e.run({"template", "add", "job", "--employer", kA, "--name", "amb", "--job-category",
-                 "13", "--position", "p; work_location=上海"})
+                 "13", "--contact", "张经理", "--position", "p; work_location=上海"})
               .exit_code == 0);
   REQUIRE(e.run({"template", "add", "job", "--employer", kA, "--name", "amb2", "--job-category",
-                 "13", "--position", "p", "--work-location", "上海"})
+                 "13", "--contact", "张经理", "--position", "p", "--work-location", "上海"})
               .exit_code == 0);
   auto r = e.run({"template", "list", "--employer", kA, "--format", "json"});
   REQUIRE(r.exit_code == 0);

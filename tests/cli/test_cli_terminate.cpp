@@ -61,7 +61,7 @@ struct Signed {
   }
   testkit::RunResult issue(const std::string& employer, const std::string& to) {
     return run({"invite", "issue", "--employer", employer, "--to", to, "--job-category", "13",
-                "--position", "研发工程师"});
+                "--contact", "张经理", "--position", "研发工程师"});
   }
   int count(const std::string& sql) {
     SQLite::Database raw(db, SQLite::OPEN_READONLY);

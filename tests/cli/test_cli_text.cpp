@@ -80,9 +80,9 @@ struct Desk {
     CHECK(events() == before);
   }
   testkit::RunResult issue(const std::string& to, std::vector<std::string> more = {}) {
-    std::vector<std::string> args = {"invite",     "issue",     "--employer",     kV,
-                                     "--to",       to,          "--job-category", "13",
-                                     "--position", "研发工程师"};
+    std::vector<std::string> args = {"invite",    "issue",  "--employer",     kV,
+                                     "--to",      to,       "--job-category", "13",
+                                     "--contact", "张经理", "--position",     "研发工程师"};
     args.insert(args.end(), more.begin(), more.end());
     return run(args);
   }
@@ -158,27 +158,27 @@ TEST_CASE("cli text: school, student and favourite fields", "[cli][text]") {
 TEST_CASE("cli text: invitation templates and invitations", "[cli][text]") {
   Desk d;
   d.refused({"template", "add", "job", "--employer", kV, "--name", "校招\u2066", "--job-category",
-             "13", "--position", "工程师"},
+             "13", "--contact", "张经理", "--position", "工程师"},
             "the template name (--name) holds the invisible character U+2066 at character 3");
   d.refused({"template", "add", "job", "--employer", kV, "--name", "校招", "--job-category", "13",
-             "--position", "研发\r\n工程师"},
+             "--contact", "张经理", "--position", "研发\r\n工程师"},
             "拟录用岗位名称 holds a line break (U+000D) at character 3; it is one line");
   CHECK(d.count("SELECT count(*) FROM invite_templates") == 0);
 
-  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--position",
-             "研发\x07工程师"},
+  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
+             "张经理", "--position", "研发\x07工程师"},
             "拟录用岗位名称 holds the control character U+0007 at character 3");
-  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--position",
-             "研发工程师", "--hukou-address", "北京市\u200F海淀区"},
+  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
+             "张经理", "--position", "研发工程师", "--hukou-address", "北京市\u200F海淀区"},
             "户口迁移地址 holds the invisible character U+200F at character 4");
-  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--position",
-             "研发工程师", "--terms", "一、试用期三个月\x0B"},
+  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
+             "张经理", "--position", "研发工程师", "--terms", "一、试用期三个月\x0B"},
             "the 补充条款 (--terms) holds the control character U+000B at character 9");
   // A terms file: named with the line and column.
   auto terms = d.dir / "terms.txt";
   testkit::write_file(terms, "第一条\r\n第二条\x07\r\n");
-  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--position",
-             "研发工程师", "--terms", "@" + terms.string()},
+  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
+             "张经理", "--position", "研发工程师", "--terms", "@" + terms.string()},
             "the terms file '" + terms.string() +
                 "' (补充条款) holds the control character U+0007 at character 9 (line 2, column "
                 "4); delete it");
@@ -208,7 +208,7 @@ TEST_CASE("cli text: a --from-file cell with a line break is refused with its ro
   auto list = d.dir / "list.csv";
   testkit::write_file(list, "身份证号,学生姓名\n" + kA + ",\"张\n三\"\n");
   auto r = d.run({"invite", "issue", "--employer", kV, "--from-file", list.string(),
-                  "--job-category", "13", "--position", "研发工程师"});
+                  "--job-category", "13", "--contact", "张经理", "--position", "研发工程师"});
   INFO(r.err);
   CHECK(r.exit_code == 4);
   CHECK(contains(r.err, "hidden_character"));

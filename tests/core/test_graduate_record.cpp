@@ -34,6 +34,7 @@ struct RecordFixture : testkit::StoreFixture {
     r.id_numbers = {kA};
     r.job_category = "13";
     r.position = "研发工程师";
+    r.contact = "张经理";
     REQUIRE(ncss::issue_invitations(store, r, actor).issued == 1);
   }
   std::string text(const std::string& sql) {

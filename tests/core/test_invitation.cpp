@@ -44,6 +44,7 @@ struct InviteFixture : testkit::StoreFixture {
     r.id_numbers = {kA};
     r.job_category = "工程技术人员";
     r.position = "研发工程师";
+    r.contact = "张经理";
     r.valid_days = 3;
     r.terms = "试用期三个月";
     return r;
@@ -204,6 +205,7 @@ TEST_CASE("invitation: --from-file reads an .xlsx list by its header", "[invitat
   r.sheet = "名单";
   r.job_category = "13";
   r.position = "研发工程师";
+  r.contact = "张经理";
   auto report = ncss::issue_invitations(f.store, r, f.actor);
   REQUIRE(report.results.size() == 3);
   CHECK(report.results[0].issued);
@@ -243,6 +245,7 @@ TEST_CASE("invitation: a sink gets the outcomes in order, after the transaction 
   r.id_numbers = {kA, c, b};
   r.job_category = "工程技术人员";
   r.position = "研发工程师";
+  r.contact = "张经理";
   std::vector<ncss::IssueResult> seen;
   std::vector<int> stored_then;  // invitations another connection sees at each call
   auto sink = [&](const ncss::IssueResult& res) {

@@ -37,10 +37,12 @@ struct TemplateFixture : testkit::StoreFixture {
 
 TEST_CASE("template: add, edit and history keep every version", "[template]") {
   TemplateFixture f;
-  auto t = ncss::add_template(
-      f.store, kA, "job", "研发岗",
-      {{"job_category", "公务员"}, {"position", "软件工程师"}, {"contact_phone", "010-62751234"}},
-      false, f.actor);
+  auto t = ncss::add_template(f.store, kA, "job", "研发岗",
+                              {{"job_category", "公务员"},
+                               {"position", "软件工程师"},
+                               {"contact", "张经理"},
+                               {"contact_phone", "010-62751234"}},
+                              false, f.actor);
   CHECK(t.fields.at("job_category") == "10");
   CHECK(t.version == 1);
   auto e = ncss::edit_template(f.store, kA, "job", "研发岗", {{"position", "算法工程师"}}, false,
@@ -74,17 +76,24 @@ TEST_CASE("template: refusals write nothing", "[template]") {
                       &msg);
   };
   CHECK(add("hukou", {{"address", "另一个"}}, "集体户") == ncss::ErrorCode::Conflict);
-  CHECK(add("job", {{"position", "工程师"}}) == ncss::ErrorCode::InvalidInput);  // no category
-  CHECK(add("job", {{"job_category", "99x"}, {"position", "p"}}) == ncss::ErrorCode::InvalidInput);
-  CHECK(add("job", {{"job_category", "10"}, {"position", "p"}, {"contact_phone", "12ab"}}) ==
+  CHECK(add("job", {{"position", "工程师"}, {"contact", "张经理"}}) ==
+        ncss::ErrorCode::InvalidInput);  // no category
+  CHECK(add("job", {{"job_category", "99x"}, {"position", "p"}, {"contact", "张经理"}}) ==
         ncss::ErrorCode::InvalidInput);
+  CHECK(add("job", {{"job_category", "10"},
+                    {"position", "p"},
+                    {"contact", "张经理"},
+                    {"contact_phone", "12ab"}}) == ncss::ErrorCode::InvalidInput);
   // A bare number from 1 is a mobile number: ten digits is one short, and the message masks it.
-  CHECK(add("job", {{"job_category", "10"}, {"position", "p"}, {"contact_phone", "1381234567"}}) ==
-        ncss::ErrorCode::InvalidInput);
+  CHECK(add("job", {{"job_category", "10"},
+                    {"position", "p"},
+                    {"contact", "张经理"},
+                    {"contact_phone", "1381234567"}}) == ncss::ErrorCode::InvalidInput);
   CHECK(msg.find("1381234567") == std::string::npos);
   CHECK(msg.find("must be a mobile number") != std::string::npos);
   // 200 characters are counted as characters: 201 ASCII letters are too many, 200 汉字 are not.
-  CHECK(add("job", {{"job_category", "10"}, {"position", std::string(201, 'p')}}) ==
+  CHECK(add("job",
+            {{"job_category", "10"}, {"position", std::string(201, 'p')}, {"contact", "张经理"}}) ==
         ncss::ErrorCode::InvalidInput);
   CHECK(add("archive", {{"receipt_type", "2"}, {"forward_unit", "某单位"}}) ==
         ncss::ErrorCode::InvalidInput);
@@ -98,11 +107,48 @@ TEST_CASE("template: refusals write nothing", "[template]") {
   std::string long_position;
   for (int i = 0; i < 200; ++i) long_position += "岗";
   ncss::add_template(f.store, kA, "job", "长",
-                     {{"job_category", "10"}, {"position", long_position}}, false, f.actor);
+                     {{"job_category", "10"}, {"position", long_position}, {"contact", "张经理"}},
+                     false, f.actor);
   ncss::add_template(f.store, kA, "job", "座机",
-                     {{"job_category", "10"}, {"position", "p"}, {"contact_phone", "62751234"}},
+                     {{"job_category", "10"},
+                      {"position", "p"},
+                      {"contact", "张经理"},
+                      {"contact_phone", "62751234"}},
                      false, f.actor);
   CHECK(f.count("SELECT count(*) FROM invite_templates") == 3);
+}
+
+TEST_CASE("template: 签约联系人 is required, and an edit cannot clear it", "[template]") {
+  TemplateFixture f;
+  std::string msg;
+  CHECK(f.error_of(
+            [&] {
+              ncss::add_template(f.store, kA, "job", "研发岗",
+                                 {{"job_category", "13"}, {"position", "p"}}, false, f.actor);
+            },
+            &msg) == ncss::ErrorCode::InvalidInput);
+  CHECK(msg == "签约联系人 (contact) is required for a job template");
+  CHECK(f.count("SELECT count(*) FROM invite_templates") == 0);
+  ncss::add_template(f.store, kA, "job", "研发岗",
+                     {{"job_category", "13"}, {"position", "p"}, {"contact", "张经理"}}, false,
+                     f.actor);
+  for (const char* blank : {"", " ", "\u3000"}) {
+    CHECK(f.error_of(
+              [&] {
+                ncss::edit_template(f.store, kA, "job", "研发岗", {{"contact", blank}}, false,
+                                    f.actor);
+              },
+              &msg) == ncss::ErrorCode::InvalidInput);
+    CHECK(msg ==
+          "签约联系人 (--contact) is required for a job template and cannot be cleared; give a new "
+          "value instead");
+  }
+  // So are the other required fields, of every kind.
+  CHECK(f.error_of([&] {
+    ncss::edit_template(f.store, kA, "job", "研发岗", {{"position", ""}}, false, f.actor);
+  }) == ncss::ErrorCode::InvalidInput);
+  CHECK(ncss::get_template(f.store, kA, "job", "研发岗").fields.at("contact") == "张经理");
+  CHECK(ncss::template_history(f.store, kA, "job", "研发岗").size() == 1);
 }
 
 TEST_CASE("template: another employer can neither see nor edit it", "[template]") {

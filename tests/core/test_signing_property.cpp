@@ -449,6 +449,7 @@ class LifecycleRun : public testkit::StoreFixture {
     r.employer_code = kEmployers[e].code;
     r.job_category = "工程技术人员";
     r.position = "研发工程师";
+    r.contact = "张经理";
     r.valid_days = days;
     r.dry_run = chance(8);
     r.all_or_nothing = chance(20);
@@ -471,6 +472,21 @@ class LifecycleRun : public testkit::StoreFixture {
     } else if (!kEmployers[e].verified) {
       expect = refused(ErrorCode::InvalidTransition, "only a verified employer invites",
                        "issue: unverified employer");
+    }
+    // 签约联系人 is required (starred on the form): every sixth issue is first tried without one,
+    // or with a blank one, and refused whole. Decided by a count, not the random sequence, so the
+    // seeds' runs stay as they were.
+    if (++issues_ % 6 == 0) {
+      ncss::IssueRequest blank = r;
+      blank.contact = issues_ % 12 == 0 ? "" : " \u3000";
+      Expectation no_contact = expect;
+      if (!expect.refusal) {
+        no_contact =
+            refused(ErrorCode::InvalidInput, "签约联系人 is required", "issue: no contact");
+      }
+      INFO("first without a contact");
+      REQUIRE_FALSE(
+          run(no_contact, [&] { ncss::issue_invitations(store, blank, as(kEmployers[e].code)); }));
     }
     ncss::IssueReport report;
     if (!run(expect, [&] { report = ncss::issue_invitations(store, r, as(kEmployers[e].code)); })) {
@@ -1660,6 +1676,7 @@ class LifecycleRun : public testkit::StoreFixture {
   std::map<std::string, std::int64_t> last_sequence_;  // cohort + school code: the last number
   std::set<std::string> numbers_;                      // every agreement number handed out
   std::map<std::string, int> coverage_;
+  int issues_ = 0;  // issue steps so far
   std::string last_;
   std::string before_;  // the fingerprint before the last operation
 };
@@ -1723,10 +1740,11 @@ TEST_CASE("signing property: random operations keep the lifecycle's invariants",
   if (property_seeds().size() > 1 && steps >= kDefaultSteps) {
     for (const char* tag :
          {"issue: issued", "issue: training_mode", "issue: open_invitation",
-          "issue: already_signed", "issue: an overdue invitation expired first", "accept", "reject",
-          "accept: past the deadline, not swept", "accept: view-only", "withdraw",
-          "withdraw: contact the graduate", "abort", "approve", "approve: no degree level",
-          "school reject", "sweep: expired", "sweep: due this very second, kept",
+          "issue: already_signed", "issue: an overdue invitation expired first",
+          "issue: no contact", "accept", "reject", "accept: past the deadline, not swept",
+          "accept: view-only", "withdraw", "withdraw: contact the graduate", "abort", "approve",
+          "approve: no degree level", "school reject", "sweep: expired",
+          "sweep: due this very second, kept",
           // 解约 and 作废
           "request termination by employer", "request termination by graduate",
           "request termination: note of 200 characters", "request termination: bad party",

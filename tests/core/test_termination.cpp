@@ -38,6 +38,7 @@ struct SignedFixture : testkit::StoreFixture {
     r.id_numbers = {kA};
     r.job_category = "13";
     r.position = "研发工程师";
+    r.contact = "张经理";
     REQUIRE(ncss::issue_invitations(store, r, actor).issued == 1);
     ncss::respond_invitation(store, 1, true, actor);
     REQUIRE(ncss::approve_invitations(store, {1}, actor).size() == 1);

@@ -118,8 +118,8 @@ FROM employers e CROSS JOIN graduates g ORDER BY e.credit_code, g.id;" ||
   die "adding employers and favourites failed"
 rc=0
 "$ncssctl" --db "$base" -q --now 2026-05-10T09:00:00+08:00 invite issue --employer "$B" \
-  --all-favorites --cohort 2026 --job-category 13 --position 工艺工程师 --valid-days 7 \
-  --format csv >/dev/null 2>&1 || rc=$?
+  --all-favorites --cohort 2026 --job-category 13 --position 工艺工程师 --contact 李经理 \
+  --valid-days 7 --format csv >/dev/null 2>&1 || rc=$?
 ((rc == 0 || rc == 4)) || die "B's invitations could not be issued (exit status $rc)"
 sqlite3 "$base" "
 BEGIN;
