@@ -70,6 +70,15 @@ JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
                     const std::string& code) {
   JobInfo j;
   if (!r.job_template.empty()) {
+    // As for the archive and hukou info: typed fields beside a template would be dropped unseen.
+    for (const auto* typed :
+         {&r.job_category, &r.position, &r.work_location, &r.contact, &r.contact_phone}) {
+      if (!trim(*typed).empty()) {
+        throw Error::usage(
+            "give the job info typed (--job-category, --position, --contact, ...) or as "
+            "--job-template, not both");
+      }
+    }
     auto t = get_template(store, code, "job", r.job_template);
     j.category = field(t.fields, "job_category");
     j.position = field(t.fields, "position");

@@ -365,6 +365,11 @@ TEST_CASE("cli invite: a job template stored without 签约联系人 is refused 
                    "`ncssctl template edit job '旧 模板' --employer " + kV + " --contact NAME`"));
     CHECK(r.out.empty());
   }
+  // Typing the contact beside the template is not a way round it: typed job info and a job
+  // template are one or the other, as for the archive and hukou info (exit 2).
+  auto both = from_old({"--contact", "张经理"});
+  CHECK(both.exit_code == 2);
+  CHECK(contains(both.err, "or as --job-template, not both"));
   CHECK(w.invitations() == 0);
   CHECK(w.count("SELECT count(*) FROM events") == all_events);
   CHECK(w.count("SELECT count(*) FROM outbox") == outbox);
