@@ -189,8 +189,7 @@ void register_terminate(CLI::App& app, Context& ctx) {
       "resubmit", "the graduate resubmits an offline termination returned for modification");
   resubmit->add_option("id", o->id, "termination ID")->required();
   resubmit->add_option("--reason", o->reason, "a new 解约原因 (default: keep)");
-  resubmit->add_option("--note", o->note,
-                       "a new 解约说明 (default: keep; may hold line breaks)");
+  resubmit->add_option("--note", o->note, "a new 解约说明 (default: keep; may hold line breaks)");
   resubmit->add_option("--letter", o->letters, "more 解约函 scans, JPEG or PNG");
   resubmit->callback([&ctx, o] {
     print(ctx,
