@@ -136,7 +136,7 @@ std::string resolve_block(Store& store, SQLite::Database& db, const std::string&
       throw Error::usage("give the " + kind + " info typed or as --" + kind +
                          "-template, not both");
     }
-    TemplateFields valid = validate_template_fields(store, kind, typed);
+    TemplateFields valid = validate_template_fields(store, kind, typed, "--" + kind + "-");
     save_first_as_default_in(db, code, kind, valid, actor);
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [k, v] : valid) j[k] = v;

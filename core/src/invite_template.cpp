@@ -46,8 +46,17 @@ const std::vector<FieldRule>& rules(const std::string& kind) {
   throw Error::invalid_input("template kind '" + kind + "' must be job, archive or hukou");
 }
 
+// A field as messages name it: the form's words and the option that gave it ("地址
+// (--archive-address)"). `prefix`: what the command's options put before the key.
+std::string named(const FieldRule& r, const std::string& prefix) {
+  std::string option = prefix + r.key;
+  std::replace(option.begin(), option.end(), '_', '-');
+  return r.label + " (" + option + ")";
+}
+
 // Checks and normalises a complete set of fields (codes by code or name → code).
-TemplateFields validate(Store& store, const std::string& kind, const TemplateFields& in) {
+TemplateFields validate(Store& store, const std::string& kind, const TemplateFields& in,
+                        const std::string& prefix = "--") {
   const auto& rs = rules(kind);
   TemplateFields out;
   for (const auto& [key, value] : in) {
@@ -61,15 +70,15 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
                                  " templates; they have " + keys);
     }
     std::string v = trim(value);
-    checked_text(v, r->label, TextLines::Single);  // every field is one line of the form
+    checked_text(v, named(*r, prefix), TextLines::Single);  // each field is one line of the form
     if (utf8_length(v) > kMaxFieldChars) {
-      throw Error::invalid_input(r->label + " is too long (at most 200 characters)");
+      throw Error::invalid_input(named(*r, prefix) + " is too long (at most 200 characters)");
     }
     if (!v.empty()) out[key] = v;
   }
   for (const auto& r : rs) {
     if (r.required && !out.count(r.key)) {
-      throw Error::invalid_input(r.label + " (" + r.key + ") is required for " +
+      throw Error::invalid_input(named(r, prefix) + " is required for " +
                                  (kind == "archive" ? "an " : "a ") + kind + " template");
     }
   }
@@ -78,7 +87,7 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
     if (!r.code_table || !out.count(r.key)) continue;
     auto c = find_code(store, r.code_table, out[r.key]);
     if (!c) {
-      throw Error::invalid_input(r.label + " '" + out[r.key] +
+      throw Error::invalid_input(named(r, prefix) + " '" + out[r.key] +
                                  "' is not in the code table; see `ncssctl codes " + r.code_table +
                                  "`");
     }
@@ -86,13 +95,16 @@ TemplateFields validate(Store& store, const std::string& kind, const TemplateFie
   }
   if (kind == "archive" && out["receipt_type"] == "2" &&
       (!out.count("forward_unit") || !out.count("address"))) {
-    throw Error::invalid_input(
-        "档案接收类型 2 转寄其他单位 requires 转寄单位名称 (--forward-unit) and 地址 "
-        "(--address)");
+    const auto& forward = *std::find_if(rs.begin(), rs.end(),
+                                        [](const FieldRule& x) { return x.key == "forward_unit"; });
+    const auto& address =
+        *std::find_if(rs.begin(), rs.end(), [](const FieldRule& x) { return x.key == "address"; });
+    throw Error::invalid_input("档案接收类型 2 转寄其他单位 requires " + named(forward, prefix) +
+                               " and " + named(address, prefix));
   }
   for (const auto& r : rs) {
     if (r.phone && out.count(r.key) && !valid_mobile(out[r.key]) && !valid_landline(out[r.key])) {
-      throw Error::invalid_input(r.label + " '" + mask_phone(out[r.key]) +
+      throw Error::invalid_input(named(r, prefix) + " '" + mask_phone(out[r.key]) +
                                  "' must be a mobile number (11 digits from 1) or a landline "
                                  "such as 010-62751234");
     }
@@ -472,8 +484,9 @@ std::optional<InviteTemplate> default_template(Store& store, const std::string& 
 }
 
 TemplateFields validate_template_fields(Store& store, const std::string& kind,
-                                        const TemplateFields& fields) {
-  return validate(store, kind, fields);
+                                        const TemplateFields& fields,
+                                        const std::string& option_prefix) {
+  return validate(store, kind, fields, option_prefix);
 }
 
 bool save_first_as_default_in(SQLite::Database& db, const std::string& credit_code,

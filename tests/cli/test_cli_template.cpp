@@ -139,7 +139,7 @@ TEST_CASE("cli template: a job template needs 签约联系人, and an edit canno
     auto r = e.run(args);
     INFO(r.err);
     CHECK(r.exit_code == 3);
-    CHECK(contains(r.err, "签约联系人 (contact) is required for a job template"));
+    CHECK(contains(r.err, "签约联系人 (--contact) is required for a job template"));
   }
   CHECK(e.run({"template", "list", "--employer", kA}).out.find("研发岗") == std::string::npos);
 

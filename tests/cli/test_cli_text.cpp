@@ -160,17 +160,26 @@ TEST_CASE("cli text: invitation templates and invitations", "[cli][text]") {
   d.refused({"template", "add", "job", "--employer", kV, "--name", "校招\u2066", "--job-category",
              "13", "--contact", "张经理", "--position", "工程师"},
             "the template name (--name) holds the invisible character U+2066 at character 3");
-  d.refused({"template", "add", "job", "--employer", kV, "--name", "校招", "--job-category", "13",
-             "--contact", "张经理", "--position", "研发\r\n工程师"},
-            "拟录用岗位名称 holds a line break (U+000D) at character 3; it is one line");
+  d.refused(
+      {"template", "add", "job", "--employer", kV, "--name", "校招", "--job-category", "13",
+       "--contact", "张经理", "--position", "研发\r\n工程师"},
+      "拟录用岗位名称 (--position) holds a line break (U+000D) at character 3; it is one line");
   CHECK(d.count("SELECT count(*) FROM invite_templates") == 0);
 
   d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
              "张经理", "--position", "研发\x07工程师"},
-            "拟录用岗位名称 holds the control character U+0007 at character 3");
+            "拟录用岗位名称 (--position) holds the control character U+0007 at character 3");
   d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
              "张经理", "--position", "研发工程师", "--hukou-address", "北京市\u200F海淀区"},
-            "户口迁移地址 holds the invisible character U+200F at character 4");
+            "户口迁移地址 (--hukou-address) holds the invisible character U+200F at character 4");
+  // Archive fields by their invite issue options, not template add's.
+  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--position",
+             "研发工程师", "--contact", "张经理", "--archive-receipt-type", "2",
+             "--archive-forward-unit", "人才\n中心"},
+            "转寄单位名称 (--archive-forward-unit) holds a line break (U+000A) at character 3");
+  d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--position",
+             "研发工程师", "--contact", "张经理", "--archive-receipt-type", "2"},
+            "requires 转寄单位名称 (--archive-forward-unit) and 地址 (--archive-address)");
   d.refused({"invite", "issue", "--employer", kV, "--to", kA, "--job-category", "13", "--contact",
              "张经理", "--position", "研发工程师", "--terms", "一、试用期三个月\x0B"},
             "the 补充条款 (--terms) holds the control character U+000B at character 9");

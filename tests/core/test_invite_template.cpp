@@ -127,7 +127,7 @@ TEST_CASE("template: 签约联系人 is required, and an edit cannot clear it", 
                                  {{"job_category", "13"}, {"position", "p"}}, false, f.actor);
             },
             &msg) == ncss::ErrorCode::InvalidInput);
-  CHECK(msg == "签约联系人 (contact) is required for a job template");
+  CHECK(msg == "签约联系人 (--contact) is required for a job template");
   CHECK(f.count("SELECT count(*) FROM invite_templates") == 0);
   ncss::add_template(f.store, kA, "job", "研发岗",
                      {{"job_category", "13"}, {"position", "p"}, {"contact", "张经理"}}, false,
