@@ -305,10 +305,11 @@ void run_verify(Context& ctx, const AgreementOptions& o) {
   }
 }
 
-void add_template_option(CLI::App* cmd, AgreementOptions& o) {
+void add_template_option(CLI::App* cmd, AgreementOptions& o, const std::string& more = "") {
   cmd->add_option("--template", o.template_file,
                   "a layout file (JSON, see ncssctl(1) AGREEMENT TEMPLATE) instead of the built-in "
-                  "templates/agreement.json");
+                  "templates/agreement.json" +
+                      more);
 }
 
 }  // namespace
@@ -372,7 +373,8 @@ void register_agreement(CLI::App& app, Context& ctx) {
       ->add_option("subject", o->subject,
                    "an agreement PDF file, a code XXXX-XXXX-XXXX-XXXX, or the QR code's text")
       ->required();
-  add_template_option(verify, *o);
+  add_template_option(verify, *o,
+                      " (without it, the built-in templates of earlier versions are accepted too)");
   verify->callback([&ctx, o] { run_verify(ctx, *o); });
 }
 
