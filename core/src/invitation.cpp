@@ -66,19 +66,27 @@ std::string field(const TemplateFields& f, const std::string& key) {
   return it == f.end() ? "" : it->second;
 }
 
+// Whether any of the typed fields of a kind holds a value. Typed fields beside a template of the
+// kind are refused (Usage): they would be dropped unseen.
+bool any_typed(const std::string& kind, const TemplateFields& typed, const std::string& name) {
+  bool any = false;
+  for (const auto& [k, v] : typed) any |= !trim(v).empty();
+  if (any && !name.empty()) {
+    throw Error::usage("give the " + kind + " info typed or as --" + kind + "-template, not both");
+  }
+  return any;
+}
+
 JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
                     const std::string& code) {
   JobInfo j;
+  TemplateFields typed = {{"job_category", r.job_category},
+                          {"position", r.position},
+                          {"work_location", r.work_location},
+                          {"contact", r.contact},
+                          {"contact_phone", r.contact_phone}};
+  any_typed("job", typed, r.job_template);
   if (!r.job_template.empty()) {
-    // As for the archive and hukou info: typed fields beside a template would be dropped unseen.
-    for (const auto* typed :
-         {&r.job_category, &r.position, &r.work_location, &r.contact, &r.contact_phone}) {
-      if (!trim(*typed).empty()) {
-        throw Error::usage(
-            "give the job info typed (--job-category, --position, --contact, ...) or as "
-            "--job-template, not both");
-      }
-    }
     auto t = get_template(store, code, "job", r.job_template);
     j.category = field(t.fields, "job_category");
     j.position = field(t.fields, "position");
@@ -110,12 +118,8 @@ JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
     // Typed job info is checked as `template add` checks a job template (lengths, the category
     // code, the 联系电话).
     j.category = job_category_code(db, r.job_category);
-    TemplateFields valid = validate_template_fields(store, "job",
-                                                    {{"job_category", j.category},
-                                                     {"position", r.position},
-                                                     {"work_location", r.work_location},
-                                                     {"contact", r.contact},
-                                                     {"contact_phone", r.contact_phone}});
+    typed["job_category"] = j.category;
+    TemplateFields valid = validate_template_fields(store, "job", typed);
     j.position = field(valid, "position");
     j.work_location = field(valid, "work_location");
     j.contact = field(valid, "contact");
@@ -129,13 +133,7 @@ JobInfo resolve_job(Store& store, SQLite::Database& db, const IssueRequest& r,
 std::string resolve_block(Store& store, SQLite::Database& db, const std::string& code,
                           const std::string& kind, const TemplateFields& typed,
                           const std::string& name, const Actor& actor) {
-  bool any_typed = false;
-  for (const auto& [k, v] : typed) any_typed |= !trim(v).empty();
-  if (any_typed) {
-    if (!name.empty()) {
-      throw Error::usage("give the " + kind + " info typed or as --" + kind +
-                         "-template, not both");
-    }
+  if (any_typed(kind, typed, name)) {
     TemplateFields valid = validate_template_fields(store, kind, typed, "--" + kind + "-");
     save_first_as_default_in(db, code, kind, valid, actor);
     nlohmann::json j = nlohmann::json::object();

@@ -46,12 +46,17 @@ const std::vector<FieldRule>& rules(const std::string& kind) {
   throw Error::invalid_input("template kind '" + kind + "' must be job, archive or hukou");
 }
 
-// A field as messages name it: the form's words and the option that gave it ("地址
-// (--archive-address)"). `prefix`: what the command's options put before the key.
-std::string named(const FieldRule& r, const std::string& prefix) {
+// The option that gives a field: `prefix` (what the command's options put before the key) and
+// the key ("--archive-" and forward_unit: --archive-forward-unit).
+std::string option_of(const FieldRule& r, const std::string& prefix = "--") {
   std::string option = prefix + r.key;
   std::replace(option.begin(), option.end(), '_', '-');
-  return r.label + " (" + option + ")";
+  return option;
+}
+
+// A field as messages name it: the form's words and the option ("地址 (--archive-address)").
+std::string named(const FieldRule& r, const std::string& prefix) {
+  return r.label + " (" + option_of(r, prefix) + ")";
 }
 
 // Checks and normalises a complete set of fields (codes by code or name → code).
@@ -124,8 +129,7 @@ void refuse_missing_required(const std::string& kind, const InviteTemplate& t,
                              const TemplateFields& changes) {
   for (const auto& r : rules(kind)) {
     if (!r.required) continue;
-    std::string option = "--" + r.key;
-    std::replace(option.begin(), option.end(), '_', '-');
+    const std::string option = option_of(r);
     auto c = changes.find(r.key);
     if (c != changes.end() && trim(c->second).empty()) {
       throw Error::invalid_input(r.label + " (" + option + ") is required for " +
