@@ -144,6 +144,10 @@ step "The school's review list" review list --school 北京大学 --format table
 step "The school approves two: agreement numbers are assigned" --actor 北京大学就业中心 \
   review approve 1 2 --format table
 step "...and rejects one" --actor 北京大学就业中心 review reject 3 --reason 岗位信息与实际不符
+step_expect 4 "The employer cannot send 李浩然 another invitation: they have signed (already_signed)" \
+  invite issue --employer $A --to 320106200304190515 --job-template 研发岗
+step "The employer's 失效 list: the favourite of the graduate whose name was corrected" \
+  favorite list --employer $A --status invalid --format table
 step "The employer's invitations" invite list --employer $A --format table
 step "One invitation and its progress" invite show 1 --format table
 step "Three weeks later, cron's sweep expires what was never answered" \
